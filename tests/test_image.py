@@ -1,0 +1,69 @@
+"""Program images: Intel HEX, S28 and binary, in and out."""
+
+import pytest
+
+from w65tool.errors import W65Error
+from w65tool.image import Image, srec_record
+
+
+def _sample() -> Image:
+    image = Image()
+    image.put(0x00B6, bytes(range(40)))
+    image.put(0x012000, b"abc")
+    image.entry = 0x00B6
+    return image
+
+
+def test_hex_round_trip_keeps_bytes_and_entry():
+    image = _sample()
+    back = Image.from_hex(image.to_hex())
+    assert back.data == image.data and back.entry == 0x00B6
+
+
+def test_hex_uses_extended_linear_address_above_64k():
+    assert ":020000040001F9" in _sample().to_hex()
+
+
+def test_srec_round_trip_and_terminator():
+    text = _sample().to_srec()
+    assert text.splitlines()[-1] == "S8040000B645"
+    assert Image.from_srec(text).data == _sample().data
+
+
+def test_srec_checksum_covers_the_bank_byte():
+    # count 07, address 01 20 00, data 61 62 63: sum $14E, complement of $4E is $B1.
+    assert srec_record(2, 0x012000, b"abc") == "S207012000616263B1"
+    assert srec_record(8, 0, b"") == "S804000000FB"  # the monitor's end record
+
+
+def test_segments_are_contiguous_runs():
+    assert [(a, len(b)) for a, b in _sample().segments()] == [(0xB6, 40), (0x12000, 3)]
+
+
+def test_bad_srec_checksum_names_the_line(tmp_path):
+    path = tmp_path / "bad.s28"
+    path.write_text("S2140000B6000102030405060708090A0B0C0D0E0FBD\nS207012000616263B2\n")
+    with pytest.raises(W65Error, match=r"bad\.s28:2:1: error: S-record checksum is \$B2"):
+        Image.load(path)
+
+
+def test_bad_hex_names_the_line(tmp_path):
+    path = tmp_path / "bad.hex"
+    path.write_text(":00000001FF\nhello\n")
+    with pytest.raises(W65Error, match=r"bad\.hex:2:1: error: not an Intel HEX record"):
+        Image.load(path)
+
+
+def test_binary_needs_an_origin(tmp_path):
+    path = tmp_path / "prog.bin"
+    path.write_bytes(b"\xea\xea")
+    with pytest.raises(W65Error, match="--org"):
+        Image.load(path)
+    assert Image.load(path, org=0x1000).segments() == [(0x1000, b"\xea\xea")]
+
+
+def test_save_is_atomic_and_leaves_no_temporaries(tmp_path):
+    path = tmp_path / "out.hex"
+    _sample().save(path)
+    assert Image.load(path).data == _sample().data
+    assert [p.name for p in tmp_path.iterdir()] == ["out.hex"]

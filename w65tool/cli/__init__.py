@@ -1,0 +1,98 @@
+"""The `w65` command line: argparse subcommands, exit codes and error printing in one place.
+
+Each subcommand lives in its own module of this package with two functions,
+`add_arguments(parser)` and `run(args) -> int`. Modules import their heavy dependencies
+inside `run`, so that `w65 asm` starts without loading the emulator, pyserial or Textual.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from w65tool import __version__
+from w65tool.errors import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_USAGE, W65Error
+
+# name -> (module, one-line help); the order is the order of `w65 --help`.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "asm": ("asm_cmd", "assemble 65816 source to Intel HEX, S-records or binary"),
+    "dis": ("dis_cmd", "disassemble a HEX or binary file"),
+    "run": ("run_cmd", "run a program on the emulated board (or a real one with --port)"),
+    "load": ("load_cmd", "upload a program to a board through its ROM monitor"),
+    "ports": ("ports_cmd", "list serial ports and which look like an SXB"),
+    "regs": ("regs_cmd", "read or set the board's saved registers"),
+    "dump": ("dump_cmd", "read memory from the board"),
+    "go": ("go_cmd", "start code on the board with JML (monitor G)"),
+    "jsl": ("jsl_cmd", "call code on the board with JSL (monitor J)"),
+    "term": ("term_cmd", "a plain terminal to the board's monitor"),
+    "sim": ("sim_cmd", "a virtual SXB on a pseudo-terminal"),
+    "tui": ("tui_cmd", "the monitor terminal UI"),
+}
+
+
+def _available() -> dict[str, tuple[str, str]]:
+    """The commands whose modules exist in this installation."""
+    from importlib.util import find_spec
+
+    return {
+        name: (module, text)
+        for name, (module, text) in COMMANDS.items()
+        if find_spec(f"{__name__}.{module}") is not None
+    }
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser for `w65` and its subcommands.
+
+    With `only`, just that subcommand's module is imported (the others are listed by name
+    and help text), so a command starts without importing every other command's code.
+    """
+    parser = argparse.ArgumentParser(
+        prog="w65", description="Cross-toolchain for the WDC W65C265S and the Mensch SXB."
+    )
+    parser.add_argument("--version", action="version", version=f"w65 {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, (module, text) in _available().items():
+        if only is not None and name != only:
+            sub.add_parser(name, help=text)
+            continue
+        mod = importlib.import_module(f"{__name__}.{module}")
+        p = sub.add_parser(
+            name,
+            help=text,
+            description=(mod.__doc__ or text).strip(),
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+def print_error(err: W65Error) -> None:
+    """Print a user-facing error in one line (plus a hint line when there is one)."""
+    print(f"w65: error: {err.message}", file=sys.stderr)
+    if err.hint:
+        print(f"w65: hint: {err.hint}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run `w65` with the given arguments; return the exit status."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    first = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(first if first in COMMANDS else None)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    try:
+        return int(args._run(args) or 0)
+    except W65Error as err:
+        print_error(err)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("w65: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_ERROR

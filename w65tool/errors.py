@@ -1,0 +1,23 @@
+"""The one error type for failures a user can cause, and the exit codes of `w65`."""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # bad source, bad file, board not answering, verify mismatch
+EXIT_USAGE = 2  # argparse's own code for a malformed command line
+EXIT_INTERRUPTED = 130  # Ctrl-C
+
+
+class W65Error(Exception):
+    """A failure the user can cause and fix: bad input, missing port, silent board.
+
+    The message is one line that says what went wrong and where; `cli` prints it as
+    `w65: error: <message>` (or as the diagnostics it carries) and exits with `exit_code`.
+    """
+
+    exit_code = EXIT_ERROR
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint

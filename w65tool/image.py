@@ -1,0 +1,234 @@
+"""A program image: bytes at 24-bit addresses, plus an optional entry point.
+
+The assembler produces an `Image`; the loaders, the emulator and the disassembler consume one.
+Files: Intel HEX (through `intelhex`), Motorola S-records (S19/S28/S37 read, S28 written: the
+format the W65C265 monitor loads), and raw binary (with a load address).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from w65tool.errors import W65Error
+
+ADDRESS_SPACE = 1 << 24
+
+
+@dataclass
+class Image:
+    """Bytes placed at addresses. `segments()` gives them as contiguous runs."""
+
+    data: dict[int, int] = field(default_factory=dict)
+    entry: int | None = None
+
+    # -- building -------------------------------------------------------------------------
+    def put(self, address: int, payload: bytes) -> None:
+        """Place `payload` at `address` (later writes win)."""
+        if address < 0 or address + len(payload) > ADDRESS_SPACE:
+            raise W65Error(f"bytes at ${address:06X} fall outside the 24-bit address space")
+        for i, b in enumerate(payload):
+            self.data[address + i] = b
+
+    # -- reading --------------------------------------------------------------------------
+    def segments(self) -> list[tuple[int, bytes]]:
+        """Contiguous runs of bytes, as (start address, bytes), in address order."""
+        runs: list[tuple[int, bytes]] = []
+        start = prev = None
+        buf = bytearray()
+        for addr in sorted(self.data):
+            if prev is not None and addr != prev + 1:
+                runs.append((start, bytes(buf)))  # type: ignore[arg-type]
+                buf = bytearray()
+                start = None
+            if start is None:
+                start = addr
+            buf.append(self.data[addr])
+            prev = addr
+        if start is not None:
+            runs.append((start, bytes(buf)))
+        return runs
+
+    @property
+    def low(self) -> int | None:
+        """The lowest loaded address, or None for an empty image."""
+        return min(self.data) if self.data else None
+
+    @property
+    def high(self) -> int | None:
+        """The highest loaded address, or None for an empty image."""
+        return max(self.data) if self.data else None
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def start_address(self) -> int | None:
+        """Where to start the program: the entry if known, else the lowest address."""
+        return self.entry if self.entry is not None else self.low
+
+    # -- Intel HEX ------------------------------------------------------------------------
+    def to_hex(self) -> str:
+        """Intel HEX text; extended linear address records above 64 KiB; start record if known."""
+        import io
+
+        from intelhex import IntelHex
+
+        ih = IntelHex()
+        for start, payload in self.segments():
+            ih.puts(start, payload)
+        if self.entry is not None:
+            ih.start_addr = {"EIP": self.entry}
+        out = io.StringIO()
+        ih.write_hex_file(out, write_start_addr=self.entry is not None, byte_count=16)
+        return out.getvalue()
+
+    @classmethod
+    def from_hex(cls, text: str, source: str = "<hex>") -> Image:
+        """Parse Intel HEX text; errors name the file and line."""
+        import io
+
+        from intelhex import IntelHex, IntelHexError
+
+        for lineno, line in enumerate(text.splitlines(), 1):
+            stripped = line.strip()
+            if stripped and not stripped.startswith(":"):
+                raise W65Error(
+                    f"{source}:{lineno}:1: error: not an Intel HEX record: {stripped[:20]!r}"
+                )
+        ih = IntelHex()
+        try:
+            ih.loadhex(io.StringIO(text))
+        except IntelHexError as err:
+            raise W65Error(f"{source}: error: bad Intel HEX: {err}") from None
+        image = cls()
+        for start, stop in ih.segments():
+            image.put(start, ih.tobinstr(start, size=stop - start))
+        sa = ih.start_addr or {}
+        if "EIP" in sa:
+            image.entry = sa["EIP"] & 0xFFFFFF
+        elif "CS" in sa and "IP" in sa:
+            image.entry = ((sa["CS"] << 4) + sa["IP"]) & 0xFFFFFF
+        return image
+
+    # -- Motorola S-records ---------------------------------------------------------------
+    def to_srec(self, record_bytes: int = 16, header: str = "") -> str:
+        """S28 records (24-bit addresses), `record_bytes` data bytes each, ending in S804."""
+        lines = []
+        if header:
+            lines.append(srec_record(0, 0, header.encode("ascii", "replace")))
+        for start, payload in self.segments():
+            for off in range(0, len(payload), record_bytes):
+                lines.append(srec_record(2, start + off, payload[off : off + record_bytes]))
+        lines.append(srec_record(8, self.entry or 0, b""))
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def from_srec(cls, text: str, source: str = "<srec>") -> Image:
+        """Parse S-records (S0-S3 data/header, S7-S9 start); checksums are checked."""
+        image = cls()
+        addr_len = {"0": 2, "1": 2, "2": 3, "3": 4, "5": 2, "6": 3, "7": 4, "8": 3, "9": 2}
+        for lineno, line in enumerate(text.splitlines(), 1):
+            rec = line.strip()
+            if not rec:
+                continue
+            where = f"{source}:{lineno}:1"
+            if len(rec) < 4 or rec[0] not in "Ss" or rec[1] not in addr_len:
+                raise W65Error(f"{where}: error: not an S-record: {rec[:20]!r}")
+            try:
+                raw = bytes.fromhex(rec[2:])
+            except ValueError:
+                raise W65Error(f"{where}: error: S-record has a non-hex character") from None
+            if not raw or raw[0] != len(raw) - 1:
+                raise W65Error(f"{where}: error: S-record byte count does not match its length")
+            if (sum(raw[:-1]) + raw[-1]) & 0xFF != 0xFF:
+                want = ~sum(raw[:-1]) & 0xFF
+                raise W65Error(
+                    f"{where}: error: S-record checksum is ${raw[-1]:02X}, expected ${want:02X}"
+                )
+            n = addr_len[rec[1]]
+            address = int.from_bytes(raw[1 : 1 + n], "big")
+            if rec[1] in "123":
+                image.put(address, raw[1 + n : -1])
+            elif rec[1] in "789":
+                image.entry = address if address else image.entry
+        return image
+
+    # -- files ----------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path, org: int | None = None) -> Image:
+        """Read `.hex`/`.ihx`, `.s28`/`.srec`/`.s19`/`.s37`/`.mot`, or raw `.bin` (at `org`)."""
+        path = Path(path)
+        try:
+            raw = path.read_bytes()
+        except OSError as err:
+            raise W65Error(f"cannot read {path}: {err.strerror}") from None
+        suffix = path.suffix.lower()
+        if suffix in (".bin", ".raw", ".img"):
+            if org is None:
+                raise W65Error(f"{path}: a raw binary needs a load address (--org)")
+            image = cls()
+            image.put(org, raw)
+            return image
+        try:
+            text = raw.decode("ascii")
+        except UnicodeDecodeError:
+            raise W65Error(
+                f"{path}: not a text file; for raw binary use a .bin name and --org"
+            ) from None
+        first = text.lstrip()[:1]
+        if suffix in (".s28", ".srec", ".s19", ".s37", ".mot", ".s") or first in ("S", "s"):
+            return cls.from_srec(text, str(path))
+        return cls.from_hex(text, str(path))
+
+    def save(self, path: str | Path, fmt: str = "hex") -> None:
+        """Write the image as `hex`, `srec` or `bin` atomically (temporary file, then rename)."""
+        if fmt == "hex":
+            payload = self.to_hex().encode("ascii")
+        elif fmt == "srec":
+            payload = self.to_srec().encode("ascii")
+        elif fmt == "bin":
+            payload = self.to_bin()
+        else:
+            raise W65Error(f"unknown output format {fmt!r} (hex, srec or bin)")
+        write_atomic(path, payload)
+
+    def to_bin(self, fill: int = 0xFF) -> bytes:
+        """The bytes from the lowest to the highest address, gaps filled with `fill`."""
+        if not self.data:
+            return b""
+        low, high = self.low, self.high
+        assert low is not None and high is not None
+        out = bytearray([fill]) * (high - low + 1)
+        for addr, value in self.data.items():
+            out[addr - low] = value
+        return bytes(out)
+
+
+def srec_record(kind: int, address: int, payload: bytes) -> str:
+    """One S-record. Address length follows the kind (S0/S1/S9: 2 bytes, S2/S8: 3, S3/S7: 4).
+
+    The checksum is the ones' complement of the sum of the count, every address byte (the
+    bank included) and the data bytes.
+    """
+    n = {0: 2, 1: 2, 2: 3, 3: 4, 7: 4, 8: 3, 9: 2}[kind]
+    body = bytes([n + len(payload) + 1]) + address.to_bytes(n, "big") + payload
+    checksum = ~sum(body) & 0xFF
+    return f"S{kind}{body.hex().upper()}{checksum:02X}"
+
+
+def write_atomic(path: str | Path, payload: bytes) -> None:
+    """Write a file so that readers see the old contents or the new, never half of it."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+    except OSError as err:
+        raise W65Error(f"cannot write {path}: {err.strerror}") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+        os.replace(tmp, path)
+    except OSError as err:
+        os.unlink(tmp)
+        raise W65Error(f"cannot write {path}: {err.strerror}") from None

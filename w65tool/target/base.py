@@ -1,0 +1,119 @@
+"""The `Target` interface: what every board, real or emulated, offers the CLI and the TUI."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Self
+
+from w65tool.errors import W65Error
+from w65tool.image import Image
+
+ProgressCallback = Callable[[int, int], None]
+"""Called as `progress(done, total)` in bytes while an image loads."""
+
+REGISTER_NAMES = ("pc", "a", "x", "y", "s", "d", "p", "dbr")
+"""The registers the monitor saves and restores, in its display order (PC is 24-bit: PBR:PC)."""
+
+
+class TargetError(W65Error):
+    """A board failed to do what was asked (no answer, bad reply, verify mismatch)."""
+
+
+@dataclass
+class Registers:
+    """The saved register context of the monitor (or the live CPU of the emulator)."""
+
+    pc: int  # 24 bits: PBR in bits 16-23
+    a: int
+    x: int
+    y: int
+    s: int
+    d: int
+    p: int
+    dbr: int
+    e: int | None = None  # emulation flag; None where the target cannot tell (the monitor)
+
+    def as_dict(self) -> dict[str, int | None]:
+        """The registers as a plain dict (for `--json`)."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Mismatch:
+    """One byte that did not read back as loaded."""
+
+    address: int
+    expected: int
+    actual: int
+
+    def __str__(self) -> str:
+        return f"${self.address:06X}: wrote ${self.expected:02X}, read ${self.actual:02X}"
+
+
+class Target(ABC):
+    """A board you can talk to. Use as a context manager, or call `close()`."""
+
+    #: a short description for status lines and messages ("sim", "/dev/ttyUSB0 at 9600 baud")
+    description: str = "target"
+
+    @abstractmethod
+    def read_registers(self) -> Registers:
+        """The saved registers (monitor `|` SPACE), or the live CPU's on the emulator."""
+
+    @abstractmethod
+    def write_registers(self, **values: int) -> None:
+        """Set registers by name (`pc a x y s d p dbr`) for the next `jml`/`jsl`."""
+
+    @abstractmethod
+    def read_memory(self, address: int, length: int) -> bytes:
+        """`length` bytes from the 24-bit `address` on."""
+
+    @abstractmethod
+    def write_memory(self, address: int, data: bytes) -> None:
+        """Store bytes from the 24-bit `address` on."""
+
+    @abstractmethod
+    def load(self, image: Image, progress: ProgressCallback | None = None) -> None:
+        """Place a program image in the board's memory, reporting progress in bytes."""
+
+    @abstractmethod
+    def jml(self, address: int) -> None:
+        """Start code at `address` with the saved registers (monitor `G`); return at once."""
+
+    @abstractmethod
+    def jsl(self, address: int, timeout: float | None = None) -> Registers:
+        """Call code at `address` (monitor `J`); wait for its RTL and return the registers."""
+
+    @abstractmethod
+    def console_write(self, data: bytes) -> None:
+        """Send bytes to the board's console (UART3)."""
+
+    @abstractmethod
+    def console_read(self, timeout: float = 0.0) -> bytes:
+        """Bytes the board sent to the console, waiting up to `timeout` seconds for the first."""
+
+    def close(self) -> None:  # noqa: B027 - a target with nothing to release keeps the default
+        """Release the port or stop the emulator."""
+
+    def verify(self, image: Image, progress: ProgressCallback | None = None) -> list[Mismatch]:
+        """Read back every loaded range and list the bytes that differ."""
+        total = len(image)
+        done = 0
+        mismatches: list[Mismatch] = []
+        for start, expected in image.segments():
+            actual = self.read_memory(start, len(expected))
+            for i, (want, got) in enumerate(zip(expected, actual, strict=True)):
+                if want != got:
+                    mismatches.append(Mismatch(start + i, want, got))
+            done += len(expected)
+            if progress:
+                progress(done, total)
+        return mismatches
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
