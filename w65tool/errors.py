@@ -21,3 +21,10 @@ class W65Error(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
+
+    def render(self) -> str:
+        """The text `cli` prints on stderr; subclasses with richer reports override it."""
+        text = f"w65: error: {self.message}"
+        if self.hint:
+            text += f"\nw65: hint: {self.hint}"
+        return text

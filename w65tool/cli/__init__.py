@@ -71,10 +71,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 
 def print_error(err: W65Error) -> None:
-    """Print a user-facing error in one line (plus a hint line when there is one)."""
-    print(f"w65: error: {err.message}", file=sys.stderr)
-    if err.hint:
-        print(f"w65: hint: {err.hint}", file=sys.stderr)
+    """Print a user-facing error: one line (plus a hint), or the diagnostics it carries."""
+    print(err.render(), file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
