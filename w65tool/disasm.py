@@ -1,0 +1,365 @@
+"""The disassembler: bytes -> source text in the assembler's own dialect.
+
+Every line it writes assembles back to exactly the bytes it came from: `asm(disasm(x)) == x`.
+Opcode facts come only from `w65tool.isa` (mnemonic, mode, operand size); the operand is
+written through the mode's `syntax` template. Where the assembler would pick a shorter
+encoding for the same value, the operand carries a size prefix: `!` keeps an absolute operand
+below $100 absolute, `>` keeps a long operand below $10000 long.
+
+Immediate widths follow the register widths, tracked as the CPU would: REP and SEP set and
+clear M and X, XCE right after CLC or SEC (or REP/SEP of the carry bit) enters native or
+emulation mode, and emulation mode holds both registers at 8 bits. PLP and RTI restore an
+unknown P; the widths are kept as they were, and the source `to_source` writes says so with
+explicit width directives after each of these instructions.
+
+Two entry points: `disassemble(data, org)` over bytes, and `disassemble_memory(read, ...)`
+over a live reader such as `Target.read_memory`. Like bsnes's disassembler, the reader variant
+never reads the I/O window $00:DF00-$00:DF7F: reading a UART data or interrupt flag register
+changes the board's state, and a disassembly must not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+
+from w65tool.isa import MNEMONICS, OPCODES, Mode, Opcode, Width, modes_of
+
+IO_FIRST = 0x00DF00
+IO_LAST = 0x00DF7F
+"""The W65C265's I/O registers: the reader variant never reads these addresses."""
+
+ADDRESS_MASK = 0xFFFFFF
+_MAX_INSTRUCTION = 4  # bytes: opcode + 24-bit operand, or opcode + 16-bit immediate + ...
+
+# Modes that reach a bank-relative program address, and the static targets of control flow.
+_RELATIVE = frozenset({"rel8", "rel16"})
+_JUMPS_IN_BANK = frozenset({("jmp", "abs"), ("jsr", "abs")})
+_LONG_OPERAND = frozenset({"long", "long_x"})
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_RESERVED = frozenset({"a", "x", "y", "s"}) | MNEMONICS
+_NAME_OR_NUMBER = re.compile(r"\$[0-9A-Fa-f]+|([A-Za-z_][A-Za-z0-9_]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class State:
+    """Register widths the disassembler decodes with: 8-bit A (`m8`), 8-bit X/Y (`x8`)."""
+
+    m8: bool = True
+    x8: bool = True
+    emulation: bool = False
+
+    def __post_init__(self) -> None:
+        if self.emulation and not (self.m8 and self.x8):
+            raise ValueError("emulation mode has 8-bit registers only")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One disassembled instruction (or data, or an unread I/O run).
+
+    `target` is the address the instruction refers to where the bytes and the line's own
+    address determine it: branch, BRL and PER targets, JMP/JSR absolute in the program bank,
+    and long operands. `state` is the register widths after the line.
+    """
+
+    address: int
+    data: bytes
+    mnemonic: str  # "lda", ".byte", or "" for an I/O run that was not read
+    operand: str
+    target: int | None
+    state: State
+    size: int  # bytes covered; equals len(data) except for an unread I/O run
+
+    @property
+    def text(self) -> str:
+        """The line as assembler source: mnemonic and operand."""
+        if not self.mnemonic:
+            return f"; I/O registers ${self.address:06X}-${self.address + self.size - 1:06X}"
+        return f"{self.mnemonic} {self.operand}" if self.operand else self.mnemonic
+
+    @property
+    def m8(self) -> bool:
+        """The accumulator is 8-bit after this line."""
+        return self.state.m8
+
+    @property
+    def x8(self) -> bool:
+        """The index registers are 8-bit after this line."""
+        return self.state.x8
+
+
+def hex_value(value: int, digits: int) -> str:
+    """`value` as `$` and at least `digits` upper-case hex digits."""
+    return f"${value:0{digits}X}"
+
+
+def usable_symbols(symbols: Mapping[str, int]) -> dict[int, str]:
+    """Invert a name -> value table, keeping names the assembler reads as plain identifiers.
+
+    When several names share a value, the alphabetically first wins, so output is stable.
+    """
+    by_value: dict[int, str] = {}
+    for name in sorted(symbols):
+        if _IDENTIFIER.match(name) and name.lower() not in _RESERVED:
+            by_value.setdefault(symbols[name], name)
+    return by_value
+
+
+class _Tracker:
+    """Follows REP, SEP, CLC/SEC + XCE through a run of instructions."""
+
+    def __init__(self, state: State) -> None:
+        self.state = state
+        self.carry: bool | None = None  # known only right after CLC, SEC, REP/SEP #1
+
+    def after(self, op: Opcode, operand: int) -> State:
+        s = self.state
+        carry: bool | None = None
+        name = op.mnemonic
+        if name in ("rep", "sep"):
+            on = name == "sep"
+            if operand & 0x01:
+                carry = on
+            if not s.emulation:  # emulation mode holds M and X at 1
+                m8 = on if operand & 0x20 else s.m8
+                x8 = on if operand & 0x10 else s.x8
+                s = replace(s, m8=m8, x8=x8)
+        elif name in ("clc", "sec"):
+            carry = name == "sec"
+        elif name == "xce":
+            carry = s.emulation  # XCE swaps C and E
+            if self.carry is True:
+                s = State(True, True, True)
+            elif self.carry is False:
+                s = replace(s, emulation=False)
+        self.carry = carry
+        self.state = s
+        return s
+
+
+def _needs_prefix(op: Opcode, value: int) -> bool:
+    """Would the assembler pick a shorter mode of this mnemonic for `value`?"""
+    for other in modes_of(op.mnemonic).values():
+        mode = other.mode
+        if (
+            mode.syntax == op.mode.syntax
+            and mode.width is Width.FIXED
+            and mode.size < op.mode.size
+            and mode.name not in _RELATIVE
+            and value < 1 << (8 * mode.size)
+        ):
+            return True
+    return False
+
+
+def _address_text(value: int, digits: int, symbols: Mapping[int, str], full: int) -> str:
+    """A symbol's name when one has the value `full`, else the value in hex."""
+    name = symbols.get(full)
+    return name if name is not None else hex_value(value, digits)
+
+
+def _decode(
+    op: Opcode,
+    operand: bytes,
+    address: int,
+    state: State,
+    symbols: Mapping[int, str],
+) -> tuple[str, int | None]:
+    """Operand text and static target of one instruction whose bytes are all known."""
+    mode: Mode = op.mode
+    value = int.from_bytes(operand, "little")
+    name = mode.name
+    if mode.size == 0:
+        return "", None
+    if mode.width is not Width.FIXED or name == "imm8":
+        return mode.syntax.format(hex_value(value, 2 * len(operand))), None
+    if name == "block":  # bytes are destination then source; WDC syntax writes source first
+        return mode.syntax.format(hex_value(operand[1], 2), hex_value(operand[0], 2)), None
+    bank = address & 0xFF0000
+    if name in _RELATIVE:
+        offset = value - (1 << 8 * mode.size) if value >> (8 * mode.size - 1) else value
+        end = address + 1 + mode.size
+        target = bank | ((end + offset) & 0xFFFF)
+        digits = 4 if bank == 0 else 6
+        return mode.syntax.format(_address_text(target, digits, symbols, target)), target
+    if name in _LONG_OPERAND:
+        text = _address_text(value, 6, symbols, value)
+        if _needs_prefix(op, value):
+            text = ">" + text
+        return mode.syntax.format(text), value
+    target = bank | value if (op.mnemonic, name) in _JUMPS_IN_BANK else None
+    text = _address_text(value, 2 * mode.size, symbols, value)
+    if _needs_prefix(op, value):
+        text = "!" + text
+    return mode.syntax.format(text), target
+
+
+def _data_line(address: int, data: bytes, state: State) -> Line:
+    operand = ",".join(hex_value(b, 2) for b in data)
+    return Line(address, data, ".byte", operand, None, state, len(data))
+
+
+def _disassemble_known(
+    fetch: Callable[[int], int | None],
+    address: int,
+    end: int,
+    state: State,
+    symbols: Mapping[int, str],
+    max_lines: int | None,
+) -> list[Line]:
+    """Decode from `address` up to `end` (exclusive). `fetch` returns None for unread bytes."""
+    tracker = _Tracker(state)
+    lines: list[Line] = []
+    while address < end and (max_lines is None or len(lines) < max_lines):
+        first = fetch(address)
+        if first is None:  # an unread I/O run: one line up to its end
+            stop = address
+            while stop < end and fetch(stop) is None:
+                stop += 1
+            lines.append(Line(address, b"", "", "", None, tracker.state, stop - address))
+            tracker.carry = None
+            address = stop
+            continue
+        op = OPCODES[first]
+        length = op.length(tracker.state.m8, tracker.state.x8)
+        raw = [first]
+        for i in range(1, length):
+            byte = fetch(address + i) if address + i < end else None
+            if byte is None:
+                break
+            raw.append(byte)
+        data = bytes(raw)
+        if len(data) < length:  # truncated by the end or by the I/O window
+            lines.append(_data_line(address, data, tracker.state))
+            tracker.carry = None
+            address += len(data)
+            continue
+        operand_text, target = _decode(op, data[1:], address, tracker.state, symbols)
+        after = tracker.after(op, int.from_bytes(data[1:], "little"))
+        lines.append(Line(address, data, op.mnemonic, operand_text, target, after, length))
+        address += length
+    return lines
+
+
+def disassemble(
+    data: bytes,
+    org: int = 0,
+    *,
+    m8: bool = True,
+    x8: bool = True,
+    emulation: bool = False,
+    symbols: Mapping[str, int] | None = None,
+) -> list[Line]:
+    """Disassemble `data` loaded at `org`, starting with the given register widths.
+
+    Bytes at the end that do not make a whole instruction become a `.byte` line. `symbols`
+    (name -> value) names branch targets and address operands whose value matches exactly.
+    """
+    if not 0 <= org <= ADDRESS_MASK or org + len(data) > ADDRESS_MASK + 1:
+        raise ValueError(f"bytes at ${org:06X} fall outside the 24-bit address space")
+    start = State(m8 or emulation, x8 or emulation, emulation)
+
+    def fetch(address: int) -> int:
+        return data[address - org]
+
+    by_value = usable_symbols(symbols or {})
+    return _disassemble_known(fetch, org, org + len(data), start, by_value, None)
+
+
+def disassemble_memory(
+    read: Callable[[int, int], bytes],
+    address: int,
+    count: int,
+    *,
+    m8: bool = True,
+    x8: bool = True,
+    emulation: bool = False,
+    symbols: Mapping[str, int] | None = None,
+) -> list[Line]:
+    """Disassemble `count` lines of live memory from `address`, e.g. around a board's PC.
+
+    `read(address, length) -> bytes` is called for the bytes needed (at most four per line),
+    in one or two calls that leave out the I/O window $00:DF00-$00:DF7F: an instruction that
+    reaches into the window becomes a `.byte` line, and the window itself one line of unread
+    bytes (empty `mnemonic` and `data`, `size` the bytes skipped).
+    """
+    end = address + count * _MAX_INSTRUCTION
+    if address <= IO_LAST and end > IO_FIRST:  # the window takes one line, not its bytes
+        end += IO_LAST + 1 - IO_FIRST
+    end = min(end, ADDRESS_MASK + 1)
+    known: dict[int, int] = {}
+    for lo, hi in _outside_io(address, end):
+        chunk = read(lo, hi - lo)
+        known.update(zip(range(lo, lo + len(chunk)), chunk, strict=False))
+    start = State(m8 or emulation, x8 or emulation, emulation)
+    by_value = usable_symbols(symbols or {})
+    return _disassemble_known(known.get, address, end, start, by_value, count)
+
+
+def _outside_io(start: int, end: int) -> list[tuple[int, int]]:
+    """The parts of [start, end) outside the I/O window, as half-open ranges."""
+    parts = []
+    if start < IO_FIRST:
+        parts.append((start, min(end, IO_FIRST)))
+    if end > IO_LAST + 1:
+        parts.append((max(start, IO_LAST + 1), end))
+    return [(lo, hi) for lo, hi in parts if lo < hi]
+
+
+def _width_directives(state: State) -> list[str]:
+    return [".a8" if state.m8 else ".a16", ".i8" if state.x8 else ".i16"]
+
+
+# After these the assembler's own width model may differ from ours (it cannot know P after
+# PLP/RTI, and takes XCE conservatively), so the source restates the widths.
+_RESTATE_AFTER = frozenset({"rep", "sep", "xce", "plp", "rti"})
+
+
+def to_source(
+    runs: Iterable[tuple[State, list[Line]]],
+    *,
+    symbols: Mapping[str, int] | None = None,
+    header: Iterable[str] = (),
+) -> str:
+    """A complete source file for runs of lines, each run with the widths it starts with.
+
+    Each run begins with `.org` and width directives; width directives follow every
+    instruction that changes the widths, so the assembler reproduces each immediate's size.
+    Symbols used in operands become labels where a line starts at their value, and constant
+    definitions otherwise. The result assembles back to the bytes the lines came from.
+    """
+    runs = list(runs)
+    by_value = usable_symbols(symbols or {})
+    starts = {line.address for _, lines in runs for line in lines if line.mnemonic}
+    labels = {value: name for value, name in by_value.items() if value in starts}
+    used = _names_in_operands(line for _, lines in runs for line in lines)
+    out = [f"; {text}" if text else ";" for text in header]
+    for value, name in sorted(by_value.items(), key=lambda item: item[1]):
+        if name in used and value not in labels:
+            out.append(f"{name} = {hex_value(value, 6 if value > 0xFFFF else 4)}")
+    for state, lines in runs:
+        if not lines:
+            continue
+        out.append("")
+        out.append(f"        .org {hex_value(lines[0].address, 4)}")
+        out.extend(f"        {d}" for d in _width_directives(state))
+        for line in lines:
+            name = labels.get(line.address)
+            if name is not None and line.mnemonic:
+                out.append(f"{name}:")
+            bytes_text = " ".join(f"{b:02X}" for b in line.data)
+            out.append(f"        {line.text:<24}; {line.address:06X}  {bytes_text}".rstrip())
+            if line.mnemonic in _RESTATE_AFTER:
+                out.extend(f"        {d}" for d in _width_directives(line.state))
+    return "\n".join(out) + "\n"
+
+
+def _names_in_operands(lines: Iterable[Line]) -> set[str]:
+    """The identifiers written in these lines' operands (hex numbers left out)."""
+    names: set[str] = set()
+    for line in lines:
+        names.update(n for n in _NAME_OR_NUMBER.findall(line.operand) if n)
+    return names
