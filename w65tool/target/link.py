@@ -1,0 +1,134 @@
+"""The byte stream to a monitor: writes, filtered reads, and waits that always end in an answer.
+
+`Link` wraps anything with pyserial's shape (`write`, `read`, `timeout`, `in_waiting`,
+`baudrate`): a real port, `w65 sim`'s pty, or a test's fake. Every wait has a deadline and
+ends either in what was expected or in a `TargetError` that names the operation ("Failed to
+read registers: board did not answer within 0.6 s"), never in a silent partial read.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+from w65tool.target.base import TargetError
+from w65tool.target.protocol import strip_noise
+
+POLL_INTERVAL = 0.02
+"""Longest single blocking read, so waits notice their deadline and Ctrl-C promptly."""
+
+REPLY_SLACK = 0.5
+"""Seconds allowed beyond a reply's own time on the wire (USB latency, OS scheduling)."""
+
+
+class SerialLike(Protocol):
+    """The part of `serial.Serial` a `Link` uses."""
+
+    timeout: float | None
+    baudrate: int
+
+    @property
+    def in_waiting(self) -> int: ...
+
+    def read(self, size: int = 1) -> bytes: ...
+
+    def write(self, data: bytes) -> int | None: ...
+
+
+class Link:
+    """Reads and writes on a monitor's port, keeping what arrived but was not yet used."""
+
+    def __init__(self, port: SerialLike, slack: float = REPLY_SLACK) -> None:
+        self.port = port
+        self.slack = slack
+        self.buffer = bytearray()
+        self.raw_log: Callable[[str, bytes], None] | None = None  # ("tx"|"rx", bytes)
+
+    # -- timing ---------------------------------------------------------------------------
+    @property
+    def char_time(self) -> float:
+        """Seconds one character takes on the wire (8N1: 10 bits)."""
+        return 10.0 / self.port.baudrate
+
+    def reply_timeout(self, chars: int) -> float:
+        """How long a reply of `chars` characters may take to arrive in full."""
+        return self.slack + 1.5 * chars * self.char_time
+
+    # -- writing --------------------------------------------------------------------------
+    def write(self, data: bytes) -> None:
+        """Send bytes as they are."""
+        if self.raw_log:
+            self.raw_log("tx", data)
+        self.port.write(data)
+
+    # -- reading --------------------------------------------------------------------------
+    def poll(self, wait: float) -> bool:
+        """Read what has arrived, blocking up to `wait` seconds for the first byte."""
+        self.port.timeout = max(0.0, min(wait, POLL_INTERVAL))
+        data = self.port.read(max(1, self.port.in_waiting))
+        if not data:
+            return False
+        if self.raw_log:
+            self.raw_log("rx", data)
+        clean = strip_noise(data)
+        self.buffer += clean
+        return bool(clean)
+
+    def discard(self) -> bytes:
+        """Forget everything received so far (returns it, for messages)."""
+        old = bytes(self.buffer)
+        self.buffer.clear()
+        return old
+
+    def drain(self, quiet: float, limit: float = 2.0) -> bytes:
+        """Read until nothing arrives for `quiet` seconds (at most `limit`); return it all."""
+        end = time.monotonic() + limit
+        last = time.monotonic()
+        while time.monotonic() < end:
+            if self.poll(quiet):
+                last = time.monotonic()
+            elif time.monotonic() - last >= quiet:
+                break
+        return self.discard()
+
+    def expect(self, pattern: re.Pattern[bytes], timeout: float, what: str) -> re.Match[bytes]:
+        """Wait for `pattern` in what arrives; consume through the match and return it.
+
+        Raises `TargetError("Failed to <what>: ...")` at the deadline, quoting what did arrive.
+        """
+        deadline = time.monotonic() + timeout
+        while True:
+            m = pattern.search(self.buffer)
+            if m is not None:
+                # Match again on a snapshot, so the caller's match (and the text before it,
+                # `m.string[:m.start()]`) stays valid after the buffer moves on.
+                text = bytes(self.buffer[: m.end()])
+                del self.buffer[: m.end()]
+                found = pattern.search(text)
+                assert found is not None
+                return found
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise self.silence(what, timeout)
+            self.poll(left)
+
+    def silence(self, what: str, timeout: float) -> TargetError:
+        """The error for a board that did not say what was expected in time."""
+        got = bytes(self.buffer[-60:])
+        if got:
+            return TargetError(
+                f"Failed to {what}: unexpected reply {printable(got)} "
+                f"(nothing matching within {timeout:.1f} s)",
+                hint="the link may be noisy or the baud rate wrong; try again, or --baud",
+            )
+        return TargetError(
+            f"Failed to {what}: board did not answer within {timeout:.1f} s",
+            hint="check power and cable, press the board's reset button, check --baud",
+        )
+
+
+def printable(data: bytes) -> str:
+    """Monitor output quoted for a message: CR as \\r, control bytes as \\xNN."""
+    return repr(data.decode("latin-1"))

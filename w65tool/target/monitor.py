@@ -1,0 +1,393 @@
+"""A real board (or `w65 sim`) through the ROM monitor's serial protocol.
+
+`MonitorClient` speaks the protocol over a `Link` (see `protocol.py` for what the ROM says
+and why); `MonitorTarget` opens the port and offers the `Target` interface on top.
+
+Choices, from the ROM source:
+- Sync starts with ESC, not CR: a CR at a `G`/`J` address prompt would start the program at
+  the saved PC, while ESC cancels every prompt and still gets `?` `READY` at the main one.
+- Bulk reads use `W` (S28 dump): 45 characters per 16 bytes with a checksum on each line,
+  against 57 unchecked ones for `D` and 13 a byte for `/`; short reads use `/`.
+- Writes of a few bytes use `/` (the ROM reads each byte back); longer ones use the loader.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+from w65tool.image import Image
+from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
+from w65tool.target.link import Link, SerialLike
+from w65tool.target.protocol import (
+    ACK,
+    ADDRESS_PROMPT_RE,
+    BANNER,
+    CR,
+    DISPLAY_RE,
+    DUMP_END,
+    DUMP_RECORD_RE,
+    END_RECORD,
+    ESC,
+    INPUT_QUEUE,
+    PIPE_ACK_RE,
+    PIPE_REGISTERS,
+    PIPE_REPLY_RE,
+    PROMPT_RE,
+    READY,
+    SLASH_REPLY_RE,
+    SYNC_REPLY_RE,
+    address_digits,
+    address_echo,
+    parse_dump_record,
+    parse_pipe_registers,
+    parse_register_display,
+    pipe_write_command,
+)
+from w65tool.target.upload import UploadStats, upload_image
+
+SMALL_READ = 8
+"""Reads up to this many bytes use `/` (13 characters a byte); longer ones `W`."""
+
+SMALL_WRITE = 4
+"""Writes up to this many bytes use `/`; longer ones the S28 loader."""
+
+BANNER_WAIT = 3.0
+"""Seconds to wait for the prompt after the reset banner (the ROM times its crystal first)."""
+
+RESYNC_BURSTS = 6
+"""CR bursts (of `INPUT_QUEUE` each) that finish any record the loader was reading."""
+
+QUIET = 0.05
+"""Seconds of silence that end a drain."""
+
+T = TypeVar("T")
+
+
+class MonitorClient:
+    """Commands of the ROM monitor over a `Link`; each leaves the monitor at its prompt."""
+
+    def __init__(self, link: Link, retries: int = 3) -> None:
+        self.link = link
+        self.retries = retries
+        self.at_prompt = False
+        self.program_output = b""  # what a `J` program printed before it returned
+
+    # -- getting to the prompt ------------------------------------------------------------
+    def sync(self) -> None:
+        """Make sure the monitor is at its prompt and nothing is left unread."""
+        if self.at_prompt:
+            return
+        self.link.drain(QUIET, limit=1.0)
+        if not self._probe():
+            self.resync()
+        self.at_prompt = True
+
+    def _probe(self) -> bool:
+        """ESC at the prompt: the monitor echoes it, prints `?` and READY."""
+        self.link.write(ESC)
+        try:
+            self.link.expect(SYNC_REPLY_RE, self.link.reply_timeout(16), "sync")
+        except TargetError:
+            return self._after_reset()
+        self.link.drain(QUIET, limit=0.5)
+        return True
+
+    def _after_reset(self) -> bool:
+        """If the reset banner came, wait for its prompt; True when the monitor is ready."""
+        if BANNER not in self.link.buffer:
+            return False
+        self.link.expect(re.compile(rb"\r>"), BANNER_WAIT, "wait for the monitor after reset")
+        self.link.drain(QUIET, limit=0.5)
+        return True
+
+    def resync(self, in_loader: bool = False) -> None:
+        """Bring the monitor back to its prompt from wherever it is, or fail saying why.
+
+        ESC cancels address prompts, `/`, `|`, `F` and the key wait of `D`/`W`; CR leaves `M`;
+        CR bursts finish a record the S28 loader was reading; an S8 record ends the loader
+        (and is harmless at the prompt). `in_loader` tries the S8 record first.
+        """
+        steps = [ESC, CR, *[CR * INPUT_QUEUE] * RESYNC_BURSTS, END_RECORD]
+        if in_loader:
+            steps.insert(0, END_RECORD)
+        for step in steps:
+            self.link.discard()
+            self.link.write(step)
+            deadline = time.monotonic() + self.link.reply_timeout(len(step) * 12)
+            answer = None
+            while answer is None and time.monotonic() < deadline:
+                self.link.poll(deadline - time.monotonic())
+                if BANNER in self.link.buffer or READY in self.link.buffer:
+                    answer = "prompt"
+                elif step[:1] == CR and (b"?" in self.link.buffer or b"." in self.link.buffer):
+                    answer = "loader"  # a half-read record is finished: now it looks for S
+            if answer == "loader":
+                self.link.drain(QUIET, limit=2.0)
+                self.link.write(END_RECORD)
+                deadline = time.monotonic() + self.link.reply_timeout(40)
+                while READY not in self.link.buffer and time.monotonic() < deadline:
+                    self.link.poll(deadline - time.monotonic())
+            if answer is not None:
+                self.link.drain(QUIET, limit=2.0)
+                if self._probe():
+                    return
+        raise TargetError(
+            "board not answering: the monitor did not return to its prompt",
+            hint="check power and cable, and the baud rate (the monitor starts at 9600); "
+            "a program started with G may still be running: press the board's reset button",
+        )
+
+    def _command(self, what: str, action: Callable[[], T]) -> T:
+        """Run one command from the prompt; on a garbled exchange resync and try again."""
+        attempt = 0
+        while True:
+            self.sync()
+            try:
+                return action()
+            except TargetError:
+                self.at_prompt = False
+                attempt += 1
+                if attempt > self.retries:
+                    raise
+
+    def _ask(self, command: bytes, pattern: re.Pattern[bytes], chars: int, what: str):
+        """Send a command line and wait for its reply pattern."""
+        self.link.discard()
+        self.link.write(command)
+        return self.link.expect(pattern, self.link.reply_timeout(len(command) + chars), what)
+
+    # -- registers ------------------------------------------------------------------------
+    def read_registers(self) -> Registers:
+        """The saved register context (`|` SPACE)."""
+
+        def action() -> Registers:
+            m = self._ask(b"| ", PIPE_REPLY_RE, 60, "read registers")
+            return parse_pipe_registers(m.group(0))
+
+        return self._command("read registers", action)
+
+    def write_register(self, name: str, value: int) -> None:
+        """Store one register of the saved context (`|A1234`, `|P00:2000`); ACK expected."""
+        what = f"set register {name.upper()} to ${value:X}"
+
+        def action() -> None:
+            m = self._ask(pipe_write_command(name, value), PIPE_ACK_RE, 16, what)
+            if m.group(1)[0] != ACK:
+                raise TargetError(f"Failed to {what}: the board answered NAK")
+
+        self._command(what, action)
+
+    # -- memory ---------------------------------------------------------------------------
+    def read_memory(self, address: int, length: int) -> bytes:
+        """`length` bytes from `address`: `/` for a few, an S28 dump (`W`) for more."""
+        if length <= 0:
+            return b""
+        if address < 0 or address + length > 1 << 24:
+            raise TargetError(f"cannot read ${address:06X}+{length}: past the 24-bit space")
+        if length <= SMALL_READ:
+            return self._command(f"read ${address:06X}", lambda: self._slash_read(address, length))
+        return self._command(f"read ${address:06X}", lambda: self._dump(address, length))
+
+    def _slash_read(self, address: int, length: int) -> bytes:
+        out = bytearray()
+        for i in range(length):
+            cmd = b"/" + address_echo(address) + b" " if i == 0 else b"/ "
+            what = f"read ${address + i:06X}"
+            m = self._ask(cmd, SLASH_REPLY_RE, 16, what)
+            if m.group(1) is None:
+                raise TargetError(f"Failed to {what}: the board answered NAK")
+            out.append(int(m.group(1), 16))
+        return bytes(out)
+
+    def _dump(self, address: int, length: int) -> bytes:
+        end = address + length - 1
+        what = f"read ${address:06X}-${end:06X}"
+        echo = re.escape(address_echo(address))
+        first = re.compile(echo + rb".*?" + ADDRESS_PROMPT_RE.pattern, re.S)
+        self._ask(b"W" + address_digits(address), first, 80, what)
+        self.link.write(address_digits(end))
+        records = -(-length // 16)
+        chars = 45 * records + 40
+        tail = re.compile(re.escape(DUMP_END))
+        m = self.link.expect(tail, self.link.reply_timeout(chars), what)
+        body = m.string[: m.start()]
+        data = bytearray(length)
+        seen = 0
+        for rec in DUMP_RECORD_RE.finditer(body):
+            try:
+                at, payload = parse_dump_record(rec.group(1), rec.group(2))
+            except ValueError as err:
+                raise TargetError(f"Failed to {what}: {err}") from None
+            for i, b in enumerate(payload):
+                if address <= at + i <= end:
+                    data[at + i - address] = b
+                    seen += 1
+        # The dump waits for a key before READY.
+        self.link.write(CR)
+        self.link.expect(PROMPT_RE, self.link.reply_timeout(24), what)
+        if seen != length:
+            raise TargetError(f"Failed to {what}: the dump held {seen} of {length} bytes")
+        return bytes(data)
+
+    def write_memory(self, address: int, data: bytes) -> None:
+        """Store bytes: `/` (each read back) for a few, the S28 loader for more."""
+        if not data:
+            return
+        if address < 0 or address + len(data) > 1 << 24:
+            raise TargetError(f"cannot write ${address:06X}+{len(data)}: past the 24-bit space")
+        if len(data) > SMALL_WRITE:
+            image = Image()
+            image.put(address, data)
+            self.upload(image)
+            return
+        self._command(f"write ${address:06X}", lambda: self._slash_write(address, data))
+
+    def _slash_write(self, address: int, data: bytes) -> None:
+        for i, value in enumerate(data):
+            where = address + i
+            if i == 0:
+                cmd = b"/" + address_echo(where) + f"{value:02X}".encode()
+            else:
+                cmd = f"/{value:02X} ".encode()
+            what = f"write ${where:06X}"
+            m = self._ask(cmd, SLASH_REPLY_RE, 16, what)
+            if m.group(1) is None:
+                raise TargetError(f"Failed to {what}: the board answered NAK")
+            back = int(m.group(1), 16)
+            if back != value:
+                raise TargetError(
+                    f"Failed to {what}: wrote ${value:02X}, read back ${back:02X}",
+                    hint="is there RAM at that address? (ROM, I/O or nothing)",
+                )
+
+    def upload(self, image: Image, progress: ProgressCallback | None = None) -> UploadStats:
+        """Load an image through the S28 loader; the monitor is at its prompt afterwards."""
+        self.sync()
+        self.link.discard()
+        self.at_prompt = False
+        try:
+            stats = upload_image(self.link, image, retries=self.retries, progress=progress)
+        except BaseException:
+            self.resync(in_loader=True)
+            self.at_prompt = True
+            raise
+        self.link.drain(QUIET, limit=0.5)
+        self.at_prompt = True
+        return stats
+
+    # -- starting code --------------------------------------------------------------------
+    def go(self, address: int) -> None:
+        """`G`: start at `address` with the saved registers; the monitor does not come back."""
+        what = f"start the program at ${address:06X}"
+        self.sync()
+        echo = re.compile(re.escape(address_echo(address)))
+        self._ask(b"G" + address_digits(address), echo, 60, what)
+        self.at_prompt = False
+
+    def call(self, address: int, timeout: float | None = None) -> Registers:
+        """`J`: call `address`; wait for its RTL (up to `timeout` s, None: for ever)."""
+        what = f"call ${address:06X}"
+        self.sync()
+        echo = re.compile(re.escape(address_echo(address)))
+        self._ask(b"J" + address_digits(address), echo, 60, what)
+        self.at_prompt = False
+        return self.wait_return(what, timeout)
+
+    def wait_return(self, what: str, timeout: float | None) -> Registers:
+        """Wait for the register display a returning `J` program brings, and parse it."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            m = DISPLAY_RE.search(self.link.buffer)
+            if m is not None:
+                before = bytes(self.link.buffer[: m.start()])
+                self.program_output = before.rstrip(b"\r")
+                regs = parse_register_display(m.group(0))
+                del self.link.buffer[: m.end()]
+                self.at_prompt = True
+                return regs
+            if deadline is not None and time.monotonic() >= deadline:
+                raise TargetError(
+                    f"Failed to {what}: the program did not return within {timeout:.1f} s",
+                    hint="it may still be running (does it end in RTL?); press reset to stop it",
+                )
+            self.link.poll(1.0 if deadline is None else deadline - time.monotonic())
+
+
+def check_registers(values: dict[str, int]) -> None:
+    """Reject unknown register names and values that do not fit."""
+    for name, value in values.items():
+        if name not in PIPE_REGISTERS:
+            names = ", ".join(PIPE_REGISTERS)
+            raise TargetError(f"unknown register {name!r} (one of {names})")
+        digits = PIPE_REGISTERS[name][1]
+        if not 0 <= value < 1 << 4 * digits:
+            raise TargetError(
+                f"register {name.upper()} value ${value:X} does not fit {digits} hex digits"
+            )
+
+
+class MonitorTarget(Target):
+    """A board reached through its ROM monitor on a serial port (or `w65 sim`'s pty)."""
+
+    def __init__(
+        self,
+        port: str,
+        baud: int = 9600,
+        rtscts: bool = False,
+        timeout: float | None = None,
+        retries: int = 3,
+        *,
+        serial: SerialLike | None = None,
+    ) -> None:
+        from w65tool.target.link import REPLY_SLACK
+        from w65tool.target.ports import open_port
+
+        self.port_name = port
+        self.serial = serial if serial is not None else open_port(port, baud, rtscts)
+        self.link = Link(self.serial, slack=REPLY_SLACK if timeout is None else timeout)
+        self.client = MonitorClient(self.link, retries)
+        self.description = f"{port} at {baud} baud"
+        self.last_upload: UploadStats | None = None
+
+    def read_registers(self) -> Registers:
+        return self.client.read_registers()
+
+    def write_registers(self, **values: int) -> None:
+        check_registers(values)
+        for name, value in values.items():
+            self.client.write_register(name, value)
+
+    def read_memory(self, address: int, length: int) -> bytes:
+        return self.client.read_memory(address, length)
+
+    def write_memory(self, address: int, data: bytes) -> None:
+        self.client.write_memory(address, data)
+
+    def load(self, image: Image, progress: ProgressCallback | None = None) -> None:
+        self.last_upload = self.client.upload(image, progress)
+
+    def jml(self, address: int) -> None:
+        self.client.go(address)
+
+    def jsl(self, address: int, timeout: float | None = None) -> Registers:
+        return self.client.call(address, timeout)
+
+    def console_write(self, data: bytes) -> None:
+        self.client.at_prompt = False
+        self.link.write(data)
+
+    def console_read(self, timeout: float = 0.0) -> bytes:
+        if not self.link.buffer:
+            self.link.poll(timeout)
+            deadline = time.monotonic() + timeout
+            while not self.link.buffer and time.monotonic() < deadline:
+                self.link.poll(deadline - time.monotonic())
+        return self.link.discard()
+
+    def close(self) -> None:
+        close = getattr(self.serial, "close", None)
+        if close is not None:
+            close()

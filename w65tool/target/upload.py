@@ -1,0 +1,173 @@
+"""Uploading S2 records to the monitor's S28 loader, paced by its replies.
+
+What the ROM's loader (`XS28ROM` in `R_DEBUG.ASM`) does, and what follows for a host:
+- The first record's `S` is the command: the main loop echoes `S` and two spaces.
+- It reads the type, count, 3 address bytes, data and checksum as hex digit pairs, storing
+  and re-reading each data byte as it arrives, then waits for CR or LF and prints `.` and the
+  count of good records as 4 BCD digits (`.0001`), or `?` for a bad checksum or a byte that did
+  not read back. Then it ignores everything up to the next `S`. `S8` ends the load (READY).
+- While a record streams in the monitor keeps up with the line; the only moment it may be
+  busy is between a record's CR and its reply. So the next record may be started before the
+  reply arrives, but by no more than the 9 characters its input queue holds (`INPUT_QUEUE`):
+  this keeps the line busy through the reply's round trip without ever risking an overrun.
+- Faults: a record that gets `?` is sent again. A reply that is missing, garbled or carries
+  the wrong count means the host no longer knows where the loader is: it sends CRs (which
+  finish any half-read record with a `?`, or are ignored while the loader looks for `S`),
+  drains the output, and sends the record again. A record whose type letter was damaged is
+  skipped by the ROM yet counted as good; only `--verify` can see that.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass
+
+from w65tool.image import Image
+from w65tool.target.base import ProgressCallback, TargetError
+from w65tool.target.link import Link
+from w65tool.target.protocol import (
+    CR,
+    END_RECORD,
+    INPUT_QUEUE,
+    PROMPT_RE,
+    READY,
+    RECORD_BYTES,
+    loader_reply,
+    s2_records,
+)
+
+RECOVERY_CHUNKS = 6
+"""CR bursts (of `INPUT_QUEUE` each) sent to finish a half-read record: 54 characters, more
+than a 16-byte record's 45."""
+
+RECOVERY_WAIT = 0.15
+"""Seconds to wait for the loader's answer to each CR burst, beyond its time on the wire."""
+
+
+@dataclass
+class UploadStats:
+    """How an upload went: payload bytes, records, wall time and records sent again."""
+
+    bytes: int
+    records: int
+    seconds: float
+    retries: int
+
+    @property
+    def rate(self) -> float:
+        """Payload bytes per second."""
+        return self.bytes / self.seconds if self.seconds > 0 else 0.0
+
+
+def upload_image(
+    link: Link,
+    image: Image,
+    *,
+    retries: int = 3,
+    progress: ProgressCallback | None = None,
+    record_bytes: int = RECORD_BYTES,
+    window: int = INPUT_QUEUE,
+) -> UploadStats:
+    """Send `image` to the monitor's S28 loader (the monitor must be at its prompt)."""
+    records = s2_records(image, record_bytes)
+    total = len(image)
+    attempts = [0] * len(records)
+    todo: deque[int] = deque(range(len(records)))
+    done = 0
+    resent = 0
+    count: int | None = 0  # the loader's good-record count, when known
+    current: int | None = None  # fully sent, awaiting its reply
+    ahead: tuple[int, int] | None = None  # (record, characters of it already sent)
+    started = time.monotonic()
+    if progress:
+        progress(0, total)
+
+    def fail(index: int, why: str) -> TargetError:
+        address, payload, _ = records[index]
+        return TargetError(
+            f"Failed to write ${address:06X} (record {index + 1} of {len(records)}, "
+            f"{len(payload)} bytes): {why} after {attempts[index]} tries",
+            hint="check the cable and baud rate; is there RAM at that address?",
+        )
+
+    while todo or current is not None or ahead is not None:
+        if current is None:
+            if ahead is not None:
+                current, sent = ahead
+                ahead = None
+                link.write(records[current][2][sent:])
+            else:
+                current = todo.popleft()
+                link.write(records[current][2])
+            attempts[current] += 1
+            if todo:
+                nxt = todo.popleft()
+                head = records[nxt][2][:window]
+                link.write(head)
+                ahead = (nxt, len(head))
+        line = records[current][2]
+        kind, got = _wait_reply(link, link.reply_timeout(len(line) + window + 6))
+        if kind == "good" and (count is None or got == (count + 1) % 10000):
+            count = got
+            done += len(records[current][1])
+            if progress:
+                progress(done, total)
+            current = None
+            continue
+        resent += 1
+        if kind == "bad":
+            if attempts[current] > retries:
+                raise fail(
+                    current,
+                    "the board answered '?' (bad checksum, or memory that does not read back)",
+                )
+            todo.appendleft(current)
+            current = None
+            continue
+        # Missing, garbled or miscounted reply: find the loader again, then resend.
+        if attempts[current] > retries:
+            why = "no reply from the board" if kind == "timeout" else "garbled replies"
+            raise fail(current, why)
+        if ahead is not None:
+            todo.appendleft(ahead[0])
+            ahead = None
+        todo.appendleft(current)
+        current = None
+        _recover(link, window)
+        count = None
+
+    link.write(END_RECORD)
+    link.expect(PROMPT_RE, link.reply_timeout(len(END_RECORD) + len(READY) + 16), "end the upload")
+    return UploadStats(total, len(records), time.monotonic() - started, resent)
+
+
+def _wait_reply(link: Link, timeout: float) -> tuple[str, int | None]:
+    """The loader's reply to one record: (`good`, count), (`bad`, None), or a failure kind."""
+    deadline = time.monotonic() + timeout
+    while True:
+        kind, got, used = loader_reply(bytes(link.buffer))
+        if kind in ("good", "bad"):
+            del link.buffer[:used]
+            return kind, got
+        if kind == "garbage":
+            return "garbage", None
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return "timeout", None
+        link.poll(left)
+
+
+def _recover(link: Link, window: int) -> None:
+    """Bring the loader to the point where it looks for the next `S`, then drain its output."""
+    wait = RECOVERY_WAIT + 1.5 * (window + 12) * link.char_time
+    for _ in range(RECOVERY_CHUNKS):
+        link.write(CR * window)
+        deadline = time.monotonic() + wait
+        answered = False
+        while time.monotonic() < deadline and not answered:
+            link.poll(deadline - time.monotonic())
+            answered = any(c in link.buffer for c in (b".", b"?", b">"))
+        if answered:
+            break
+    link.drain(quiet=max(0.05, 24 * link.char_time))
