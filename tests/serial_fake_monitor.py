@@ -263,7 +263,7 @@ class FakeMonitor(threading.Thread):
                         total += b
                     addr = (addr + 1) & 0xFFFFFF
                 ck = self.hex_pair()
-                total += ck or 0x20
+                total += 0x20 if ck is None else ck
                 if total & 0xFF != 0xFF or not good:
                     c = self.getc()
                     while c == 0x0A:

@@ -1,0 +1,122 @@
+"""Options and helpers shared by the commands that talk to a board (`load`, `regs`, ...)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING
+
+from w65tool.errors import W65Error
+
+if TYPE_CHECKING:
+    from w65tool.target.base import Registers, Target
+
+
+def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--port --baud --rtscts --timeout --retries --sim --board --json`."""
+    g = parser.add_argument_group("connection")
+    g.add_argument(
+        "--port",
+        metavar="PORT",
+        help="serial device, glob, 'auto' (the one FTDI USB device, as on the SXB), or a "
+        "pyserial URL such as socket://host:4000 (default: W65_PORT, then [tool.w65] port)",
+    )
+    g.add_argument("--baud", type=int, metavar="N", help="baud rate (default 9600)")
+    g.add_argument(
+        "--rtscts", action="store_true", default=None, help="use RTS/CTS hardware handshake"
+    )
+    g.add_argument(
+        "--timeout",
+        type=float,
+        metavar="S",
+        help="seconds a reply may be late beyond its time on the wire (default 0.5)",
+    )
+    g.add_argument(
+        "--retries",
+        type=int,
+        default=3,
+        metavar="N",
+        help="times to resend a record or repeat a command after a bad reply (default 3)",
+    )
+    g.add_argument(
+        "--sim", action="store_true", help="use an emulated board in this process, no port"
+    )
+    g.add_argument(
+        "--board", choices=("mensch", "sxb"), help="the emulated board for --sim (default mensch)"
+    )
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def open_target(args: argparse.Namespace) -> Target:
+    """The target the options name: the emulated board, or a serial port."""
+    from w65tool.target.config import check_baud, load_settings
+
+    settings = load_settings()
+    if args.sim:
+        from w65tool.target.emulator import EmulatedTarget
+
+        return EmulatedTarget(args.board or settings.board)
+    port = args.port or settings.port
+    if not port:
+        raise W65Error(
+            "no port given: use --port PORT (or --port auto), W65_PORT, or port in [tool.w65]",
+            hint="`w65 ports` lists this computer's serial ports; --sim uses an emulated board",
+        )
+    baud = check_baud(args.baud) if args.baud is not None else settings.baud
+    rtscts = settings.rtscts if args.rtscts is None else args.rtscts
+    if args.retries < 0:
+        raise W65Error("--retries must be 0 or more")
+    if args.timeout is not None and args.timeout <= 0:
+        raise W65Error("--timeout must be more than 0 seconds")
+    from w65tool.target.monitor import MonitorTarget
+
+    return MonitorTarget(port, baud, rtscts, timeout=args.timeout, retries=args.retries)
+
+
+def parse_address(text: str, what: str = "address") -> int:
+    """A 24-bit address as the monitor shows it (`00:2000`) or hex (`2000`, `$2000`, `0x2000`)."""
+    raw = text.strip()
+    bank = 0
+    if ":" in raw:
+        bank_text, raw = raw.split(":", 1)
+        bank = _hex(bank_text, text, what)
+        if bank > 0xFF:
+            raise W65Error(f"bad {what} {text!r}: the bank is one byte (00-FF)")
+        if _hex(raw, text, what) > 0xFFFF:
+            raise W65Error(f"bad {what} {text!r}: the offset after ':' is 16 bits")
+    value = bank << 16 | _hex(raw, text, what)
+    if value > 0xFFFFFF:
+        raise W65Error(f"bad {what} {text!r}: addresses are 24 bits (up to FF:FFFF)")
+    return value
+
+
+def _hex(part: str, text: str, what: str) -> int:
+    digits = part.strip().removeprefix("$").removeprefix("0x").removeprefix("0X")
+    try:
+        return int(digits, 16)
+    except ValueError:
+        raise W65Error(f"bad {what} {text!r}: expected hex such as 2000 or 00:2000") from None
+
+
+def format_address(address: int) -> str:
+    """`BB:AAAA`, as the monitor shows addresses."""
+    return f"{address >> 16:02X}:{address & 0xFFFF:04X}"
+
+
+def format_registers(regs: Registers) -> str:
+    """One line in the monitor's order: `PC 00:E358  A FF00  X E0B7 ...  P 22 (nvMxdiZc)`."""
+    flags = "".join(c.upper() if regs.p >> (7 - i) & 1 else c for i, c in enumerate("nvmxdizc"))
+    text = (
+        f"PC {format_address(regs.pc)}  A {regs.a:04X}  X {regs.x:04X}  Y {regs.y:04X}  "
+        f"S {regs.s:04X}  D {regs.d:04X}  DBR {regs.dbr:02X}  P {regs.p:02X} ({flags})"
+    )
+    if regs.e is not None:
+        text += f"  E {regs.e}"
+    return text
+
+
+def print_json(value: object) -> None:
+    """Print a JSON document on stdout."""
+    json.dump(value, sys.stdout, indent=2)
+    sys.stdout.write("\n")
