@@ -197,7 +197,6 @@ VECTORS_EMULATION_CPU: dict[str, int] = {
     "NMI": 0xFFFA,
     "RESET": 0xFFFC,
     "BRK": 0xFFFE,
-    "IRQ": 0xFFFE,
 }
 
 

@@ -1,0 +1,32 @@
+"""The register table is the single source: the include file agrees with it."""
+
+from w65tool.board import incgen
+from w65tool.board.registers import BY_ADDRESS, BY_NAME, IO_END, IO_START, REGISTERS, vector
+
+
+def test_include_file_matches_register_table():
+    assert incgen.INC_PATH.read_text() == incgen.render(), (
+        "asm/w65c265.inc is out of date: run python -m w65tool.board.incgen"
+    )
+
+
+def test_every_register_is_in_the_io_window_once():
+    assert len(BY_NAME) == len(REGISTERS) == len(BY_ADDRESS)
+    assert all(IO_START <= r.address <= IO_END for r in REGISTERS)
+
+
+def test_addresses_from_the_datasheet_map():
+    assert BY_NAME["PD7"].address == 0xDF23
+    assert BY_NAME["PCS7"].address == 0xDF27
+    assert BY_NAME["T4LL"].address == 0xDF58
+    assert BY_NAME["T1CH"].address == 0xDF63
+    assert BY_NAME["ACSR3"].address == 0xDF76
+    assert BY_NAME["ARTD3"].address == 0xDF77
+
+
+def test_vectors_native_and_emulation():
+    assert vector("T2", False) == 0xFF84
+    assert vector("U3RX", False) == 0xFFAC
+    assert vector("U3TX", True) == 0xFFEE
+    assert vector("BRK", True) == 0xFFFE
+    assert vector("NMI", False) == 0xFFBA
