@@ -140,19 +140,26 @@ class _Tracker:
         return s
 
 
-def _needs_prefix(op: Opcode, value: int) -> bool:
-    """Would the assembler pick a shorter mode of this mnemonic for `value`?"""
+def _force_below(op: Opcode) -> int:
+    """Operand values below this would assemble to a shorter form of the same mnemonic.
+
+    The assembler picks direct page or absolute by value among the modes written alike
+    (`$12`, `$1234`, `$123456`); an operand below the limit needs a size prefix.
+    """
+    limit = 0
     for other in modes_of(op.mnemonic).values():
         mode = other.mode
         if (
             mode.syntax == op.mode.syntax
             and mode.width is Width.FIXED
-            and mode.size < op.mode.size
             and mode.name not in _RELATIVE
-            and value < 1 << (8 * mode.size)
+            and mode.size < op.mode.size
         ):
-            return True
-    return False
+            limit = max(limit, 1 << (8 * mode.size))
+    return limit
+
+
+_FORCE_BELOW = tuple(_force_below(op) for op in OPCODES)
 
 
 def _address_text(value: int, digits: int, symbols: Mapping[int, str], full: int) -> str:
@@ -187,12 +194,12 @@ def _decode(
         return mode.syntax.format(_address_text(target, digits, symbols, target)), target
     if name in _LONG_OPERAND:
         text = _address_text(value, 6, symbols, value)
-        if _needs_prefix(op, value):
+        if value < _FORCE_BELOW[op.code]:
             text = ">" + text
         return mode.syntax.format(text), value
     target = bank | value if (op.mnemonic, name) in _JUMPS_IN_BANK else None
     text = _address_text(value, 2 * mode.size, symbols, value)
-    if _needs_prefix(op, value):
+    if value < _FORCE_BELOW[op.code]:
         text = "!" + text
     return mode.syntax.format(text), target
 
