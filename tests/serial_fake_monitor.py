@@ -33,7 +33,9 @@ class Stop(Exception):
 class FakeMonitor(threading.Thread):
     """The monitor's serial side on a pty; `path` is the device to open."""
 
-    def __init__(self, faults: dict[str, float] | None = None, seed: int = 0, silent=False):
+    def __init__(
+        self, faults: dict[str, float] | None = None, seed: int = 0, silent=False, pace=0.0
+    ):
         super().__init__(daemon=True)
         self.master, self.slave = os.openpty()
         tty.setraw(self.slave)
@@ -44,6 +46,8 @@ class FakeMonitor(threading.Thread):
         self.faults = faults or {}
         self.random = random.Random(seed)
         self.silent = silent
+        self.pace = pace  # seconds per received character, to act like a slow line
+        self.flaky: dict[int, int] = {}  # address -> value the W dump shows instead
         self.baud = 9600
         self.running = False  # a program started with G
         self.commands: list[str] = []
@@ -69,6 +73,8 @@ class FakeMonitor(threading.Thread):
         while True:
             if self._pending:
                 c = self._pending.pop(0)
+                if self.pace:
+                    time.sleep(self.pace)
                 if self.faults.get("drop_in") and self.random.random() < self.faults["drop_in"]:
                     continue
                 if self.faults.get("flip_in") and self.random.random() < self.faults["flip_in"]:
@@ -291,7 +297,7 @@ class FakeMonitor(threading.Thread):
         while addr <= high:
             n = min(16, high - addr + 1)
             body = bytes([n + 4]) + addr.to_bytes(3, "big")
-            body += bytes(self.peek(addr + i) for i in range(n))
+            body += bytes(self.flaky.get(addr + i, self.peek(addr + i)) for i in range(n))
             self.put(b"S2" + body.hex().upper().encode() + f"{~sum(body) & 0xFF:02X}\r".encode())
             addr += n
         self.put(b"S804000000FB")
