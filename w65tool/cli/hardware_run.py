@@ -1,0 +1,71 @@
+"""`w65 run FILE --port PORT`: assemble, load, verify, start with JML, show the console.
+
+`run_cmd` hands over here when `--port` is given; everything else about `w65 run` (the
+emulator) stays there.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from w65tool.errors import EXIT_OK
+
+HARDWARE_OPTIONS = ("port", "baud", "rtscts", "timeout", "retries")
+
+
+def add_hardware_arguments(parser: argparse.ArgumentParser) -> None:
+    """The serial options `w65 run` needs for a real board (`--port` and its companions)."""
+    g = parser.add_argument_group("real board")
+    g.add_argument(
+        "--port",
+        metavar="PORT",
+        help="run on a real board through its ROM monitor: device, glob, 'auto' or URL",
+    )
+    g.add_argument("--baud", type=int, metavar="N", help="baud rate (default 9600)")
+    g.add_argument("--rtscts", action="store_true", default=None, help="RTS/CTS handshake")
+    g.add_argument("--timeout", type=float, metavar="S", help="extra seconds a reply may take")
+    g.add_argument("--retries", type=int, default=3, metavar="N", help="resends (default 3)")
+
+
+def run_on_board(args: argparse.Namespace) -> int:
+    """Load FILE onto the board at `args.port`, verify, JML, and stream UART3 to stdout.
+
+    Stops on Ctrl-C (exit 130, as every command) or after `args.seconds` when given.
+    """
+    from w65tool.cli.load_cmd import read_program, start_address
+    from w65tool.cli.target_args import format_address
+    from w65tool.cli.term_cmd import ShowCR
+    from w65tool.target.base import TargetError
+    from w65tool.target.config import check_baud, load_settings
+    from w65tool.target.monitor import MonitorTarget
+
+    image = read_program(args.file)
+    entry = start_address(image, None)
+    settings = load_settings()
+    baud = check_baud(args.baud) if args.baud is not None else settings.baud
+    rtscts = settings.rtscts if args.rtscts is None else args.rtscts
+    seconds = getattr(args, "seconds", None)
+    with MonitorTarget(args.port, baud, rtscts, timeout=args.timeout, retries=args.retries) as t:
+        t.load(image)
+        mismatches = t.verify(image)
+        if mismatches:
+            for m in mismatches:
+                print(f"w65: verify: {m}", file=sys.stderr)
+            raise TargetError(f"verify failed: {len(mismatches)} of {len(image)} bytes differ")
+        t.jml(entry)
+        print(
+            f"w65: loaded {len(image)} bytes, verified, started at {format_address(entry)} "
+            f"on {t.description}; Ctrl-C stops watching",
+            file=sys.stderr,
+        )
+        show = ShowCR()
+        out = sys.stdout.buffer
+        deadline = None if seconds is None else time.monotonic() + seconds
+        while deadline is None or time.monotonic() < deadline:
+            data = t.console_read(0.05)
+            if data:
+                out.write(show(data))
+                out.flush()
+    return EXIT_OK
