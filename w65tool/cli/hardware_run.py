@@ -1,7 +1,7 @@
-"""`w65 run FILE --port PORT`: assemble, load, verify, start with JML, show the console.
+"""`w65 run FILE --port PORT`: load, verify, start with JML, show the console.
 
-`run_cmd` hands over here when `--port` is given; everything else about `w65 run` (the
-emulator) stays there.
+`run_cmd` reads the program (assembling source) and hands over here when `--port` is
+given; everything else about `w65 run` (the emulator) stays there.
 """
 
 from __future__ import annotations
@@ -9,10 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from typing import TYPE_CHECKING
 
 from w65tool.errors import EXIT_OK
 
-HARDWARE_OPTIONS = ("port", "baud", "rtscts", "timeout", "retries")
+if TYPE_CHECKING:
+    from w65tool.image import Image
 
 
 def add_hardware_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,20 +31,17 @@ def add_hardware_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument("--retries", type=int, default=3, metavar="N", help="resends (default 3)")
 
 
-def run_on_board(args: argparse.Namespace) -> int:
-    """Load FILE onto the board at `args.port`, verify, JML, and stream UART3 to stdout.
+def run_on_board(args: argparse.Namespace, image: Image, entry: int) -> int:
+    """Load `image` onto the board at `args.port`, verify, JML `entry`, stream UART3 out.
 
     Stops on Ctrl-C (exit 130, as every command) or after `args.seconds` when given.
     """
-    from w65tool.cli.load_cmd import read_program, start_address
     from w65tool.cli.target_args import format_address
     from w65tool.cli.term_cmd import ShowCR
     from w65tool.target.base import TargetError
     from w65tool.target.config import check_baud, load_settings
     from w65tool.target.monitor import MonitorTarget
 
-    image = read_program(args.file)
-    entry = start_address(image, None)
     settings = load_settings()
     baud = check_baud(args.baud) if args.baud is not None else settings.baud
     rtscts = settings.rtscts if args.rtscts is None else args.rtscts
