@@ -164,12 +164,34 @@ class Board:
         self._stop_external = True
         self.cpu.stop_requested = True
 
-    def step(self) -> int:
-        """Execute one instruction (settling any peripheral event it reaches); its cycles."""
-        n = self.cpu.step()
-        if self._next_event is not None and self.cpu.cycles >= self._next_event:
+    def step(self, limit: int | None = None) -> int:
+        """Execute one instruction and settle any peripheral event it reaches; its cycles.
+
+        A core waiting in WAI with no interrupt pending instead sleeps until the next
+        peripheral event (or the cycle `limit`); 0 means nothing could ever wake it."""
+        cpu = self.cpu
+        if cpu.waiting and not cpu.irq:
+            before = cpu.cycles
+            self._idle(limit)
+            return cpu.cycles - before
+        n = cpu.step()
+        if self._next_event is not None and cpu.cycles >= self._next_event:
             self._service()
         return n
+
+    def _idle(self, limit: int | None) -> bool:
+        """Let a waiting core sleep to the next event or `limit`; False if none exists."""
+        cpu = self.cpu
+        wake = self._next_event
+        if wake is None and limit is None:
+            return False
+        if wake is None or (limit is not None and limit < wake):
+            wake = limit
+        assert wake is not None
+        cpu.cycles = max(cpu.cycles, wake)
+        if self._next_event is not None and cpu.cycles >= self._next_event:
+            self._service()
+        return True
 
     def run(
         self,
@@ -209,7 +231,6 @@ class Board:
 
     def _loop(self, limit: int | None, until_pc: int | None, slice_cycles: int) -> str:
         cpu = self.cpu
-        first = True
         while True:
             now = cpu.cycles
             if limit is not None and now >= limit:
@@ -222,24 +243,21 @@ class Board:
             nxt = self._next_event
             if nxt is not None and nxt < end:
                 end = nxt
-            pc = cpu.pbr << 16 | cpu.pc
-            if first and pc in cpu.breakpoints:
-                cpu.step()  # leave the breakpoint we are standing on
-            elif end > now:
+            if end > now:
                 self._run_end = end
                 cpu.run(end - now)
-            first = False
-            now = cpu.cycles
-            if self._next_event is not None and now >= self._next_event:
-                self._service()
-            if cpu.stop_requested:
-                cpu.stop_requested = False
-                if self._stop_external:
-                    self._stop_external = False
-                    return "stop requested"
-                if not self._internal_stop:
-                    return "stop requested"
+                self._run_end = None
+            early = cpu.cycles < end
+            if self._internal_stop:
+                # our own request (a sooner event, an I/O write to check `until` against)
                 self._internal_stop = False
+                cpu.stop_requested = False
+                early = False
+            if self._next_event is not None and cpu.cycles >= self._next_event:
+                self._service()
+            if self._stop_external:
+                self._stop_external = False
+                return "stop requested"
             if cpu.stopped:
                 return "stp"
             pc = cpu.pbr << 16 | cpu.pc
@@ -247,18 +265,11 @@ class Board:
                 return "until" if pc == until_pc else "breakpoint"
             if self._until is not None and self._until(self):
                 return "until"
-            if cpu.waiting and not cpu.irq:
-                wake = self._next_event
-                if wake is None:
-                    if limit is None:
-                        return "wai"
-                    cpu.cycles = max(cpu.cycles, limit)
-                else:
-                    if limit is not None:
-                        wake = min(wake, limit)
-                    cpu.cycles = max(cpu.cycles, wake)
-                    if self._next_event is not None and cpu.cycles >= self._next_event:
-                        self._service()
+            if cpu.waiting:
+                if not cpu.irq and not self._idle(limit):
+                    return "wai"
+            elif early:
+                return "stop requested"  # a hook (the monitor's, say) asked the core to stop
 
     # -- events ---------------------------------------------------------------------------
     def _service(self) -> None:
