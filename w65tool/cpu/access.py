@@ -1,0 +1,135 @@
+"""How the 65C816 reaches memory, stated once, as Python source snippets.
+
+The core is generated (see `kernel.py`): each handler is straight-line Python built from the
+snippets here. Every wrap-around rule of the chip lives in exactly one function of this module:
+program-counter fetches wrap within the program bank, direct page and stack live in bank 0,
+emulation mode keeps the stack in page 1 and, when DL = 0, the direct page within its page;
+data-bank and long addresses carry into the next bank and wrap at 16 MiB.
+
+Names the snippets use (cells of the generated closure): `ram`, `rh`/`wh` (per-page hook flags),
+`bus_read`/`bus_write`, the registers `a x y s d pc`, `pb`/`db` (PBR/DBR shifted left 16), and the
+temporary `t` (the address of the access being made).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Widths:
+    """The register-width state a handler is specialised for."""
+
+    e: bool  # emulation mode (implies m8 and x8)
+    m8: bool  # 8-bit accumulator and memory
+    x8: bool  # 8-bit index registers
+
+    @property
+    def tag(self) -> str:
+        """Short name used in generated function names."""
+        if self.e:
+            return "e"
+        return ("m8" if self.m8 else "m16") + ("x8" if self.x8 else "x16")
+
+
+STATES: tuple[Widths, ...] = (
+    Widths(True, True, True),
+    Widths(False, True, True),
+    Widths(False, True, False),
+    Widths(False, False, True),
+    Widths(False, False, False),
+)
+"""The five dispatch tables: emulation, then native M/X = 8/8, 8/16, 16/8, 16/16."""
+
+
+def read(var: str, addr: str) -> list[str]:
+    """Read the byte at 24-bit `addr` into `var`: RAM directly unless the page is hooked."""
+    return [f"t = {addr}", f"{var} = bus_read(t) if rh[t >> 8] else ram[t]"]
+
+
+def write(addr: str, value: str) -> list[str]:
+    """Write byte `value` to 24-bit `addr`: RAM directly unless the page is hooked."""
+    return [
+        f"t = {addr}",
+        "if wh[t >> 8]:",
+        f"    bus_write(t, {value})",
+        "else:",
+        f"    ram[t] = {value}",
+    ]
+
+
+def fetch(var: str, size: int) -> list[str]:
+    """The `size` operand bytes after the opcode, little-endian, into `var`.
+
+    The program counter wraps within its bank: an instruction at $xxFFFF takes its operand
+    from $xx0000.
+    """
+    lines = read(var, "pb | ((pc + 1) & 0xFFFF)")
+    for k in range(1, size):
+        lines += read("u", f"pb | ((pc + {k + 1}) & 0xFFFF)")
+        lines.append(f"{var} |= u << {8 * k}")
+    return lines
+
+
+def advance(size: int) -> str:
+    """Move PC past an instruction of `size` bytes (within the bank)."""
+    return f"pc = (pc + {size}) & 0xFFFF"
+
+
+def direct(offset: str, w: Widths) -> str:
+    """Bank-0 address of direct-page byte `offset` (operand, maybe plus an index).
+
+    Native mode: D + offset wraps at 64 KiB. Emulation mode with DL = 0: the direct page is a
+    6502 zero page and offset wraps within it; with DL != 0 it behaves as in native mode.
+    """
+    if w.e:
+        return f"((d | (({offset}) & 0xFF)) if not d & 0xFF else ((d + {offset}) & 0xFFFF))"
+    return f"((d + {offset}) & 0xFFFF)"
+
+
+def direct_new(offset: str) -> str:
+    """Direct-page address for the 65816's own modes ([dp], PEI): never wraps within a page."""
+    return f"((d + {offset}) & 0xFFFF)"
+
+
+DL_CYCLE = "(1 if d & 0xFF else 0)"
+"""The extra cycle of every direct-page access when the low byte of D is not zero."""
+
+
+def push(value: str, w: Widths) -> list[str]:
+    """Push a byte. Emulation mode: S stays in page 1."""
+    step = "s = 0x100 | ((s - 1) & 0xFF)" if w.e else "s = (s - 1) & 0xFFFF"
+    return [*write("s", value), step]
+
+
+def pull(var: str, w: Widths) -> list[str]:
+    """Pull a byte. Emulation mode: S stays in page 1."""
+    step = "s = 0x100 | ((s + 1) & 0xFF)" if w.e else "s = (s + 1) & 0xFFFF"
+    return [step, *read(var, "s")]
+
+
+def push_new(value: str) -> list[str]:
+    """Push for the 65816's own stack instructions (PEA, PEI, PER, PHD, JSL, ...).
+
+    They use the full 16-bit S even in emulation mode, so they may leave page 1 during the
+    instruction; `fix_stack` puts S back in page 1 at its end.
+    """
+    return [*write("s", value), "s = (s - 1) & 0xFFFF"]
+
+
+def pull_new(var: str) -> list[str]:
+    """Pull for the 65816's own stack instructions (PLD, RTL): 16-bit S, see `push_new`."""
+    return ["s = (s + 1) & 0xFFFF", *read(var, "s")]
+
+
+def fix_stack(w: Widths) -> list[str]:
+    """After a `push_new`/`pull_new` instruction in emulation mode, S returns to page 1."""
+    return ["s = 0x100 | (s & 0xFF)"] if w.e else []
+
+
+def index_cycle(base: str, index: str, w: Widths) -> str:
+    """The extra cycle of an indexed read: always with 16-bit index registers, else when
+    adding the index crosses a page."""
+    if not w.x8:
+        return "1"
+    return f"(1 if ({base} ^ ({base} + {index})) > 0xFF else 0)"

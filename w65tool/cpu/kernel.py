@@ -1,0 +1,302 @@
+"""The generated core: one closure per CPU holding registers as cells, handlers and loops.
+
+At import, this module writes the Python source of `make_core`: a function whose local
+variables are the registers and flags, and whose inner functions are the 256 x 5 instruction
+handlers (deduplicated: most opcodes read the same in several width states) from
+`families.py`, the interrupt entries, `step`, the run loops and the register accessors.
+Cell variables are the fastest state CPython offers a set of functions sharing it, and
+five dispatch tables (emulation; native M/X = 8/8, 8/16, 16/8, 16/16), swapped only when
+REP, SEP, PLP, RTI, XCE or a register write change the widths, keep width tests out of the
+handlers. `CPU` (core.py) wraps one `make_core(...)` result behind attributes.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import Any
+
+from w65tool.cpu.access import STATES, Widths, push, read
+from w65tool.cpu.alu import add_decimal, subtract_decimal
+from w65tool.cpu.families import handler_body
+from w65tool.isa import OPCODES
+
+# Registers, flags and run state: the cells every generated function may rebind.
+CELLS = frozenset(
+    {
+        *("a", "x", "y", "s", "d", "pc", "pb", "db"),  # pb, db: PBR and DBR shifted left 16
+        *("fn", "fv", "fm", "fx", "fd", "fi", "fz", "fc", "e"),  # flags, see alu.py
+        *("cyc", "ops", "attn", "irq", "nmi_req", "abort_req", "stop_req", "stopped", "waiting"),
+    }
+)
+
+VECTORS = {  # kind -> (native vector, emulation vector), bank 0
+    "cop": (0xFFE4, 0xFFF4),
+    "brk": (0xFFE6, 0xFFFE),
+    "abort": (0xFFE8, 0xFFF8),
+    "nmi": (0xFFEA, 0xFFFA),
+    "irq": (0xFFEE, 0xFFFE),
+}
+RESET_VECTOR = 0xFFFC
+
+RUNTIME = """
+def get_p():
+    return (
+        (fn & 0x80) | (0x40 if fv else 0) | fm << 5 | fx << 4 | fd << 3 | fi << 2
+        | (0 if fz else 2) | (1 if fc else 0)
+    )
+
+def select():
+    ops = tables[0] if e else tables[1 + (0 if fm else 2) + (0 if fx else 1)]
+
+def set_p(value):
+    fn = value
+    fv = value & 0x40
+    fd = value >> 3 & 1
+    fi = value >> 2 & 1
+    fz = (value & 2) ^ 2
+    fc = value & 1
+    if e:  # M and X read as 1 in emulation mode
+        fm = fx = 1
+    else:
+        fm = value >> 5 & 1
+        fx = value >> 4 & 1
+    if fx:  # 8-bit index registers lose their high bytes
+        x &= 0xFF
+        y &= 0xFF
+    select()
+
+def set_e(value):
+    e = 1 if value else 0
+    if e:
+        fm = fx = 1
+        x &= 0xFF
+        y &= 0xFF
+        s = 0x100 | (s & 0xFF)
+    select()
+
+def exchange_ce():
+    carry = e
+    set_e(fc)
+    fc = carry
+
+def update_attn():
+    attn = bool(irq or nmi_req or abort_req or stop_req or stopped or waiting)
+
+def poll():
+    # Before an instruction: take a pending interrupt and return its cycles; 0 when the
+    # next instruction may run; None when the core is stopped or waiting.
+    if stopped:
+        return None
+    kind = None
+    if abort_req:
+        abort_req = False
+        kind = "abort"
+    elif nmi_req:
+        nmi_req = False
+        kind = "nmi"
+    elif irq:
+        if not fi:
+            kind = "irq"
+        waiting = False  # IRQB ends WAI even with I set; execution just goes on
+    if kind is not None:
+        waiting = False
+        update_attn()
+        if e:  # emulation mode pushes the status with B clear
+            return enter_e(kind, pc, get_p() & 0xEF)
+        return enter_n(kind, pc, get_p())
+    update_attn()
+    return None if waiting else 0
+
+def step():
+    if attn:
+        n = poll()
+        if n is None:
+            return 0
+        if n:
+            cyc += n
+            return n
+    before = cyc
+    t = pb | pc
+    cyc = ops[bus_read(t) if rh[t >> 8] else ram[t]]() + cyc
+    return cyc - before
+
+def reset():
+    e = fm = fx = fi = 1
+    fd = d = db = pb = 0
+    x &= 0xFF
+    y &= 0xFF
+    s = 0x100 | (s & 0xFF)
+    stopped = waiting = nmi_req = abort_req = False
+    t = RESET_VECTOR
+    v = bus_read(t) if rh[t >> 8] else ram[t]
+    t += 1
+    u = bus_read(t) if rh[t >> 8] else ram[t]
+    pc = v | u << 8
+    select()
+    update_attn()
+
+def request_nmi():
+    nmi_req = attn = True
+
+def request_abort():
+    abort_req = attn = True
+
+def set_irq(level):
+    irq = bool(level)
+    update_attn()
+
+def set_stop_request(value):
+    stop_req = bool(value)
+    update_attn()
+
+def set_flags(stop, wait):
+    stopped = bool(stop)
+    waiting = bool(wait)
+    update_attn()
+"""
+
+# The run loop, twice: without and with breakpoints, so the common case pays nothing for them.
+RUN_LOOP = """
+def {name}(max_cycles{params}):
+    start = cyc
+    limit = cyc + max_cycles
+    ran = False
+    while cyc < limit:
+        if attn:
+            if stop_req:
+                stop_req = False
+                update_attn()
+                break
+            n = poll()
+            if n is None:
+                break
+            if n:
+                cyc += n
+                ran = True
+                continue
+        t = pb | pc
+{check}        cyc = ops[bus_read(t) if rh[t >> 8] else ram[t]]() + cyc
+        ran = True
+    return cyc - start
+"""
+BREAK_CHECK = """\
+        if ran and t in breakpoints:
+            break
+"""
+
+ACCESSORS = {  # register -> (getter expression, setter statement using `value`)
+    "a": ("a", "a = value & 0xFFFF"),
+    "x": ("x", "x = value & (0xFF if fx else 0xFFFF)"),
+    "y": ("y", "y = value & (0xFF if fx else 0xFFFF)"),
+    "s": ("s", "s = (0x100 | (value & 0xFF)) if e else value & 0xFFFF"),
+    "d": ("d", "d = value & 0xFFFF"),
+    "pc": ("pc", "pc = value & 0xFFFF"),
+    "pbr": ("pb >> 16", "pb = (value & 0xFF) << 16"),
+    "dbr": ("db >> 16", "db = (value & 0xFF) << 16"),
+    "p": ("get_p()", "set_p(value & 0xFF)"),
+    "e": ("e", "set_e(value)"),
+    "cycles": ("cyc", "cyc = value"),
+    "irq": ("irq", "set_irq(value)"),
+    "stop_requested": ("stop_req", "set_stop_request(value)"),
+    "stopped": ("stopped", "set_flags(value, waiting)"),
+    "waiting": ("waiting", "set_flags(stopped, value)"),
+}
+
+
+def _enter(w: Widths) -> list[str]:
+    """Interrupt entry (BRK, COP, IRQ, NMI, ABORT): push, then fetch the vector."""
+    lines = [] if w.e else push("pb >> 16", w)
+    lines += [*push("ret >> 8", w), *push("ret & 0xFF", w), *push("status", w)]
+    lines += [
+        "fi = 1",
+        "fd = 0",
+        "hook = cpu.vector_hook",
+        f"vector = VECTORS[kind][{int(w.e)}] if hook is None else hook(kind, {w.e})",
+        *read("v", "vector"),
+        *read("u", "(vector + 1) & 0xFFFFFF"),
+        "pc = v | u << 8",
+        "pb = 0",
+        f"return {7 if w.e else 8}",
+    ]
+    return [f"def enter_{'e' if w.e else 'n'}(kind, ret, status):", *_indent(lines)]
+
+
+def _indent(lines: list[str], depth: int = 1) -> list[str]:
+    pad = "    " * depth
+    return [pad + line if line else line for line in lines]
+
+
+def _declare_cells(source: str) -> str:
+    """Add `nonlocal` for the cells each top-level function of `source` rebinds."""
+    tree = ast.parse(source)
+    lines = source.splitlines()
+    inserts: list[tuple[int, str]] = []
+    for node in tree.body:
+        if not isinstance(node, ast.FunctionDef):
+            continue
+        stored = sorted(
+            {
+                n.id
+                for n in ast.walk(node)
+                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in CELLS
+            }
+        )
+        if stored:
+            inserts.append((node.body[0].lineno - 1, f"    nonlocal {', '.join(stored)}"))
+    for lineno, text in sorted(inserts, reverse=True):
+        lines.insert(lineno, text)
+    return "\n".join(lines)
+
+
+def generate() -> str:
+    """The source of `make_core(cpu, bus_read, bus_write, ram, rh, wh)`."""
+    bodies: dict[str, str] = {}  # handler source -> function name
+    tables: list[list[str]] = []
+    for w in STATES:
+        row = []
+        for op in OPCODES:
+            body = "\n".join(_indent(handler_body(op, w)))
+            name = bodies.get(body)
+            if name is None:
+                name = f"op_{op.code:02x}_{w.tag}"
+                bodies[body] = name
+            row.append(name)
+        tables.append(row)
+    parts = [RUNTIME, "\n".join(_enter(STATES[0])), "\n".join(_enter(STATES[1]))]
+    parts += [f"def {name}():\n{body}" for body, name in bodies.items()]
+    parts.append(RUN_LOOP.format(name="run_fast", params="", check=""))
+    parts.append(RUN_LOOP.format(name="run_watch", params=", breakpoints", check=BREAK_CHECK))
+    for reg, (getter, setter) in ACCESSORS.items():
+        parts.append(f"def reg_get_{reg}():\n    return {getter}")
+        parts.append(f"def reg_set_{reg}(value):\n    {setter}")
+    inner = _declare_cells("\n\n".join(parts))
+    exports = ["step", "run_fast", "run_watch", "reset", "request_nmi", "request_abort"]
+    exports += [f"reg_{kind}_{reg}" for reg in ACCESSORS for kind in ("get", "set")]
+    header = [
+        "def make_core(cpu, bus_read, bus_write, ram, rh, wh):",
+        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = 0",
+        "    s = 0x1FF",
+        "    e = fm = fx = fi = fz = 1",
+        "    ops = None",
+        "    attn = irq = nmi_req = abort_req = stop_req = stopped = waiting = False",
+    ]
+    footer = ["tables = ("]
+    footer += [f"    ({', '.join(row)})," for row in tables]
+    footer += [")", "select()", "return {" + ", ".join(f"{n!r}: {n}" for n in exports) + "}"]
+    return "\n".join([*header, *_indent(inner.splitlines()), *_indent(footer)]) + "\n"
+
+
+def _compile() -> Callable[..., dict[str, Any]]:
+    namespace: dict[str, Any] = {
+        "VECTORS": VECTORS,
+        "RESET_VECTOR": RESET_VECTOR,
+        "add_decimal": add_decimal,
+        "subtract_decimal": subtract_decimal,
+    }
+    exec(compile(generate(), "<w65tool.cpu generated core>", "exec"), namespace)
+    return namespace["make_core"]
+
+
+make_core = _compile()
+"""make_core(cpu, bus_read, bus_write, ram, rh, wh) -> dict of the core's functions."""
