@@ -1,0 +1,365 @@
+"""Run a program on the emulated W65C265 board and watch its LEDs and serial output.
+
+The program is assembled if it is source, loaded, and started as the monitor's G command
+would start it; the board's lamps are drawn as they change, UART3 output is echoed, and a
+summary (cycles, instructions, emulated and real time, speed, registers) ends the run.
+
+examples:
+  w65 run samples/led_blink.asm --seconds 3
+  w65 run samples/hello_uart.asm --board sxb
+  w65 run prog.hex --trace-io --max-cycles 100000
+  w65 run prog.asm --json --seconds 1 | jq .
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from typing import TYPE_CHECKING, TextIO
+
+from w65tool.errors import EXIT_INTERRUPTED, EXIT_OK, W65Error
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from w65tool.board.board import Board
+    from w65tool.image import Image
+
+FCLK_HZ = 3_686_400
+SLICE_CYCLES = FCLK_HZ // 100  # the display and the pacing look up every 10 ms emulated
+DEFAULT_SECONDS = 10.0  # a run with no limit and no display to stop it
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", metavar="FILE", help="program: .asm/.s source, .hex, .s28, .bin")
+    parser.add_argument(
+        "--board", choices=("mensch", "sxb"), default="mensch", help="board (default mensch)"
+    )
+    parser.add_argument("--org", metavar="ADDR", help="load address of a .bin file")
+    parser.add_argument(
+        "--entry", metavar="ADDR", help="start address (default: the program's entry point)"
+    )
+    limit = parser.add_mutually_exclusive_group()
+    limit.add_argument("--max-cycles", type=int, metavar="N", help="stop after N CPU cycles")
+    limit.add_argument(
+        "--seconds",
+        type=float,
+        metavar="S",
+        help="stop after S seconds of emulated time (default: until Ctrl-C on a terminal, "
+        f"else {DEFAULT_SECONDS:g} s)",
+    )
+    parser.add_argument("--until-pc", metavar="ADDR", help="stop before executing ADDR")
+    parser.add_argument("--trace", action="store_true", help="print every instruction")
+    parser.add_argument("--trace-io", action="store_true", help="print every I/O register write")
+    parser.add_argument("--json", action="store_true", help="JSON lines and a summary object")
+    parser.add_argument("--realtime", action="store_true", help="run at the board's real speed")
+    parser.add_argument(
+        "--no-monitor",
+        action="store_true",
+        help="a bare chip: no ROM monitor, the program must bring its own vectors",
+    )
+    from w65tool.cli.hardware_run import add_hardware_arguments
+
+    add_hardware_arguments(parser)
+    parser.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR")
+    parser.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE")
+
+
+def run(args: argparse.Namespace) -> int:
+    from w65tool.cli.target_args import parse_address
+
+    if args.max_cycles is not None and args.max_cycles < 0:
+        raise W65Error("--max-cycles must be 0 or more")
+    if args.seconds is not None and args.seconds < 0:
+        raise W65Error("--seconds must be 0 or more")
+    org = parse_address(args.org, "--org") if args.org else None
+    image = load_program(args.file, org, args.include_dirs, args.defines)
+    entry = parse_address(args.entry, "--entry") if args.entry else image.start_address()
+    if entry is None:
+        raise W65Error(f"{args.file}: the program is empty")
+    if args.port:
+        from w65tool.cli.hardware_run import run_on_board
+
+        return run_on_board(args, image, entry)
+    until_pc = parse_address(args.until_pc, "--until-pc") if args.until_pc else None
+    return run_emulated(args, image, entry, until_pc)
+
+
+def load_program(path: str, org: int | None, include_dirs: list[str], defines: list[str]) -> Image:
+    """The program image: assembled from source, or read from HEX, S-records or binary."""
+    from pathlib import Path
+
+    from w65tool.image import Image
+
+    if Path(path).suffix.lower() in (".asm", ".s65", ".a65", ".inc", ".65s"):
+        from w65tool.asm import assemble_file
+
+        values: dict[str, str] = {}
+        for item in defines:
+            name, _, value = item.partition("=")
+            if not name:
+                raise W65Error(f"bad -D {item!r}: expected NAME=VALUE")
+            values[name] = value or "1"
+        if not Path(path).exists():
+            raise W65Error(f"cannot read {path}: no such file")
+        image = assemble_file(path, include_dirs=include_dirs, defines=values or None).image
+        if org is not None:
+            raise W65Error("--org is for .bin files; source sets its own address with .org")
+        return image
+    return Image.load(path, org)
+
+
+# -- output ---------------------------------------------------------------------------------
+class Output:
+    """Where the run's lines go: plain text, a live rich display, or JSON lines."""
+
+    def __init__(self, board: Board, args: argparse.Namespace, stream: TextIO) -> None:
+        self.board = board
+        self.json = args.json
+        self.stream = stream
+        self.live = None
+        self._uart_line = ""
+        self._lamps: dict[str, bool] | None = None
+        if not self.json and stream.isatty() and not (args.trace or args.trace_io):
+            from rich.console import Console
+            from rich.live import Live
+
+            self.live = Live(
+                self._lamp_view(),
+                console=Console(file=stream),
+                refresh_per_second=30,
+                transient=False,
+            )
+            self.live.start()
+
+    def close(self) -> None:
+        if self._uart_line:
+            self._emit_text(self._uart_line)
+            self._uart_line = ""
+        if self.live is not None:
+            self.live.update(self._lamp_view())
+            self.live.stop()
+
+    def _emit_text(self, line: str) -> None:
+        if self.live is not None:
+            self.live.console.print(line, markup=False, highlight=False)
+        else:
+            print(line, file=self.stream)
+
+    def record(self, obj: dict) -> None:
+        print(json.dumps(obj), file=self.stream)
+
+    # lamps
+    def _lamp_view(self) -> Text:
+        from rich.text import Text
+
+        board = self.board
+        text = Text()
+        for lit in board.leds.values():
+            text.append(" ● " if lit else " ○ ", style="bold red" if lit else "grey50")
+        text.append(f"   {board.seconds:10.6f} s emulated", style="cyan")
+        text.append("\n")
+        for name in board.leds:
+            text.append(f"{name:^3}", style="grey50")
+        return text
+
+    def lamps(self) -> None:
+        leds = self.board.leds
+        if leds == self._lamps:
+            return
+        self._lamps = leds
+        if self.json:
+            self.record({"cycle": self.board.cycles, "leds": leds})
+        elif self.live is not None:
+            self.live.update(self._lamp_view())
+        else:
+            row = "".join("●" if lit else "○" for lit in leds.values())
+            print(f"[{self.board.seconds:10.6f} s] LEDs {row}", file=self.stream)
+
+    def tick(self) -> None:
+        """After each slice: the clock on the live display."""
+        if self.live is not None:
+            self.live.update(self._lamp_view())
+
+    # serial
+    def uart(self, data: bytes) -> None:
+        if not data:
+            return
+        text = data.decode("latin-1")
+        if self.json:
+            self.record({"cycle": self.board.cycles, "uart3": text})
+            return
+        text = self._uart_line + text.replace("\r\n", "\n").replace("\r", "\n")
+        *lines, self._uart_line = text.split("\n")
+        for line in lines:
+            self._emit_text(line)
+
+    # traces
+    def io_write(self, cycle: int, address: int, name: str, value: int) -> None:
+        if self.json:
+            self.record({"cycle": cycle, "register": name, "address": address, "value": value})
+        else:
+            print(f"{cycle:>12}  {name:<6} ${value:02X}", file=self.stream)
+
+    def instruction(self, cycle: int, pc: int, data: bytes, text: str, regs: dict) -> None:
+        if self.json:
+            self.record({"cycle": cycle, "pc": pc, "bytes": data.hex(), "text": text, **regs})
+        else:
+            r = regs
+            print(
+                f"{cycle:>12}  {pc >> 16:02X}:{pc & 0xFFFF:04X}  {data.hex(' ').upper():<12}"
+                f"{text:<18} A={r['a']:04X} X={r['x']:04X} Y={r['y']:04X} S={r['s']:04X} "
+                f"D={r['d']:04X} DB={r['dbr']:02X} P={r['p']:02X}{' E' if r['e'] else ''}",
+                file=self.stream,
+            )
+
+
+def registers(board: Board) -> dict[str, int]:
+    """The core's registers as a dict (pc is 24-bit)."""
+    c = board.cpu
+    return {
+        "pc": c.pbr << 16 | c.pc,
+        "a": c.a,
+        "x": c.x,
+        "y": c.y,
+        "s": c.s,
+        "d": c.d,
+        "dbr": c.dbr,
+        "p": c.p,
+        "e": int(c.e),
+    }
+
+
+def _flags(p: int) -> str:
+    return "".join(ch.upper() if p >> (7 - i) & 1 else ch for i, ch in enumerate("nvmxdizc"))
+
+
+# -- running --------------------------------------------------------------------------------
+def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: int | None) -> int:
+    """Load `image` on an emulated board, start it at `entry`, run, print the summary."""
+    import signal
+
+    from w65tool.board.board import Board
+
+    board = Board(args.board, monitor=not args.no_monitor)
+    board.load(image)
+    board.go(entry)
+    board.uart3.host_receive()  # what the monitor said before the program started
+    out = Output(board, args, sys.stdout)
+    if args.trace_io:
+        board.io_listeners.append(out.io_write)
+
+    limit_cycles = args.max_cycles
+    if args.seconds is not None:
+        limit_cycles = round(args.seconds * FCLK_HZ)
+    elif limit_cycles is None and not sys.stdout.isatty():
+        limit_cycles = round(DEFAULT_SECONDS * FCLK_HZ)
+    start_cycles = board.cycles
+    end = None if limit_cycles is None else start_cycles + limit_cycles
+    # The core may keep an instruction count; without one the summary leaves it out.
+    counted = hasattr(board.cpu, "instructions")
+    instructions = 0
+
+    previous = signal.signal(signal.SIGINT, lambda *_: board.request_stop())
+    wall0 = time.perf_counter()
+    reason = "cycles"
+    try:
+        out.lamps()
+        while end is None or board.cycles < end:
+            remaining = SLICE_CYCLES if end is None else min(SLICE_CYCLES, end - board.cycles)
+            if args.trace:
+                reason, n = _trace_slice(board, out, board.cycles + remaining, until_pc)
+                instructions += n
+            else:
+                before = board.cpu.instructions if counted else 0
+                reason = board.run(max_cycles=remaining, until=until_pc)
+                if counted:
+                    instructions += board.cpu.instructions - before
+            out.lamps()
+            out.uart(board.uart3.host_receive())
+            out.tick()
+            if args.realtime:
+                ahead = (board.cycles - start_cycles) / FCLK_HZ - (time.perf_counter() - wall0)
+                if ahead > 0:
+                    time.sleep(ahead)
+            if reason != "cycles":
+                break
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        wall = time.perf_counter() - wall0
+        out.close()
+    known = counted or args.trace
+    summary = _summary(
+        board, reason, board.cycles - start_cycles, instructions if known else None, wall
+    )
+    _print_summary(out, summary)
+    return EXIT_INTERRUPTED if reason == "stop requested" else EXIT_OK
+
+
+def _trace_slice(board: Board, out: Output, end: int, until_pc: int | None) -> tuple[str, int]:
+    """Run to cycle `end` one instruction at a time, printing each; (reason, instructions)."""
+    from w65tool.disasm import disassemble
+
+    cpu = board.cpu
+    count = 0
+    while cpu.cycles < end:
+        pc = cpu.pbr << 16 | cpu.pc
+        if count and (pc == until_pc or pc in cpu.breakpoints):
+            return ("until" if pc == until_pc else "breakpoint"), count
+        if cpu.stopped:
+            return "stp", count
+        if cpu.stop_requested:
+            cpu.stop_requested = False
+            return "stop requested", count
+        if cpu.waiting and not cpu.irq:
+            if board.step(limit=end) == 0:
+                return "wai", count
+            continue
+        data = bytes(board.bus.peek(pc + i) for i in range(4))
+        m8 = bool(cpu.p & 0x20) or bool(cpu.e)
+        x8 = bool(cpu.p & 0x10) or bool(cpu.e)
+        line = disassemble(data, pc, m8=m8, x8=x8, emulation=bool(cpu.e))[0]
+        regs = registers(board)
+        out.instruction(cpu.cycles, pc, data[: line.size], line.text, regs)
+        board.step()
+        count += 1
+    return "cycles", count
+
+
+def _summary(board: Board, reason: str, cycles: int, instructions: int | None, wall: float) -> dict:
+    emulated = cycles / FCLK_HZ
+    return {
+        "reason": reason,
+        "board": board.kind,
+        "cycles": cycles,
+        "instructions": instructions,
+        "emulated_seconds": emulated,
+        "real_seconds": wall,
+        "speed": emulated / wall if wall > 0 else None,
+        "registers": registers(board),
+        "leds": board.leds,
+    }
+
+
+def _print_summary(out: Output, s: dict) -> None:
+    if out.json:
+        out.record({"summary": s})
+        return
+    r = s["registers"]
+    speed = f"{s['speed']:.2f}x real time" if s["speed"] else "-"
+    stream = out.stream
+    print(f"w65: stopped: {s['reason']}", file=stream)
+    count = "" if s["instructions"] is None else f"{s['instructions']:,} instructions, "
+    print(
+        f"  {s['cycles']:,} cycles, {count}"
+        f"{s['emulated_seconds']:.6f} s emulated in {s['real_seconds']:.3f} s real ({speed})",
+        file=stream,
+    )
+    print(
+        f"  PC {r['pc'] >> 16:02X}:{r['pc'] & 0xFFFF:04X}  A {r['a']:04X}  X {r['x']:04X}  "
+        f"Y {r['y']:04X}  S {r['s']:04X}  D {r['d']:04X}  DBR {r['dbr']:02X}  "
+        f"P {r['p']:02X} {_flags(r['p'])}  E {r['e']}",
+        file=stream,
+    )
