@@ -160,7 +160,8 @@ class Board:
 
     # -- running --------------------------------------------------------------------------
     def request_stop(self) -> None:
-        """Make a running `run()` return "stop requested" (safe from another thread)."""
+        """Make the running `run()`, or the next one, return "stop requested" (safe from
+        another thread or a signal handler)."""
         self._stop_external = True
         self.cpu.stop_requested = True
 
@@ -220,7 +221,6 @@ class Board:
         if added_bp:
             cpu.breakpoints.add(until_pc)
         self._until = until if callable(until) else None
-        self._stop_external = False
         try:
             return self._loop(limit, until_pc, slice_cycles)
         finally:

@@ -1,0 +1,121 @@
+"""`w65 run` on programs given as HEX/binary files (bare chip, so no monitor is needed)."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from w65tool.cli import main
+from w65tool.image import Image
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BLINK = bytes([
+    0x18, 0xFB,        # 0010 clc / xce
+    0xC2, 0x10,        # 0012 rep #$10
+    0xE2, 0x20,        # 0014 sep #$20
+    0xA2, 0xE7, 0x03,  # 0016 ldx #999
+    0x8E, 0x50, 0xDF,  # 0019 stx T0LL
+    0xA9, 0x01,        # 001C lda #$01
+    0x8D, 0x46, 0xDF,  # 001E sta TIER
+    0x8D, 0x43, 0xDF,  # 0021 sta TER
+    0x58,              # 0024 cli
+    0xCB,              # 0025 wai
+    0x80, 0xFD,        # 0026 bra $0025
+    0xA9, 0x01,        # 0028 lda #$01       T0 handler
+    0x8D, 0x44, 0xDF,  # 002A sta TIFR
+    0xEE, 0x23, 0xDF,  # 002D inc PD7
+    0x40,              # 0030 rti
+])  # fmt: skip
+
+
+@pytest.fixture
+def blink_hex(tmp_path):
+    image = Image()
+    image.put(0x0010, BLINK)
+    image.put(0xFF80, b"\x28\x00")
+    image.entry = 0x0010
+    path = tmp_path / "blink.hex"
+    path.write_text(image.to_hex())
+    return str(path)
+
+
+def test_trace_io_prints_cycle_register_value(blink_hex, capsys):
+    assert main(["run", blink_hex, "--no-monitor", "--max-cycles", "2100", "--trace-io"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split() for line in out.splitlines()]
+    lines = [r for r in rows if len(r) == 3 and r[0].isdigit() and r[2].startswith("$")]
+    writes = [(name, value) for _, name, value in lines]
+    assert writes[:4] == [("T0LL", "$E7"), ("T0LH", "$03"), ("TIER", "$01"), ("TER", "$01")]
+    pd7 = [int(cycle) for cycle, name, _ in lines if name == "PD7"]
+    assert len(pd7) == 2 and pd7[1] - pd7[0] == 1000
+    assert "w65: stopped: cycles" in out
+    assert "2,1" in out  # the cycle count in the summary
+
+
+def test_json_lines_end_in_a_summary(blink_hex, capsys):
+    assert main(["run", blink_hex, "--no-monitor", "--seconds", "0.01", "--json"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    summary = records[-1]["summary"]
+    assert summary["reason"] == "cycles"
+    assert 36_864 <= summary["cycles"] < 36_864 + 20
+    assert summary["emulated_seconds"] == pytest.approx(0.01, abs=1e-5)
+    assert summary["registers"]["x"] == 999
+    assert any("leds" in r for r in records[:-1])
+
+
+def test_trace_prints_each_instruction(blink_hex, capsys):
+    assert main(["run", blink_hex, "--no-monitor", "--max-cycles", "12", "--trace"]) == 0
+    out = capsys.readouterr().out
+    assert "00:0010  18" in out and "clc" in out
+    assert "00:0012  C2 10" in out and "rep #$10" in out
+
+
+def test_until_pc_stops_before_the_address(blink_hex, capsys):
+    assert main(["run", blink_hex, "--no-monitor", "--until-pc", "00:0028", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])["summary"]
+    assert summary["reason"] == "until"
+    assert summary["registers"]["pc"] == 0x0028
+
+
+def test_binary_needs_org(tmp_path, capsys):
+    path = tmp_path / "p.bin"
+    path.write_bytes(b"\xdb")
+    assert main(["run", str(path), "--no-monitor"]) == 1
+    assert "needs a load address (--org)" in capsys.readouterr().err
+
+
+def test_program_outside_memory_is_one_clear_error(tmp_path, capsys):
+    path = tmp_path / "p.bin"
+    path.write_bytes(b"\xdb")
+    assert main(["run", str(path), "--org", "4000", "--no-monitor"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("w65: error: the program writes $004000")
+    assert "Traceback" not in err
+
+
+def test_missing_file_is_one_clear_error(capsys):
+    assert main(["run", "no/such.hex", "--no-monitor"]) == 1
+    assert "cannot read no/such.hex" in capsys.readouterr().err
+
+
+def test_ctrl_c_stops_cleanly_with_the_summary(blink_hex):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "w65tool", "run", blink_hex, "--no-monitor", "--realtime",
+         "--seconds", "60"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    time.sleep(1.5)
+    os.kill(proc.pid, signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert "w65: stopped: stop requested" in out
+    assert "Traceback" not in err
