@@ -57,6 +57,13 @@ class FakeMonitor(threading.Thread):
         self.start()
 
     # -- plumbing -------------------------------------------------------------------------
+    def wait_running(self, timeout: float = 2.0) -> bool:
+        """True once a `G` has started a program (the echo reaches the host a moment before)."""
+        deadline = time.monotonic() + timeout
+        while not self.running and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return self.running
+
     def close(self) -> None:
         self._halt.set()
         self.join(2)

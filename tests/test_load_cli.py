@@ -40,7 +40,7 @@ def test_load_verify_go_places_the_program_and_starts_at_its_entry(fake, hexfile
     path, image = hexfile
     assert main(["load", str(path), "--port", fake.path, "--verify", "--go"]) == 0
     assert bytes(fake.memory[0x1000:0x1064]) == image.to_bin()
-    assert fake.running and fake.regs["pc"] == 0x1010
+    assert fake.wait_running() and fake.regs["pc"] == 0x1010
     err = capsys.readouterr().err
     assert "loaded 100 bytes" in err and "7 records, 0 retries" in err
     assert "verified 100 bytes" in err and "started at 00:1010 (JML)" in err
@@ -58,7 +58,7 @@ def test_load_srecords_and_call_with_jsl(fake, tmp_path, capsys):
 def test_go_address_overrides_the_entry(fake, hexfile):
     path, _ = hexfile
     assert main(["load", str(path), "--port", fake.path, "--go", "1020", "--no-progress"]) == 0
-    assert fake.regs["pc"] == 0x1020
+    assert fake.wait_running() and fake.regs["pc"] == 0x1020
 
 
 def test_verify_lists_every_difference_and_fails(fake, hexfile, capsys):

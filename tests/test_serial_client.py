@@ -104,7 +104,7 @@ def test_jsl_returns_the_displayed_registers(target, fake):
 
 def test_jml_leaves_the_program_running(target, fake):
     target.jml(0x2000)
-    assert fake.running and fake.regs["pc"] == 0x2000
+    assert fake.wait_running() and fake.regs["pc"] == 0x2000
 
 
 def test_silent_board_is_reported_with_what_to_do():

@@ -140,7 +140,7 @@ class MonitorClient:
             "a program started with G may still be running: press the board's reset button",
         )
 
-    def _command(self, what: str, action: Callable[[], T]) -> T:
+    def _command(self, action: Callable[[], T]) -> T:
         """Run one command from the prompt; on a garbled exchange resync and try again."""
         attempt = 0
         while True:
@@ -153,7 +153,9 @@ class MonitorClient:
                 if attempt > self.retries:
                     raise
 
-    def _ask(self, command: bytes, pattern: re.Pattern[bytes], chars: int, what: str):
+    def _ask(
+        self, command: bytes, pattern: re.Pattern[bytes], chars: int, what: str
+    ) -> re.Match[bytes]:
         """Send a command line and wait for its reply pattern."""
         self.link.discard()
         self.link.write(command)
@@ -167,7 +169,7 @@ class MonitorClient:
             m = self._ask(b"| ", PIPE_REPLY_RE, 60, "read registers")
             return parse_pipe_registers(m.group(0))
 
-        return self._command("read registers", action)
+        return self._command(action)
 
     def write_register(self, name: str, value: int) -> None:
         """Store one register of the saved context (`|A1234`, `|P00:2000`); ACK expected."""
@@ -178,7 +180,7 @@ class MonitorClient:
             if m.group(1)[0] != ACK:
                 raise TargetError(f"Failed to {what}: the board answered NAK")
 
-        self._command(what, action)
+        self._command(action)
 
     # -- memory ---------------------------------------------------------------------------
     def read_memory(self, address: int, length: int) -> bytes:
@@ -188,8 +190,8 @@ class MonitorClient:
         if address < 0 or address + length > 1 << 24:
             raise TargetError(f"cannot read ${address:06X}+{length}: past the 24-bit space")
         if length <= SMALL_READ:
-            return self._command(f"read ${address:06X}", lambda: self._slash_read(address, length))
-        return self._command(f"read ${address:06X}", lambda: self._dump(address, length))
+            return self._command(lambda: self._slash_read(address, length))
+        return self._command(lambda: self._dump(address, length))
 
     def _slash_read(self, address: int, length: int) -> bytes:
         out = bytearray()
@@ -243,7 +245,7 @@ class MonitorClient:
             image.put(address, data)
             self.upload(image)
             return
-        self._command(f"write ${address:06X}", lambda: self._slash_write(address, data))
+        self._command(lambda: self._slash_write(address, data))
 
     def _slash_write(self, address: int, data: bytes) -> None:
         for i, value in enumerate(data):
