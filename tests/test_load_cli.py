@@ -184,3 +184,11 @@ def test_ctrl_c_stops_the_upload_and_leaves_the_monitor_at_its_prompt(tmp_path):
             assert target.read_registers().pc == 0x00E358
     finally:
         monitor.close()
+
+
+def test_run_with_port_loads_verifies_starts_and_watches(fake, hexfile, capsys):
+    path, image = hexfile
+    assert main(["run", str(path), "--port", fake.path, "--seconds", "0.2"]) == 0
+    assert bytes(fake.memory[0x1000:0x1064]) == image.to_bin()
+    assert fake.wait_running() and fake.regs["pc"] == 0x1010
+    assert "verified, started at 00:1010" in capsys.readouterr().err
