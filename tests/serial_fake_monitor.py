@@ -34,7 +34,12 @@ class FakeMonitor(threading.Thread):
     """The monitor's serial side on a pty; `path` is the device to open."""
 
     def __init__(
-        self, faults: dict[str, float] | None = None, seed: int = 0, silent=False, pace=0.0
+        self,
+        faults: dict[str, float] | None = None,
+        seed: int = 0,
+        silent=False,
+        pace=0.0,
+        reset_on_input=False,
     ):
         super().__init__(daemon=True)
         self.master, self.slave = os.openpty()
@@ -47,6 +52,7 @@ class FakeMonitor(threading.Thread):
         self.random = random.Random(seed)
         self.silent = silent
         self.pace = pace  # seconds per received character, to act like a slow line
+        self.reset_on_input = reset_on_input  # the reset button is pressed as the host starts
         self.flaky: dict[int, int] = {}  # address -> value the W dump shows instead
         self.baud = 9600
         self.running = False  # a program started with G
@@ -134,6 +140,11 @@ class FakeMonitor(threading.Thread):
             self.put(b"\x11")
             while True:
                 c = self.getc()
+                if self.reset_on_input:
+                    self.reset_on_input = False
+                    self.put(b"\rMENSCH ROM Version 2.07\r (C) Copyright 1995\rAssembled today\r")
+                    self.show_registers()
+                    continue
                 if self.running or c == 0x0A:
                     continue
                 self.put(bytes([c]))
@@ -330,6 +341,10 @@ class FakeMonitor(threading.Thread):
                 self.baud = RATES[code[12]]
             self.regs["a"] = code[12]
             self.regs["x"] = 0
+        self.show_registers()
+        return False
+
+    def show_registers(self) -> None:
         r = self.regs
         self.put(
             b"\r\rPCntr     Acc    Xreg   Yreg   Stack\r"
@@ -341,4 +356,3 @@ class FakeMonitor(threading.Thread):
             + "".join(f"{r['p'] >> (7 - i) & 1}  " for i in range(8)).encode()
             + b"\r\r>"
         )
-        return False

@@ -144,3 +144,12 @@ def test_faulty_line_never_gives_a_false_success(seed, where):
                 assert bytes(monitor.memory[0x400:0x540]) == image.to_bin()
     finally:
         monitor.close()
+
+
+def test_reset_banner_during_sync_is_waited_out():
+    monitor = FakeMonitor(reset_on_input=True)
+    try:
+        with MonitorTarget(monitor.path, timeout=0.2) as target:
+            assert target.read_registers().pc == 0x00E358
+    finally:
+        monitor.close()
