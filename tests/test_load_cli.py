@@ -192,3 +192,17 @@ def test_run_with_port_loads_verifies_starts_and_watches(fake, hexfile, capsys):
     assert bytes(fake.memory[0x1000:0x1064]) == image.to_bin()
     assert fake.wait_running() and fake.regs["pc"] == 0x1010
     assert "verified, started at 00:1010" in capsys.readouterr().err
+
+
+def test_longer_records_carry_more_bytes_each(fake, hexfile, capsys):
+    path, image = hexfile
+    args = ["load", str(path), "--port", fake.path, "--record-bytes", "64", "--verify"]
+    assert main(args) == 0
+    assert bytes(fake.memory[0x1000:0x1064]) == image.to_bin()
+    assert "2 records, 0 retries" in capsys.readouterr().err
+
+
+def test_record_size_beyond_the_roms_count_byte_is_refused(fake, hexfile, capsys):
+    path, _ = hexfile
+    assert main(["load", str(path), "--port", fake.path, "--record-bytes", "252"]) == 1
+    assert "records carry 1 to 251 bytes, not 252" in capsys.readouterr().err

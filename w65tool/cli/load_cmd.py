@@ -59,6 +59,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="switch board and host to 38400 baud for the transfer (and back afterwards)",
     )
+    parser.add_argument(
+        "--record-bytes",
+        type=int,
+        default=16,
+        metavar="N",
+        help="data bytes per S2 record, 1-251 (default 16, as WDC's tools; more is faster)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="draw no progress bar")
     add_connection_arguments(parser)
 

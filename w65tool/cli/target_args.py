@@ -70,8 +70,12 @@ def open_target(args: argparse.Namespace) -> Target:
     if args.timeout is not None and args.timeout <= 0:
         raise W65Error("--timeout must be more than 0 seconds")
     from w65tool.target.monitor import MonitorTarget
+    from w65tool.target.protocol import RECORD_BYTES
 
-    return MonitorTarget(port, baud, rtscts, timeout=args.timeout, retries=args.retries)
+    record_bytes = getattr(args, "record_bytes", RECORD_BYTES)
+    return MonitorTarget(
+        port, baud, rtscts, timeout=args.timeout, retries=args.retries, record_bytes=record_bytes
+    )
 
 
 def parse_address(text: str, what: str = "address") -> int:

@@ -32,11 +32,13 @@ from w65tool.target.protocol import (
     END_RECORD,
     ESC,
     INPUT_QUEUE,
+    MAX_RECORD_BYTES,
     PIPE_ACK_RE,
     PIPE_REGISTERS,
     PIPE_REPLY_RE,
     PROMPT_RE,
     READY,
+    RECORD_BYTES,
     SLASH_REPLY_RE,
     SYNC_REPLY_RE,
     address_digits,
@@ -69,9 +71,12 @@ T = TypeVar("T")
 class MonitorClient:
     """Commands of the ROM monitor over a `Link`; each leaves the monitor at its prompt."""
 
-    def __init__(self, link: Link, retries: int = 3) -> None:
+    def __init__(self, link: Link, retries: int = 3, record_bytes: int = RECORD_BYTES) -> None:
+        if not 1 <= record_bytes <= MAX_RECORD_BYTES:
+            raise TargetError(f"records carry 1 to {MAX_RECORD_BYTES} bytes, not {record_bytes}")
         self.link = link
         self.retries = retries
+        self.record_bytes = record_bytes
         self.at_prompt = False
         self.program_output = b""  # what a `J` program printed before it returned
 
@@ -271,7 +276,13 @@ class MonitorClient:
         self.link.discard()
         self.at_prompt = False
         try:
-            stats = upload_image(self.link, image, retries=self.retries, progress=progress)
+            stats = upload_image(
+                self.link,
+                image,
+                retries=self.retries,
+                progress=progress,
+                record_bytes=self.record_bytes,
+            )
         except BaseException:
             self.resync(in_loader=True)
             self.at_prompt = True
@@ -341,6 +352,7 @@ class MonitorTarget(Target):
         rtscts: bool = False,
         timeout: float | None = None,
         retries: int = 3,
+        record_bytes: int = RECORD_BYTES,
         *,
         serial: SerialLike | None = None,
     ) -> None:
@@ -350,7 +362,7 @@ class MonitorTarget(Target):
         self.port_name = port
         self.serial = serial if serial is not None else open_port(port, baud, rtscts)
         self.link = Link(self.serial, slack=REPLY_SLACK if timeout is None else timeout)
-        self.client = MonitorClient(self.link, retries)
+        self.client = MonitorClient(self.link, retries, record_bytes)
         self.description = f"{port} at {baud} baud"
         self.last_upload: UploadStats | None = None
 

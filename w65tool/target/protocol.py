@@ -36,7 +36,11 @@ INPUT_QUEUE = 9
 """Characters the monitor can hold while it is busy printing (a 10-byte ring, one slot free)."""
 
 RECORD_BYTES = 16
-"""Data bytes per S2 record, as WDC's tools send (the ROM takes up to 251)."""
+"""Data bytes per S2 record, as WDC's tools send."""
+
+MAX_RECORD_BYTES = 251
+"""The most the ROM's loader takes: its count byte (at most 255) covers 3 address bytes, the
+data and the checksum, and it stores data bytes as they arrive, whatever their number."""
 
 READY = b"\rREADY\r>"
 PROMPT_RE = re.compile(rb"\rREADY\r>")

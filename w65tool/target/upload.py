@@ -37,10 +37,6 @@ from w65tool.target.protocol import (
     s2_records,
 )
 
-RECOVERY_CHUNKS = 6
-"""CR bursts (of `INPUT_QUEUE` each) sent to finish a half-read record: 54 characters, more
-than a 16-byte record's 45."""
-
 RECOVERY_WAIT = 0.15
 """Seconds to wait for the loader's answer to each CR burst, beyond its time on the wire."""
 
@@ -134,7 +130,7 @@ def upload_image(
             ahead = None
         todo.appendleft(current)
         current = None
-        _recover(link, window)
+        _recover(link, window, len(line))
         count = None
 
     link.write(END_RECORD)
@@ -158,11 +154,16 @@ def _wait_reply(link: Link, timeout: float) -> tuple[str, int | None]:
         link.poll(left)
 
 
-def _recover(link: Link, window: int) -> None:
-    """Bring the loader to the point where it looks for the next `S`, then drain its output."""
-    wait = RECOVERY_WAIT + 1.5 * (window + 12) * link.char_time
-    for _ in range(RECOVERY_CHUNKS):
-        link.write(CR * window)
+def _recover(link: Link, window: int, record_chars: int) -> None:
+    """Bring the loader to the point where it looks for the next `S`, then drain its output.
+
+    CRs go in bursts the input queue can hold, until the loader answers or more CRs have gone
+    than a half-read record could still take (its characters, plus a damaged count's worth).
+    """
+    burst = max(window, 1)
+    wait = RECOVERY_WAIT + 1.5 * (burst + 12) * link.char_time
+    for _ in range(-(-(record_chars + 9) // burst)):
+        link.write(CR * burst)
         deadline = time.monotonic() + wait
         answered = False
         while time.monotonic() < deadline and not answered:
