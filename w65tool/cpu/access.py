@@ -7,8 +7,9 @@ emulation mode keeps the stack in page 1 and, when DL = 0, the direct page withi
 data-bank and long addresses carry into the next bank and wrap at 16 MiB.
 
 Names the snippets use (cells of the generated closure): `ram`, `rh`/`wh` (per-page hook flags),
-`bus_read`/`bus_write`, the registers `a x y s d pc`, `pb`/`db` (PBR/DBR shifted left 16), and the
-temporary `t` (the address of the access being made).
+`bus_read`/`bus_write`, the registers `a x y s d pc`, `pb`/`db` (PBR/DBR shifted left 16), the
+handler's argument `t` (the 24-bit address of its opcode) and the temporary `m` (the address
+of the access being made).
 """
 
 from __future__ import annotations
@@ -17,72 +18,93 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
-class Widths:
-    """The register-width state a handler is specialised for."""
+class State:
+    """What a handler is specialised for: register widths, and where its bytes are."""
 
     e: bool  # emulation mode (implies m8 and x8)
     m8: bool  # 8-bit accumulator and memory
     x8: bool  # 8-bit index registers
+    # The whole instruction lies in one unhooked page and not at the end of its bank: the
+    # operand bytes are read straight from RAM after the opcode at `t`, and PC needs no wrap.
+    # The run loop checks this once per instruction and picks the matching table.
+    inline: bool = False
 
     @property
     def tag(self) -> str:
         """Short name used in generated function names."""
-        if self.e:
-            return "e"
-        return ("m8" if self.m8 else "m16") + ("x8" if self.x8 else "x16")
+        widths = "e" if self.e else ("m8" if self.m8 else "m16") + ("x8" if self.x8 else "x16")
+        return widths + ("_i" if self.inline else "")
 
 
-STATES: tuple[Widths, ...] = (
-    Widths(True, True, True),
-    Widths(False, True, True),
-    Widths(False, True, False),
-    Widths(False, False, True),
-    Widths(False, False, False),
+STATES: tuple[State, ...] = (
+    State(True, True, True),
+    State(False, True, True),
+    State(False, True, False),
+    State(False, False, True),
+    State(False, False, False),
 )
 """The five dispatch tables: emulation, then native M/X = 8/8, 8/16, 16/8, 16/16."""
 
 
+def _address(addr: str) -> tuple[list[str], str]:
+    """Evaluate `addr` once: a plain name is used as it is, anything else goes into `m`."""
+    if addr.isidentifier():
+        return [], addr
+    return [f"m = {addr}"], "m"
+
+
 def read(var: str, addr: str) -> list[str]:
     """Read the byte at 24-bit `addr` into `var`: RAM directly unless the page is hooked."""
-    return [f"t = {addr}", f"{var} = bus_read(t) if rh[t >> 8] else ram[t]"]
+    lines, m = _address(addr)
+    return [*lines, f"{var} = bus_read({m}) if rh[{m} >> 8] else ram[{m}]"]
 
 
 def write(addr: str, value: str) -> list[str]:
     """Write byte `value` to 24-bit `addr`: RAM directly unless the page is hooked."""
+    lines, m = _address(addr)
     return [
-        f"t = {addr}",
-        "if wh[t >> 8]:",
-        f"    bus_write(t, {value})",
+        *lines,
+        f"if wh[{m} >> 8]:",
+        f"    bus_write({m}, {value})",
         "else:",
-        f"    ram[t] = {value}",
+        f"    ram[{m}] = {value}",
     ]
 
 
-def fetch(var: str, size: int) -> list[str]:
-    """The `size` operand bytes after the opcode, little-endian, into `var`.
+def fetch_byte(var: str, k: int, w: State) -> list[str]:
+    """Operand byte `k` (1 = the byte after the opcode) into `var`.
 
     The program counter wraps within its bank: an instruction at $xxFFFF takes its operand
     from $xx0000.
     """
-    lines = read(var, "pb | ((pc + 1) & 0xFFFF)")
-    for k in range(1, size):
-        lines += read("u", f"pb | ((pc + {k + 1}) & 0xFFFF)")
-        lines.append(f"{var} |= u << {8 * k}")
+    if w.inline:
+        return [f"{var} = ram[t + {k}]"]
+    return read(var, f"pb | ((pc + {k}) & 0xFFFF)")
+
+
+def fetch(var: str, size: int, w: State) -> list[str]:
+    """The `size` operand bytes after the opcode, little-endian, into `var`."""
+    if w.inline:
+        shifted = [f"ram[t + {k + 1}] << {8 * k}" for k in range(1, size)]
+        return [" | ".join([f"{var} = ram[t + 1]", *shifted])]
+    lines = fetch_byte(var, 1, w)
+    for k in range(2, size + 1):
+        lines += [*fetch_byte("u", k, w), f"{var} |= u << {8 * (k - 1)}"]
     return lines
 
 
-def advance(size: int) -> str:
+def advance(size: int, w: State) -> str:
     """Move PC past an instruction of `size` bytes (within the bank)."""
-    return f"pc = (pc + {size}) & 0xFFFF"
+    return f"pc += {size}" if w.inline else f"pc = (pc + {size}) & 0xFFFF"
 
 
-def direct(offset: str, w: Widths) -> str:
+def direct(offset: str, w: State) -> str:
     """Bank-0 address of direct-page byte `offset` (operand, maybe plus an index).
 
     Native mode: D + offset wraps at 64 KiB. Emulation mode with DL = 0: the direct page is a
     6502 zero page and offset wraps within it; with DL != 0 it behaves as in native mode.
     """
-    if w.e:
+    if w.e and offset != "o":  # a lone operand byte never leaves the page when DL = 0
         return f"((d | (({offset}) & 0xFF)) if not d & 0xFF else ((d + {offset}) & 0xFFFF))"
     return f"((d + {offset}) & 0xFFFF)"
 
@@ -92,17 +114,17 @@ def direct_new(offset: str) -> str:
     return f"((d + {offset}) & 0xFFFF)"
 
 
-DL_CYCLE = "(1 if d & 0xFF else 0)"
-"""The extra cycle of every direct-page access when the low byte of D is not zero."""
+DL_CYCLE = "d & 0xFF"
+"""When the low byte of D is not zero, every direct-page access takes one more cycle."""
 
 
-def push(value: str, w: Widths) -> list[str]:
+def push(value: str, w: State) -> list[str]:
     """Push a byte. Emulation mode: S stays in page 1."""
     step = "s = 0x100 | ((s - 1) & 0xFF)" if w.e else "s = (s - 1) & 0xFFFF"
     return [*write("s", value), step]
 
 
-def pull(var: str, w: Widths) -> list[str]:
+def pull(var: str, w: State) -> list[str]:
     """Pull a byte. Emulation mode: S stays in page 1."""
     step = "s = 0x100 | ((s + 1) & 0xFF)" if w.e else "s = (s + 1) & 0xFFFF"
     return [step, *read(var, "s")]
@@ -122,14 +144,14 @@ def pull_new(var: str) -> list[str]:
     return ["s = (s + 1) & 0xFFFF", *read(var, "s")]
 
 
-def fix_stack(w: Widths) -> list[str]:
+def fix_stack(w: State) -> list[str]:
     """After a `push_new`/`pull_new` instruction in emulation mode, S returns to page 1."""
     return ["s = 0x100 | (s & 0xFF)"] if w.e else []
 
 
-def index_cycle(base: str, index: str, w: Widths) -> str:
-    """The extra cycle of an indexed read: always with 16-bit index registers, else when
-    adding the index crosses a page."""
+def index_cycle(base: str, index: str, w: State) -> str:
+    """The condition of the extra cycle of an indexed read: always with 16-bit index
+    registers, else when adding the index crosses a page ("1": unconditional)."""
     if not w.x8:
         return "1"
-    return f"(1 if ({base} ^ ({base} + {index})) > 0xFF else 0)"
+    return f"({base} ^ ({base} + {index})) > 0xFF"

@@ -14,11 +14,12 @@ from collections.abc import Callable
 
 from w65tool.cpu.access import (
     DL_CYCLE,
-    Widths,
+    State,
     advance,
     direct,
     direct_new,
     fetch,
+    fetch_byte,
     fix_stack,
     index_cycle,
     pull,
@@ -38,17 +39,25 @@ WRITE_OPS = frozenset({"sta", "stx", "sty", "stz"})
 MODIFY_OPS = frozenset({"asl", "lsr", "rol", "ror", "inc", "dec", "tsb", "trb"})
 
 
-def _bits(op: Opcode, w: Widths) -> int:
+def _bits(op: Opcode, w: State) -> int:
     """Operand width of a data instruction: X decides for index registers, M for the rest."""
     eight = w.x8 if op.mnemonic in INDEX_OPS else w.m8
     return 8 if eight else 16
 
 
 def _cycles(base: int, extras: list[str]) -> str:
-    return " + ".join([str(base), *extras]) if extras else str(base)
+    """The cycle-count expression: `base` plus extras, each a number or a condition that
+    adds one cycle when true."""
+    fixed = base + sum(int(extra) for extra in extras if extra.isdigit())
+    conditions = [extra for extra in extras if not extra.isdigit()]
+    if not conditions:
+        return str(fixed)
+    if len(conditions) == 1:
+        return f"{fixed + 1} if {conditions[0]} else {fixed}"
+    return " + ".join([str(fixed), *(f"(1 if {c} else 0)" for c in conditions)])
 
 
-def locate(mode: str, w: Widths, wide: bool, is_read: bool) -> tuple[list[str], list[str]]:
+def locate(mode: str, w: State, wide: bool, is_read: bool) -> tuple[list[str], list[str]]:
     """Lines leaving the effective address in `ea` (and the next byte's in `ea2` when `wide`),
     plus the conditional cycle terms of the mode."""
     lines: list[str] = []
@@ -56,12 +65,12 @@ def locate(mode: str, w: Widths, wide: bool, is_read: bool) -> tuple[list[str], 
     second = "ea2 = (ea + 1) & 0xFFFFFF"  # data-bank and long addresses carry across banks
     if mode in ("dp", "dp_x", "dp_y"):
         offset = {"dp": "o", "dp_x": "o + x", "dp_y": "o + y"}[mode]
-        lines += [*fetch("o", 1), f"ea = {direct(offset, w)}"]
+        lines += [*fetch("o", 1, w), f"ea = {direct(offset, w)}"]
         second = f"ea2 = {direct(offset + ' + 1', w)}"
         extras.append(DL_CYCLE)
     elif mode in ("dp_ind", "dp_x_ind", "dp_ind_y"):
         offset = "o + x" if mode == "dp_x_ind" else "o"
-        lines += fetch("o", 1)
+        lines += fetch("o", 1, w)
         lines += read("p", direct(offset, w))
         lines += read("u", direct(offset + " + 1", w))
         lines.append("p |= u << 8")
@@ -73,7 +82,7 @@ def locate(mode: str, w: Widths, wide: bool, is_read: bool) -> tuple[list[str], 
             lines.append("ea = db + p")
         extras.append(DL_CYCLE)
     elif mode in ("dp_lind", "dp_lind_y"):
-        lines += fetch("o", 1)
+        lines += fetch("o", 1, w)
         lines += read("p", direct_new("o"))
         lines += read("u", direct_new("o + 1"))
         lines.append("p |= u << 8")
@@ -82,7 +91,7 @@ def locate(mode: str, w: Widths, wide: bool, is_read: bool) -> tuple[list[str], 
         lines.append("ea = p" if mode == "dp_lind" else "ea = (p + y) & 0xFFFFFF")
         extras.append(DL_CYCLE)
     elif mode in ("abs", "abs_x", "abs_y"):
-        lines += fetch("o", 2)
+        lines += fetch("o", 2, w)
         if mode == "abs":
             lines.append("ea = db | o")
         else:
@@ -91,13 +100,13 @@ def locate(mode: str, w: Widths, wide: bool, is_read: bool) -> tuple[list[str], 
             if is_read:
                 extras.append(index_cycle("o", index, w))
     elif mode in ("long", "long_x"):
-        lines += fetch("o", 3)
+        lines += fetch("o", 3, w)
         lines.append("ea = o" if mode == "long" else "ea = (o + x) & 0xFFFFFF")
     elif mode == "sr":
-        lines += [*fetch("o", 1), "ea = (s + o) & 0xFFFF"]
+        lines += [*fetch("o", 1, w), "ea = (s + o) & 0xFFFF"]
         second = "ea2 = (s + o + 1) & 0xFFFF"  # the stack is in bank 0
     elif mode == "sr_ind_y":
-        lines += fetch("o", 1)
+        lines += fetch("o", 1, w)
         lines += read("p", "(s + o) & 0xFFFF")
         lines += read("u", "(s + o + 1) & 0xFFFF")
         lines += ["p |= u << 8", "ea = (db + p + y) & 0xFFFFFF"]
@@ -108,13 +117,13 @@ def locate(mode: str, w: Widths, wide: bool, is_read: bool) -> tuple[list[str], 
     return lines, extras
 
 
-def read_family(op: Opcode, w: Widths) -> list[str]:
+def read_family(op: Opcode, w: State) -> list[str]:
     """Loads, arithmetic, logic, compares and BIT: fetch an operand, apply the ALU."""
     bits = _bits(op, w)
     size = op.length(w.m8, w.x8)
     extras = ["1"] if bits == 16 else []
     if op.mode.name in ("imm_m", "imm_x"):
-        lines = fetch("v", size - 1)
+        lines = fetch("v", size - 1, w)
         alu = bit_immediate(bits) if op.mnemonic == "bit" else read_op(op.mnemonic, bits)
     else:
         lines, more = locate(op.mode.name, w, bits == 16, is_read=True)
@@ -123,10 +132,10 @@ def read_family(op: Opcode, w: Widths) -> list[str]:
             lines += [*read("u", "ea2"), "v |= u << 8"]
         extras += more
         alu = read_op(op.mnemonic, bits)
-    return [*lines, *alu, advance(size), f"return {_cycles(op.cycles, extras)}"]
+    return [*lines, *alu, advance(size, w), f"return {_cycles(op.cycles, extras)}"]
 
 
-def write_family(op: Opcode, w: Widths) -> list[str]:
+def write_family(op: Opcode, w: State) -> list[str]:
     """Stores: STA, STX, STY, STZ."""
     bits = _bits(op, w)
     source = {"sta": "a", "stx": "x", "sty": "y", "stz": "0"}[op.mnemonic]
@@ -141,16 +150,16 @@ def write_family(op: Opcode, w: Widths) -> list[str]:
     if bits == 16:
         lines += write("ea2", high)
         extras.insert(0, "1")
-    return [*lines, advance(op.size), f"return {_cycles(op.cycles, extras)}"]
+    return [*lines, advance(op.size, w), f"return {_cycles(op.cycles, extras)}"]
 
 
-def modify_family(op: Opcode, w: Widths) -> list[str]:
+def modify_family(op: Opcode, w: State) -> list[str]:
     """Read-modify-write: shifts, rotates, INC, DEC, TSB, TRB, on A or memory."""
     bits = 8 if w.m8 else 16
     if op.mode.name == "acc":
         take = "v = a & 0xFF" if bits == 8 else "v = a"
         put = "a = (a & 0xFF00) | v" if bits == 8 else "a = v"
-        return [take, *modify_op(op.mnemonic, bits), put, advance(1), f"return {op.cycles}"]
+        return [take, *modify_op(op.mnemonic, bits), put, advance(1, w), f"return {op.cycles}"]
     lines, extras = locate(op.mode.name, w, bits == 16, is_read=False)
     lines += read("v", "ea")
     if bits == 16:
@@ -162,7 +171,7 @@ def modify_family(op: Opcode, w: Widths) -> list[str]:
         lines += write("ea", "v & 0xFF")
     else:
         lines += write("ea", "v")
-    return [*lines, advance(op.size), f"return {_cycles(op.cycles, extras)}"]
+    return [*lines, advance(op.size, w), f"return {_cycles(op.cycles, extras)}"]
 
 
 BRANCH_TAKEN = {
@@ -178,7 +187,7 @@ BRANCH_TAKEN = {
 }
 
 
-def _branch(op: Opcode, w: Widths) -> list[str]:
+def _branch(op: Opcode, w: State) -> list[str]:
     jump = [
         "n = (pc + o - ((o & 0x80) << 1)) & 0xFFFF",
         # Emulation mode only: a taken branch that crosses a page costs one more cycle.
@@ -186,24 +195,24 @@ def _branch(op: Opcode, w: Widths) -> list[str]:
         "pc = n",
         "return c",
     ]
-    lines = [*fetch("o", 1), advance(2)]
+    lines = [*fetch("o", 1, w), advance(2, w)]
     if op.mnemonic == "bra":
         return [*lines, *jump]
     return [*lines, f"if {BRANCH_TAKEN[op.mnemonic]}:", *(f"    {j}" for j in jump), "return 2"]
 
 
-def pc_family(op: Opcode, w: Widths) -> list[str]:
+def pc_family(op: Opcode, w: State) -> list[str]:
     """Branches, jumps, calls and returns."""
     name, mode = op.mnemonic, op.mode.name
     if name in BRANCH_TAKEN:
         return _branch(op, w)
     if name == "brl":
-        return [*fetch("o", 2), "pc = (pc + 3 + o) & 0xFFFF", "return 4"]
+        return [*fetch("o", 2, w), "pc = (pc + 3 + o) & 0xFFFF", "return 4"]
     if (name, mode) == ("jmp", "abs"):
-        return [*fetch("o", 2), "pc = o", "return 3"]
+        return [*fetch("o", 2, w), "pc = o", "return 3"]
     if (name, mode) == ("jmp", "abs_ind"):  # the pointer is in bank 0
         return [
-            *fetch("o", 2),
+            *fetch("o", 2, w),
             *read("v", "o"),
             *read("u", "(o + 1) & 0xFFFF"),
             "pc = v | u << 8",
@@ -211,17 +220,17 @@ def pc_family(op: Opcode, w: Widths) -> list[str]:
         ]
     if (name, mode) == ("jmp", "abs_x_ind"):  # the pointer is in the program bank
         return [
-            *fetch("o", 2),
+            *fetch("o", 2, w),
             *read("v", "pb | ((o + x) & 0xFFFF)"),
             *read("u", "pb | ((o + x + 1) & 0xFFFF)"),
             "pc = v | u << 8",
             "return 6",
         ]
     if (name, mode) == ("jml", "long"):
-        return [*fetch("o", 3), "pc = o & 0xFFFF", "pb = o & 0xFF0000", "return 4"]
+        return [*fetch("o", 3, w), "pc = o & 0xFFFF", "pb = o & 0xFF0000", "return 4"]
     if (name, mode) == ("jml", "abs_lind"):
         return [
-            *fetch("o", 2),
+            *fetch("o", 2, w),
             *read("v", "o"),
             *read("u", "(o + 1) & 0xFFFF"),
             "pc = v | u << 8",
@@ -231,7 +240,7 @@ def pc_family(op: Opcode, w: Widths) -> list[str]:
         ]
     if (name, mode) == ("jsr", "abs"):
         return [
-            *fetch("o", 2),
+            *fetch("o", 2, w),
             "r = (pc + 2) & 0xFFFF",  # the return address is the call's last byte
             *push("r >> 8", w),
             *push("r & 0xFF", w),
@@ -241,11 +250,11 @@ def pc_family(op: Opcode, w: Widths) -> list[str]:
     if (name, mode) == ("jsr", "abs_x_ind"):
         # The chip pushes the return address between the two operand fetches.
         return [
-            *fetch("o", 1),
+            *fetch("o", 1, w),
             "r = (pc + 2) & 0xFFFF",
             *push_new("r >> 8"),
             *push_new("r & 0xFF"),
-            *read("u", "pb | r"),
+            *fetch_byte("u", 2, w),
             "o |= u << 8",
             *read("v", "pb | ((o + x) & 0xFFFF)"),
             *read("u", "pb | ((o + x + 1) & 0xFFFF)"),
@@ -256,9 +265,9 @@ def pc_family(op: Opcode, w: Widths) -> list[str]:
     if name == "jsl":
         # PBR is pushed before the bank byte of the target is fetched.
         return [
-            *fetch("o", 2),
+            *fetch("o", 2, w),
             *push_new("pb >> 16"),
-            *read("u", "pb | ((pc + 3) & 0xFFFF)"),
+            *fetch_byte("u", 3, w),
             "r = (pc + 3) & 0xFFFF",
             *push_new("r >> 8"),
             *push_new("r & 0xFF"),
@@ -287,18 +296,18 @@ def pc_family(op: Opcode, w: Widths) -> list[str]:
     raise ValueError(f"no program-counter instruction {name} {mode}")
 
 
-def _push_register(value: str, wide: bool, w: Widths, cycles: int) -> list[str]:
+def _push_register(value: str, wide: bool, w: State, cycles: int) -> list[str]:
     lines = [*push(f"{value} >> 8", w), *push(f"{value} & 0xFF", w)] if wide else push(value, w)
-    return [*lines, advance(1), f"return {cycles + wide}"]
+    return [*lines, advance(1, w), f"return {cycles + wide}"]
 
 
-def _pull_register(reg: str, wide: bool, w: Widths, cycles: int) -> list[str]:
+def _pull_register(reg: str, wide: bool, w: State, cycles: int) -> list[str]:
     if wide:
         lines = [*pull("v", w), *pull("u", w), "v |= u << 8", f"{reg} = v", nz("v", 16)]
     else:
         put = "a = (a & 0xFF00) | v" if reg == "a" else f"{reg} = v"
         lines = [*pull("v", w), put, nz("v", 8)]
-    return [*lines, advance(1), f"return {cycles + wide}"]
+    return [*lines, advance(1, w), f"return {cycles + wide}"]
 
 
 def _transfer(source: str, dest: str, bits: int) -> list[str]:
@@ -321,24 +330,24 @@ FLAG_OPS = {
 }
 
 
-def other_family(op: Opcode, w: Widths) -> list[str]:
+def other_family(op: Opcode, w: State) -> list[str]:
     """Everything else: stack, flags, transfers, interrupts, block moves, WAI/STP/WDM."""
     name = op.mnemonic
     m16, x16 = not w.m8, not w.x8
     xbits = 16 if x16 else 8
-    done = [advance(op.size), f"return {op.cycles}"]
+    done = [advance(op.size, w), f"return {op.cycles}"]
     if name in FLAG_OPS:
         return [FLAG_OPS[name], *done]
     if name in ("brk", "cop"):
         # The signature byte is skipped; the pushed status has B set in emulation mode.
         enter = "enter_e" if w.e else "enter_n"
-        return [*fetch("o", 1), f"return {enter}({name!r}, (pc + 2) & 0xFFFF, get_p())"]
+        return [*fetch("o", 1, w), f"return {enter}({name!r}, (pc + 2) & 0xFFFF, get_p())"]
     if name == "wdm":
         # The hook runs with PC past both bytes and the two cycles counted; it may change
         # registers, PC and the cycle count, hence the cycles are added here, not returned.
         return [
-            *fetch("o", 1),
-            advance(2),
+            *fetch("o", 1, w),
+            advance(2, w),
             "cyc += 2",
             "hook = cpu.wdm_hook",
             "if hook is not None:",
@@ -377,21 +386,21 @@ def other_family(op: Opcode, w: Widths) -> list[str]:
             *done,
         ]
     if name == "pea":
-        return [*fetch("o", 2), *push_new("o >> 8"), *push_new("o & 0xFF"), *fix_stack(w), *done]
+        return [*fetch("o", 2, w), *push_new("o >> 8"), *push_new("o & 0xFF"), *fix_stack(w), *done]
     if name == "pei":
         return [
-            *fetch("o", 1),
+            *fetch("o", 1, w),
             *read("v", direct_new("o")),
             *read("u", direct_new("o + 1")),
             *push_new("u"),
             *push_new("v"),
             *fix_stack(w),
-            advance(2),
-            f"return {op.cycles} + {DL_CYCLE}",
+            advance(2, w),
+            f"return {_cycles(op.cycles, [DL_CYCLE])}",
         ]
     if name == "per":
         return [
-            *fetch("o", 2),
+            *fetch("o", 2, w),
             "v = (pc + 3 + o) & 0xFFFF",
             *push_new("v >> 8"),
             *push_new("v & 0xFF"),
@@ -399,9 +408,9 @@ def other_family(op: Opcode, w: Widths) -> list[str]:
             *done,
         ]
     if name == "rep":
-        return [*fetch("o", 1), "set_p(get_p() & ~o)", *done]
+        return [*fetch("o", 1, w), "set_p(get_p() & ~o)", *done]
     if name == "sep":
-        return [*fetch("o", 1), "set_p(get_p() | o)", *done]
+        return [*fetch("o", 1, w), "set_p(get_p() | o)", *done]
     if name == "xce":
         return ["exchange_ce()", *done]
     if name == "xba":
@@ -433,7 +442,7 @@ def other_family(op: Opcode, w: Widths) -> list[str]:
         step = "+" if name == "mvn" else "-"
         mask = "0xFFFF" if x16 else "0xFF"
         return [
-            *fetch("o", 2),
+            *fetch("o", 2, w),
             "db = (o & 0xFF) << 16",
             *read("v", "(o & 0xFF00) << 8 | x"),
             *write("db | y", "v"),
@@ -441,7 +450,7 @@ def other_family(op: Opcode, w: Widths) -> list[str]:
             f"y = (y {step} 1) & {mask}",
             "a = (a - 1) & 0xFFFF",
             "if a == 0xFFFF:",
-            "    " + advance(3),
+            "    " + advance(3, w),
             "return 7",
         ]
     if name == "wai":
@@ -451,7 +460,7 @@ def other_family(op: Opcode, w: Widths) -> list[str]:
     raise ValueError(f"no handler for {name}")
 
 
-FAMILIES: dict[str, Callable[[Opcode, Widths], list[str]]] = {}
+FAMILIES: dict[str, Callable[[Opcode, State], list[str]]] = {}
 for _names, _family in (
     (READ_OPS, read_family),
     (WRITE_OPS, write_family),
@@ -461,6 +470,6 @@ for _names, _family in (
     FAMILIES.update(dict.fromkeys(_names, _family))
 
 
-def handler_body(op: Opcode, w: Widths) -> list[str]:
+def handler_body(op: Opcode, w: State) -> list[str]:
     """Source lines of the handler of opcode row `op` in width state `w`."""
     return FAMILIES.get(op.mnemonic, other_family)(op, w)

@@ -12,11 +12,12 @@ handlers. `CPU` (core.py) wraps one `make_core(...)` result behind attributes.
 
 from __future__ import annotations
 
-import ast
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
-from w65tool.cpu.access import STATES, Widths, push, read
+from w65tool.cpu.access import STATES, State, push, read
 from w65tool.cpu.alu import add_decimal, subtract_decimal
 from w65tool.cpu.families import handler_body
 from w65tool.isa import OPCODES
@@ -26,7 +27,8 @@ CELLS = frozenset(
     {
         *("a", "x", "y", "s", "d", "pc", "pb", "db"),  # pb, db: PBR and DBR shifted left 16
         *("fn", "fv", "fm", "fx", "fd", "fi", "fz", "fc", "e"),  # flags, see alu.py
-        *("cyc", "ops", "attn", "irq", "nmi_req", "abort_req", "stop_req", "stopped", "waiting"),
+        *("cyc", "count", "ops", "slow"),  # cycles, instructions, dispatch tables
+        *("attn", "irq", "nmi_req", "abort_req", "stop_req", "stopped", "waiting"),
     }
 )
 
@@ -47,7 +49,9 @@ def get_p():
     )
 
 def select():
-    ops = tables[0] if e else tables[1 + (0 if fm else 2) + (0 if fx else 1)]
+    k = 0 if e else 1 + (0 if fm else 2) + (0 if fx else 1)
+    ops = inline_tables[k]
+    slow = tables[k]
 
 def set_p(value):
     fn = value
@@ -118,7 +122,11 @@ def step():
             return n
     before = cyc
     t = pb | pc
-    cyc = ops[bus_read(t) if rh[t >> 8] else ram[t]]() + cyc
+    if rh[t >> 8] or (t & 0xFF) > 0xFB:
+        cyc = slow[bus_read(t) if rh[t >> 8] else ram[t]](t) + cyc
+    else:
+        cyc = ops[ram[t]](t) + cyc
+    count += 1
     return cyc - before
 
 def reset():
@@ -157,12 +165,14 @@ def set_flags(stop, wait):
 """
 
 # The run loop, twice: without and with breakpoints, so the common case pays nothing for them.
+# Instructions are counted in a local and added to `count` on the way out.
 RUN_LOOP = """
 def {name}(max_cycles{params}):
     start = cyc
     limit = cyc + max_cycles
-    ran = False
-    while cyc < limit:
+    memory, hooks = ram, rh  # locals: the fastest names CPython has
+    done = 0
+{first}    while cyc < limit:
         if attn:
             if stop_req:
                 stop_req = False
@@ -173,15 +183,22 @@ def {name}(max_cycles{params}):
                 break
             if n:
                 cyc += n
-                ran = True
                 continue
         t = pb | pc
-{check}        cyc = ops[bus_read(t) if rh[t >> 8] else ram[t]]() + cyc
-        ran = True
+{check}        if hooks[t >> 8] or (t & 0xFF) > 0xFB:
+            cyc = slow[bus_read(t) if hooks[t >> 8] else memory[t]](t) + cyc
+        else:
+            cyc = ops[memory[t]](t) + cyc
+        done += 1
+    count += done
     return cyc - start
 """
+# A run may start on a breakpoint (resuming from it): that one address is passed once.
+FIRST = """\
+    first = pb | pc
+"""
 BREAK_CHECK = """\
-        if ran and t in breakpoints:
+        if t in breakpoints and (done or t != first):
             break
 """
 
@@ -197,6 +214,7 @@ ACCESSORS = {  # register -> (getter expression, setter statement using `value`)
     "p": ("get_p()", "set_p(value & 0xFF)"),
     "e": ("e", "set_e(value)"),
     "cycles": ("cyc", "cyc = value"),
+    "instructions": ("count", "count = value"),
     "irq": ("irq", "set_irq(value)"),
     "stop_requested": ("stop_req", "set_stop_request(value)"),
     "stopped": ("stopped", "set_flags(value, waiting)"),
@@ -204,7 +222,7 @@ ACCESSORS = {  # register -> (getter expression, setter statement using `value`)
 }
 
 
-def _enter(w: Widths) -> list[str]:
+def _enter(w: State) -> list[str]:
     """Interrupt entry (BRK, COP, IRQ, NMI, ABORT): push, then fetch the vector."""
     lines = [] if w.e else push("pb >> 16", w)
     lines += [*push("ret >> 8", w), *push("ret & 0xFF", w), *push("status", w)]
@@ -227,33 +245,36 @@ def _indent(lines: list[str], depth: int = 1) -> list[str]:
     return [pad + line if line else line for line in lines]
 
 
+ASSIGNMENT = re.compile(r"\s(?:[-+&|^]|<<|>>)?=\s")
+
+
 def _declare_cells(source: str) -> str:
-    """Add `nonlocal` for the cells each top-level function of `source` rebinds."""
-    tree = ast.parse(source)
-    lines = source.splitlines()
-    inserts: list[tuple[int, str]] = []
-    for node in tree.body:
-        if not isinstance(node, ast.FunctionDef):
-            continue
-        stored = sorted(
-            {
-                n.id
-                for n in ast.walk(node)
-                if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store) and n.id in CELLS
-            }
-        )
-        if stored:
-            inserts.append((node.body[0].lineno - 1, f"    nonlocal {', '.join(stored)}"))
-    for lineno, text in sorted(inserts, reverse=True):
-        lines.insert(lineno, text)
-    return "\n".join(lines)
+    """Add `nonlocal` for the cells each top-level function of `source` rebinds.
+
+    The generated code assigns only in statements of the form `target [op]= value` (several
+    to a line, separated by `;`), so splitting them at assignment operators finds every target.
+    """
+    out: list[str] = []
+    stored: set[str] = set()
+    header = -1
+    for line in [*source.splitlines(), "def end():"]:
+        if line.startswith("def "):
+            if header >= 0 and stored:
+                out.insert(header + 1, f"    nonlocal {', '.join(sorted(stored))}")
+            header, stored = len(out), set()
+        else:
+            for statement in line.split(";"):
+                for target in ASSIGNMENT.split(statement)[:-1]:
+                    stored.update(n.strip() for n in target.split(",") if n.strip() in CELLS)
+        out.append(line)
+    return "\n".join(out[:-1])
 
 
 def generate() -> str:
     """The source of `make_core(cpu, bus_read, bus_write, ram, rh, wh)`."""
     bodies: dict[str, str] = {}  # handler source -> function name
     tables: list[list[str]] = []
-    for w in STATES:
+    for w in [*STATES, *(replace(w, inline=True) for w in STATES)]:
         row = []
         for op in OPCODES:
             body = "\n".join(_indent(handler_body(op, w)))
@@ -264,9 +285,11 @@ def generate() -> str:
             row.append(name)
         tables.append(row)
     parts = [RUNTIME, "\n".join(_enter(STATES[0])), "\n".join(_enter(STATES[1]))]
-    parts += [f"def {name}():\n{body}" for body, name in bodies.items()]
-    parts.append(RUN_LOOP.format(name="run_fast", params="", check=""))
-    parts.append(RUN_LOOP.format(name="run_watch", params=", breakpoints", check=BREAK_CHECK))
+    parts += [f"def {name}(t):\n{body}" for body, name in bodies.items()]
+    parts.append(RUN_LOOP.format(name="run_fast", params="", first="", check=""))
+    parts.append(
+        RUN_LOOP.format(name="run_watch", params=", breakpoints", first=FIRST, check=BREAK_CHECK)
+    )
     for reg, (getter, setter) in ACCESSORS.items():
         parts.append(f"def reg_get_{reg}():\n    return {getter}")
         parts.append(f"def reg_set_{reg}(value):\n    {setter}")
@@ -275,15 +298,16 @@ def generate() -> str:
     exports += [f"reg_{kind}_{reg}" for reg in ACCESSORS for kind in ("get", "set")]
     header = [
         "def make_core(cpu, bus_read, bus_write, ram, rh, wh):",
-        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = 0",
+        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = count = 0",
         "    s = 0x1FF",
         "    e = fm = fx = fi = fz = 1",
-        "    ops = None",
+        "    ops = slow = None",
         "    attn = irq = nmi_req = abort_req = stop_req = stopped = waiting = False",
     ]
-    footer = ["tables = ("]
-    footer += [f"    ({', '.join(row)})," for row in tables]
-    footer += [")", "select()", "return {" + ", ".join(f"{n!r}: {n}" for n in exports) + "}"]
+    footer = []
+    for name, rows in (("tables", tables[:5]), ("inline_tables", tables[5:])):
+        footer += [f"{name} = (", *(f"    ({', '.join(row)})," for row in rows), ")"]
+    footer += ["select()", "return {" + ", ".join(f"{n!r}: {n}" for n in exports) + "}"]
     return "\n".join([*header, *_indent(inner.splitlines()), *_indent(footer)]) + "\n"
 
 
