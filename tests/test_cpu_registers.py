@@ -405,11 +405,3 @@ def test_hooked_pages_go_through_the_bus_with_cycles_current():
     assert cpu.a & 0xFF == 2  # read during the LDA, which began at cycle 2
     assert bus.written == [(6, 0xDF01, 2)]
     assert bus.ram[0xDF01] == 0  # the write went to the bus, not to RAM
-
-
-def test_instructions_counts_what_step_and_run_execute():
-    # $0200 NOP ; NOP ; NOP ; STP
-    cpu, _ = make_cpu(bytes([0xEA, 0xEA, 0xEA, 0xDB]))
-    cpu.step()
-    cpu.run(1000)
-    assert cpu.instructions == 4

@@ -27,7 +27,7 @@ CELLS = frozenset(
     {
         *("a", "x", "y", "s", "d", "pc", "pb", "db"),  # pb, db: PBR and DBR shifted left 16
         *("fn", "fv", "fm", "fx", "fd", "fi", "fz", "fc", "e"),  # flags, see alu.py
-        *("cyc", "count", "ops", "slow"),  # cycles, instructions, dispatch tables
+        *("cyc", "ops", "slow"),  # cycles, dispatch tables
         *("attn", "irq", "nmi_req", "abort_req", "stop_req", "stopped", "waiting"),
     }
 )
@@ -126,7 +126,6 @@ def step():
         cyc = slow[bus_read(t) if rh[t >> 8] else ram[t]](t) + cyc
     else:
         cyc = ops[ram[t]](t) + cyc
-    count += 1
     return cyc - before
 
 def reset():
@@ -165,13 +164,11 @@ def set_flags(stop, wait):
 """
 
 # The run loop, twice: without and with breakpoints, so the common case pays nothing for them.
-# Instructions are counted in a local and added to `count` on the way out.
 RUN_LOOP = """
 def {name}(max_cycles{params}):
     start = cyc
     limit = cyc + max_cycles
     memory, hooks = ram, rh  # locals: the fastest names CPython has
-    done = 0
 {first}    while cyc < limit:
         if attn:
             if stop_req:
@@ -189,8 +186,6 @@ def {name}(max_cycles{params}):
             cyc = slow[bus_read(t) if hooks[t >> 8] else memory[t]](t) + cyc
         else:
             cyc = ops[memory[t]](t) + cyc
-        done += 1
-    count += done
     return cyc - start
 """
 # A run may start on a breakpoint (resuming from it): that one address is passed once.
@@ -198,8 +193,9 @@ FIRST = """\
     first = pb | pc
 """
 BREAK_CHECK = """\
-        if t in breakpoints and (done or t != first):
+        if t in breakpoints and t != first:
             break
+        first = -1
 """
 
 ACCESSORS = {  # register -> (getter expression, setter statement using `value`)
@@ -214,7 +210,6 @@ ACCESSORS = {  # register -> (getter expression, setter statement using `value`)
     "p": ("get_p()", "set_p(value & 0xFF)"),
     "e": ("e", "set_e(value)"),
     "cycles": ("cyc", "cyc = value"),
-    "instructions": ("count", "count = value"),
     "irq": ("irq", "set_irq(value)"),
     "stop_requested": ("stop_req", "set_stop_request(value)"),
     "stopped": ("stopped", "set_flags(value, waiting)"),
@@ -298,7 +293,7 @@ def generate() -> str:
     exports += [f"reg_{kind}_{reg}" for reg in ACCESSORS for kind in ("get", "set")]
     header = [
         "def make_core(cpu, bus_read, bus_write, ram, rh, wh):",
-        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = count = 0",
+        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = 0",
         "    s = 0x1FF",
         "    e = fm = fx = fi = fz = 1",
         "    ops = slow = None",
