@@ -30,5 +30,7 @@ class FlatBus:
 
     def load(self, address: int, data: bytes) -> None:
         """Copy `data` into memory from `address` on (wrapping at 16 MiB)."""
-        for offset, byte in enumerate(data):
-            self.ram[(address + offset) & 0xFFFFFF] = byte
+        address &= 0xFFFFFF
+        head = data[: MEMORY_SIZE - address]
+        self.ram[address : address + len(head)] = head
+        self.ram[: len(data) - len(head)] = data[len(head) :]
