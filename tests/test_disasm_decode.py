@@ -47,10 +47,10 @@ def test_immediate_width_follows_m_and_x():
 
 
 def test_absolute_below_0100_is_forced_absolute():
-    # $0012 with a dp form of the same mnemonic: the assembler would pick dp without `!`.
-    assert _texts("AD 12 00") == ["lda !$0012"]
-    assert _texts("BD 12 00") == ["lda !$0012,x"]
-    assert _texts("BE 12 00") == ["ldx !$0012,y"]
+    # $0012 with a dp form of the same mnemonic: the assembler would pick dp without `.w`.
+    assert _texts("AD 12 00") == ["lda.w $0012"]
+    assert _texts("BD 12 00") == ["lda.w $0012,x"]
+    assert _texts("BE 12 00") == ["ldx.w $0012,y"]
 
 
 def test_absolute_without_a_shorter_form_has_no_prefix():
@@ -61,8 +61,8 @@ def test_absolute_without_a_shorter_form_has_no_prefix():
 
 
 def test_long_below_10000_is_forced_long():
-    assert _texts("AF 34 12 00") == ["lda >$001234"]
-    assert _texts("BF 34 12 00") == ["lda >$001234,x"]
+    assert _texts("AF 34 12 00") == ["lda.l $001234"]
+    assert _texts("BF 34 12 00") == ["lda.l $001234,x"]
     assert _texts("AF 56 34 12") == ["lda $123456"]
     assert _texts("5C 34 12 00") == ["jml $001234"]  # JML has one form with this syntax
 
@@ -165,7 +165,7 @@ def test_symbols_name_targets_and_addresses():
     assert _texts(code, symbols=symbols) == [
         "bne loop",
         "lda PD7",
-        "lda !ptr",
+        "lda.w ptr",
         "lda ptr",
         "lda $1234",
     ]

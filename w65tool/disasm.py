@@ -3,8 +3,8 @@
 Every line it writes assembles back to exactly the bytes it came from: `asm(disasm(x)) == x`.
 Opcode facts come only from `w65tool.isa` (mnemonic, mode, operand size); the operand is
 written through the mode's `syntax` template. Where the assembler would pick a shorter
-encoding for the same value, the operand carries a size prefix: `!` keeps an absolute operand
-below $100 absolute, `>` keeps a long operand below $10000 long.
+encoding for the same value, the mnemonic carries a size suffix: `lda.w $0012` keeps an
+absolute operand below $100 absolute, `lda.l $001234` keeps a long operand below $10000 long.
 
 Immediate widths follow the register widths, tracked as the CPU would: REP and SEP set and
 clear M and X, XCE right after CLC or SEC (or REP/SEP of the carry bit) enters native or
@@ -67,7 +67,7 @@ class Line:
 
     address: int
     data: bytes
-    mnemonic: str  # "lda", ".byte", or "" for an I/O run that was not read
+    mnemonic: str  # "lda", "lda.w" (size forced), ".byte", or "" for an unread I/O run
     operand: str
     target: int | None
     state: State
@@ -144,7 +144,7 @@ def _force_below(op: Opcode) -> int:
     """Operand values below this would assemble to a shorter form of the same mnemonic.
 
     The assembler picks direct page or absolute by value among the modes written alike
-    (`$12`, `$1234`, `$123456`); an operand below the limit needs a size prefix.
+    (`$12`, `$1234`, `$123456`); an operand below the limit needs a size suffix.
     """
     limit = 0
     for other in modes_of(op.mnemonic).values():
@@ -168,40 +168,46 @@ def _address_text(value: int, digits: int, symbols: Mapping[int, str], full: int
     return name if name is not None else hex_value(value, digits)
 
 
+_SIZE_SUFFIX = {2: ".w", 3: ".l"}
+
+
 def _decode(
     op: Opcode,
     operand: bytes,
     address: int,
     state: State,
     symbols: Mapping[int, str],
-) -> tuple[str, int | None]:
-    """Operand text and static target of one instruction whose bytes are all known."""
+) -> tuple[str, str, int | None]:
+    """Mnemonic, operand text and static target of an instruction whose bytes are all known."""
     mode: Mode = op.mode
     value = int.from_bytes(operand, "little")
     name = mode.name
+    mnemonic = op.mnemonic
     if mode.size == 0:
-        return "", None
+        return mnemonic, "", None
     if mode.width is not Width.FIXED or name == "imm8":
-        return mode.syntax.format(hex_value(value, 2 * len(operand))), None
+        return mnemonic, mode.syntax.format(hex_value(value, 2 * len(operand))), None
     if name == "block":  # bytes are destination then source; WDC syntax writes source first
-        return mode.syntax.format(hex_value(operand[1], 2), hex_value(operand[0], 2)), None
+        banks = hex_value(operand[1], 2), hex_value(operand[0], 2)
+        return mnemonic, mode.syntax.format(*banks), None
     bank = address & 0xFF0000
     if name in _RELATIVE:
         offset = value - (1 << 8 * mode.size) if value >> (8 * mode.size - 1) else value
         end = address + 1 + mode.size
         target = bank | ((end + offset) & 0xFFFF)
         digits = 4 if bank == 0 else 6
-        return mode.syntax.format(_address_text(target, digits, symbols, target)), target
+        text = _address_text(target, digits, symbols, target)
+        return mnemonic, mode.syntax.format(text), target
     if name in _LONG_OPERAND:
-        text = _address_text(value, 6, symbols, value)
-        if value < _FORCE_BELOW[op.code]:
-            text = ">" + text
-        return mode.syntax.format(text), value
-    target = bank | value if (op.mnemonic, name) in _JUMPS_IN_BANK else None
-    text = _address_text(value, 2 * mode.size, symbols, value)
+        target: int | None = value
+    elif (mnemonic, name) in _JUMPS_IN_BANK:
+        target = bank | value
+    else:
+        target = None
     if value < _FORCE_BELOW[op.code]:
-        text = "!" + text
-    return mode.syntax.format(text), target
+        mnemonic += _SIZE_SUFFIX[mode.size]
+    text = _address_text(value, 2 * mode.size, symbols, value)
+    return mnemonic, mode.syntax.format(text), target
 
 
 def _data_line(address: int, data: bytes, state: State) -> Line:
@@ -244,9 +250,9 @@ def _disassemble_known(
             tracker.carry = None
             address += len(data)
             continue
-        operand_text, target = _decode(op, data[1:], address, tracker.state, symbols)
+        mnemonic, operand, target = _decode(op, data[1:], address, tracker.state, symbols)
         after = tracker.after(op, int.from_bytes(data[1:], "little"))
-        lines.append(Line(address, data, op.mnemonic, operand_text, target, after, length))
+        lines.append(Line(address, data, mnemonic, operand, target, after, length))
         address += length
     return lines
 
