@@ -59,8 +59,9 @@ SMALL_WRITE = 4
 BANNER_WAIT = 3.0
 """Seconds to wait for the prompt after the reset banner (the ROM times its crystal first)."""
 
-RESYNC_BURSTS = 6
-"""CR bursts (of `INPUT_QUEUE` each) that finish any record the loader was reading."""
+BURST_WAIT = 0.15
+"""Seconds to wait for the loader's `?` after a CR burst, beyond its time on the wire: it
+answers at once when the burst finishes a record, and stays silent while it looks for `S`."""
 
 QUIET = 0.05
 """Seconds of silence that end a drain."""
@@ -115,13 +116,19 @@ class MonitorClient:
         CR bursts finish a record the S28 loader was reading; an S8 record ends the loader
         (and is harmless at the prompt). `in_loader` tries the S8 record first.
         """
-        steps = [ESC, CR, *[CR * INPUT_QUEUE] * RESYNC_BURSTS, END_RECORD]
+        # enough CRs for the rest of a record of this client's size (2 digits a byte + framing)
+        bursts = -(-(2 * self.record_bytes + 14) // INPUT_QUEUE)
+        steps = [ESC, CR, *[CR * INPUT_QUEUE] * bursts, END_RECORD]
         if in_loader:
             steps.insert(0, END_RECORD)
         for step in steps:
             self.link.discard()
             self.link.write(step)
-            deadline = time.monotonic() + self.link.reply_timeout(len(step) * 12)
+            if step == CR * INPUT_QUEUE:
+                wait = BURST_WAIT + 1.5 * (len(step) + 12) * self.link.char_time
+            else:
+                wait = self.link.reply_timeout(len(step) * 12)
+            deadline = time.monotonic() + wait
             answer = None
             while answer is None and time.monotonic() < deadline:
                 self.link.poll(deadline - time.monotonic())
