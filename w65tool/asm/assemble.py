@@ -1,0 +1,175 @@
+"""The assembler's entry points: source text or a file in, an `AsmResult` out.
+
+Stages: the expander (includes, defines, macros, conditionals) -> one parse per line ->
+the passes -> the image. Every stage reports into diagnostics instead of stopping, so a run
+shows all its errors; any error raises `AsmError` at the end, and nothing is returned.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from w65tool.asm.diagnostics import Sink, WarningPolicy
+from w65tool.asm.expander import Expander, Line, read_source
+from w65tool.asm.expr import Text
+from w65tool.asm.parser import LineError, parse_line
+from w65tool.asm.passes import Assembler
+from w65tool.asm.result import AsmError, AsmResult, Row
+from w65tool.asm.statements import Directive, Instruction, ParsedLine
+from w65tool.errors import W65Error
+from w65tool.image import Image
+
+COMPAT = (None, "naken")
+
+
+def assemble_file(
+    path: str | Path,
+    *,
+    include_dirs: Iterable[str | Path] = (),
+    defines: dict[str, str] | None = None,
+    compat: str | None = None,
+    default_width: int | None = None,
+    warnings: Iterable[str] | WarningPolicy = (),
+) -> AsmResult:
+    """Assemble a source file. Errors raise `AsmError` (a `W65Error`)."""
+    path = Path(path)
+    try:
+        text = read_source(path)
+    except OSError as err:
+        raise W65Error(f"cannot read {path}: {err.strerror}") from None
+    except ValueError as err:
+        raise W65Error(f"{path}: {err}") from None
+    return assemble_source(
+        text,
+        str(path),
+        include_dirs=include_dirs,
+        defines=defines,
+        compat=compat,
+        default_width=default_width,
+        warnings=warnings,
+        _path=path,
+    )
+
+
+def assemble_source(
+    text: str,
+    filename: str = "<source>",
+    *,
+    include_dirs: Iterable[str | Path] = (),
+    defines: dict[str, str] | None = None,
+    compat: str | None = None,
+    default_width: int | None = None,
+    warnings: Iterable[str] | WarningPolicy = (),
+    _path: Path | None = None,
+) -> AsmResult:
+    """Assemble source text; `filename` names it in diagnostics, includes are found beside it.
+
+    `defines` are `-D` text defines; `compat="naken"` reads naken_asm's meanings where the
+    dialects differ; `default_width` (8 or 16) is the M and X width at the start; `warnings`
+    are `-W` option values (`no-NAME`, `error`, `error=NAME`).
+    """
+    if compat not in COMPAT:
+        raise W65Error(f"unknown compatibility mode {compat!r} (only 'naken')")
+    if default_width not in (None, 8, 16):
+        raise W65Error(f"--default-width is 8 or 16, not {default_width}")
+    naken = compat == "naken"
+    policy = (
+        warnings
+        if isinstance(warnings, WarningPolicy)
+        else WarningPolicy.from_options(list(warnings))
+    )
+    sink = Sink(policy)
+    path = _path if _path is not None else (Path(filename) if Path(filename).is_file() else None)
+    expander = Expander(sink, tuple(Path(d) for d in include_dirs), defines, naken)
+    lines = expander.expand_text(text, filename, path)
+    parsed = _parse(lines, naken, sink)
+    binfiles = _binfiles(lines, parsed, expander, sink)
+    final = Assembler(lines, parsed, policy, naken, default_width, binfiles).run()
+    items = sorted(sink.items + final.sink.items, key=lambda d: d.order)
+    image = Image(entry=final.entry)
+    rows = []
+    overlap_sink = Sink(policy)
+    for i, line in enumerate(lines):
+        placed = final.out[i]
+        if placed is not None:
+            address, data = placed
+            if any(address + k in image.data for k in range(len(data))):
+                overlap_sink.position = i
+                overlap_sink.warn(
+                    "overlap", f"bytes at ${address:06X} overwrite earlier bytes", line.origin, 1
+                )
+            image.put(address, data)
+        pl = parsed[i]
+        st = pl.statement if pl is not None else None
+        rows.append(
+            Row(
+                final.addrs[i] if placed is not None or pl is not None else None,
+                placed[1] if placed is not None else b"",
+                final.states[i][::2][:2] if final.states[i] is not None else None,  # type: ignore[index]
+                line,
+            )
+        )
+        del st
+    items = sorted(items + overlap_sink.items, key=lambda d: d.order)
+    if any(d.severity in ("error", "fatal") for d in items):
+        raise AsmError(items)
+    instructions = sum(
+        1
+        for i, pl in enumerate(parsed)
+        if pl is not None and isinstance(pl.statement, Instruction) and final.out[i]
+    )
+    return AsmResult(image, dict(final.symbols), items, rows, instructions, filename)
+
+
+def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None]:
+    parsed: list[ParsedLine | None] = []
+    append = parsed.append
+    for i, line in enumerate(lines):
+        try:
+            append(parse_line(line.text, naken))
+        except LineError as err:
+            sink.position = i
+            sink.error(err.message, line.origin, line.source_col(err.col))
+            append(None)
+        except RecursionError:
+            sink.position = i
+            sink.error("expression nests too deeply", line.origin, 1)
+            append(None)
+    return parsed
+
+
+def _binfiles(
+    lines: list[Line], parsed: list[ParsedLine | None], expander: Expander, sink: Sink
+) -> dict[int, bytes]:
+    """Read the files of `.binfile` lines, found as includes are."""
+    out: dict[int, bytes] = {}
+    for i, pl in enumerate(parsed):
+        st = pl.statement if pl is not None else None
+        if not isinstance(st, Directive) or st.name != "binfile":
+            continue
+        line = lines[i]
+        sink.position = i
+        if len(st.args) != 1 or not isinstance(st.args[0], Text):
+            sink.error(
+                "'.binfile' needs a file name in quotes: .binfile \"data.bin\"",
+                line.origin,
+                line.source_col(st.col),
+            )
+            continue
+        name = st.args[0].data.decode("latin-1")
+        found = expander.resolve(name, Path(line.origin.file).parent)
+        if found is None:
+            sink.error(
+                f"cannot find binary file '{name}'", line.origin, line.source_col(st.args[0].col)
+            )
+            continue
+        try:
+            out[i] = found.read_bytes()
+        except OSError as err:
+            sink.error(
+                f"cannot read '{name}': {err.strerror}",
+                line.origin,
+                line.source_col(st.args[0].col),
+            )
+    return out

@@ -1,0 +1,752 @@
+"""The expander: source files to the flat list of lines the parser reads.
+
+It does what works on text, once, before any pass: `/* */` comments, `.include`, `.define`
+(object- and function-like, C style), naken_asm's textual `equ` under `--compat naken`,
+`.macro`/`.endm`, `.repeat`/`.endr`, and `.if`/`.ifdef`/`.ifndef`/`.elif`/`.else`/`.endif`.
+Conditions and repeat counts must be known where they are read: numbers, defines, and
+constants assigned above with known values. Every line keeps its origin (file, line, text,
+and the include and macro chain), and a column map when substitution moved its text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from w65tool.asm.diagnostics import Frame, Origin, Sink
+from w65tool.asm.expr import Sym, evaluate
+from w65tool.asm.parser import LineError, parse_expression
+
+MAX_INCLUDE_DEPTH = 32
+MAX_MACRO_DEPTH = 64
+MAX_LINES = 2_000_000
+MAX_DEFINE_DEPTH = 64
+
+
+@dataclass(slots=True)
+class Line:
+    """One expanded line: its text, where it came from, and a column map if it was rewritten."""
+
+    text: str
+    origin: Origin
+    colmap: tuple[int, ...] | None = None  # 1-based source column of each character of text
+
+    def source_col(self, col: int) -> int:
+        """The column in the source line for a column of the expanded text."""
+        cmap = self.colmap
+        if cmap is None or not cmap:
+            return col
+        if col - 1 < len(cmap):
+            return cmap[max(col - 1, 0)]
+        return cmap[-1] + 1
+
+
+@dataclass(slots=True)
+class Macro:
+    """A `.macro` definition: parameters and body lines (text, origin)."""
+
+    name: str
+    params: list[str]
+    body: list[tuple[str, Origin]] = field(default_factory=list)
+    origin: Origin | None = None
+
+
+@dataclass(slots=True)
+class _Collect:
+    """A `.macro` or `.repeat` block being read."""
+
+    kind: str  # "macro" or "repeat"
+    origin: Origin
+    col: int
+    macro: Macro | None = None
+    count: int = 0
+    depth: int = 0
+    body: list[tuple[str, Origin]] = field(default_factory=list)
+    base: Path = field(default_factory=Path)
+
+
+@dataclass(slots=True)
+class _Cond:
+    """One open `.if`: whether its enclosing code is live, a branch was taken, the else seen."""
+
+    outer_live: bool
+    taken: bool
+    live: bool
+    origin: Origin
+    col: int
+    seen_else: bool = False
+
+
+class ExpandError(Exception):
+    """Stops the expansion (include cycle, runaway recursion); already reported."""
+
+
+_HEAD = re.compile(r"[ \t]*((?:@?[A-Za-z_][A-Za-z0-9_]*[ \t]*:(?![=:])[ \t]*)*)(\.?[A-Za-z0-9_]+)?")
+_TOKENS = re.compile(
+    r'"(?:\\.|[^"\\])*"?'
+    r"|'(?:\\.|[^'\\])*'?"
+    r"|;.*|//.*"
+    r"|[@.$]?[A-Za-z0-9_]+"
+)
+_IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_CONST = re.compile(
+    r"[ \t]*(?:([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:=|\bequ\b|\.equ\b|\.set\b)"
+    r"|\.?(?:set|equ)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*=)(?!=)(.*)",
+    re.IGNORECASE,
+)
+_NAKEN_EQU = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]+equ[ \t]+(.*)", re.IGNORECASE)
+_PP = {
+    "define": "define",
+    "undef": "undef",
+    "include": "include",
+    "macro": "macro",
+    "endm": "endm",
+    "endmacro": "endm",
+    "repeat": "repeat",
+    "rept": "repeat",
+    "endr": "endr",
+    "endrep": "endr",
+    "endrepeat": "endr",
+    "if": "if",
+    "ifdef": "ifdef",
+    "ifndef": "ifndef",
+    "elif": "elif",
+    "elseif": "elif",
+    "else": "else",
+    "endif": "endif",
+}
+
+
+def strip_comment(text: str) -> str:
+    """`text` without a trailing `;` or `//` comment (quotes respected), right-stripped."""
+    if ";" not in text and "//" not in text:
+        return text.rstrip()
+    for m in _TOKENS.finditer(text):
+        tok = m.group()
+        if tok[0] == ";" or tok.startswith("//"):
+            return text[: m.start()].rstrip()
+    return text.rstrip()
+
+
+def split_args(text: str) -> list[str]:
+    """Split `a, (b, c), "d,e"` at top-level commas."""
+    args: list[str] = []
+    depth = 0
+    quote = ""
+    start = 0
+    i = 0
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c in "([":
+            depth += 1
+        elif c in ")]":
+            depth -= 1
+        elif c == "," and depth == 0:
+            args.append(text[start:i].strip())
+            start = i + 1
+        i += 1
+    last = text[start:].strip()
+    if last or args:
+        args.append(last)
+    return args
+
+
+def _match_paren(text: str, i: int) -> int:
+    """Index just past the `)` matching the `(` at `i`, or -1."""
+    depth = 0
+    quote = ""
+    while i < len(text):
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return -1
+
+
+def _compose(outer: tuple[int, ...] | None, inner: list[int]) -> tuple[int, ...]:
+    """Column map of a rewrite (`inner`, 1-based into the text before) applied after `outer`."""
+    if outer is None:
+        return tuple(inner)
+    n = len(outer)
+    return tuple(outer[c - 1] if 0 < c <= n else (outer[-1] + 1 if outer else c) for c in inner)
+
+
+def read_source(path: Path) -> str:
+    """A source file's text; raises ValueError naming the place of a NUL or non-UTF-8 byte."""
+    data = path.read_bytes()
+    nul = data.find(b"\0")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise ValueError(f"not a text file (a NUL byte on line {line})")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data.count(b"\n", 0, err.start) + 1
+        raise ValueError(f"not UTF-8 text (byte ${data[err.start]:02X} on line {line})") from None
+    return text.removeprefix("\ufeff")
+
+
+def default_include_dir() -> Path:
+    """The project's include folder: package data when installed, `<repo>/asm` in a checkout."""
+    here = Path(__file__).resolve().parent.parent
+    installed = here / "include"
+    return installed if installed.is_dir() else here.parent / "asm"
+
+
+class Expander:
+    """Turns a source file into expanded `Line`s, reporting what it finds into `sink`."""
+
+    def __init__(
+        self,
+        sink: Sink,
+        include_dirs: tuple[Path, ...] = (),
+        defines: dict[str, str] | None = None,
+        naken: bool = False,
+    ) -> None:
+        self.sink = sink
+        self.include_dirs = (*tuple(include_dirs), default_include_dir())
+        self.defines: dict[str, tuple[list[str] | None, str]] = {
+            k: (None, v) for k, v in (defines or {}).items()
+        }
+        self.naken = naken
+        self.macros: dict[str, Macro] = {}
+        self.constants: dict[str, int] = {}
+        self.labels: set[str] = set()
+        self.lines: list[Line] = []
+        self.conds: list[_Cond] = []
+        self.collect: _Collect | None = None
+        self.include_stack: list[Path] = []
+        self.macro_stack: list[str] = []
+        self.ended = False
+        self.here = 0  # `$` has no value while expanding
+
+    # -- entry points ---------------------------------------------------------------------
+    def expand_text(self, text: str, filename: str, path: Path | None) -> list[Line]:
+        """Expand a whole source text (the file being assembled)."""
+        if path is not None:
+            self.include_stack.append(path.resolve())
+        base = path.parent if path is not None else Path.cwd()
+        with contextlib.suppress(ExpandError):
+            self._feed_file(text, filename, base, ())
+        if self.collect is not None and not self.sink.full:
+            c = self.collect
+            end = ".endm" if c.kind == "macro" else ".endr"
+            self.sink.error(f"'.{c.kind}' has no '{end}'", c.origin, c.col)
+        for cond in self.conds:
+            self.sink.error("'.if' has no '.endif'", cond.origin, cond.col)
+        return self.lines
+
+    def _feed_file(self, text: str, filename: str, base: Path, context: tuple[Frame, ...]) -> None:
+        in_comment = False
+        depth = len(self.conds)
+        for n, raw in enumerate(text.splitlines(), 1):
+            if self.ended or self.sink.full:
+                return
+            line = raw
+            if in_comment or "/*" in line:
+                line, in_comment = self._block_comments(line, in_comment)
+            origin = Origin(filename, n, raw, context)
+            self._line(line, origin, None, base)
+        if len(self.conds) > depth and not self.ended:
+            for cond in self.conds[depth:]:
+                self.sink.error("'.if' has no '.endif' in its file", cond.origin, cond.col)
+            del self.conds[depth:]
+
+    @staticmethod
+    def _block_comments(line: str, in_comment: bool) -> tuple[str, bool]:
+        out = []
+        i = 0
+        quote = ""
+        while i < len(line):
+            if in_comment:
+                end = line.find("*/", i)
+                if end < 0:
+                    out.append(" " * (len(line) - i))
+                    return "".join(out), True
+                out.append(" " * (end + 2 - i))
+                i = end + 2
+                in_comment = False
+                continue
+            c = line[i]
+            if quote:
+                if c == "\\":
+                    out.append(line[i : i + 2])
+                    i += 2
+                    continue
+                if c == quote:
+                    quote = ""
+            elif c in "\"'":
+                quote = c
+            elif c == ";" or line.startswith("//", i):
+                out.append(line[i:])
+                break
+            elif line.startswith("/*", i):
+                in_comment = True
+                out.append("  ")
+                i += 2
+                continue
+            out.append(c)
+            i += 1
+        return "".join(out), in_comment
+
+    # -- one line -------------------------------------------------------------------------
+    def _line(self, text: str, origin: Origin, cmap: tuple[int, ...] | None, base: Path) -> None:
+        self.sink.position = len(self.lines)
+        head = _HEAD.match(text)
+        labels, word = head.group(1), head.group(2)  # type: ignore[union-attr]
+        rest = text[head.end() :]  # type: ignore[union-attr]
+        kind = None
+        if word is not None:
+            bare = word[1:] if word[0] == "." else word
+            kind = _PP.get(bare.lower())
+            if kind is not None and word[0] != "." and (labels or rest.lstrip()[:1] in ("=", ":")):
+                kind = None
+        col = self._col(cmap, head.start(2) + 1 if word else 1)  # type: ignore[union-attr]
+
+        if self.collect is not None:
+            self._collecting(kind, text, origin, col)
+            return
+        if self.conds and not self.conds[-1].live:
+            if kind in ("if", "ifdef", "ifndef"):
+                self.conds.append(_Cond(False, True, False, origin, col))
+            elif kind in ("elif", "else", "endif"):
+                self._conditional(kind, rest, origin, col, cmap, head.end())  # type: ignore[union-attr]
+            return
+        if kind is not None:
+            self._directive(kind, rest, origin, col, cmap, head.end(), base)  # type: ignore[union-attr]
+            return
+        if self.naken and not labels and word and word[0] != ".":
+            m = _NAKEN_EQU.match(text)
+            if m:
+                self.defines[m.group(1)] = (None, strip_comment(m.group(2)).strip())
+                return
+        if self.defines:
+            text, cmap = self._substitute(text, origin, cmap)
+            head = _HEAD.match(text)
+            labels, word = head.group(1), head.group(2)  # type: ignore[union-attr]
+        if word is not None and word in self.macros:
+            m_col = self._col(cmap, head.start(2) + 1)  # type: ignore[union-attr]
+            if labels.strip():
+                self._emit(labels, origin, cmap)
+            self._expand_macro(self.macros[word], text[head.end() :], origin, m_col, base)  # type: ignore[union-attr]
+            return
+        if labels:
+            for m in re.finditer(r"(@?[A-Za-z_][A-Za-z0-9_]*)[ \t]*:", labels):
+                self.labels.add(m.group(1))
+        if word is not None and word.lower() in ("end", ".end") and rest.strip()[:1] != "=":
+            self._emit(text, origin, cmap)
+            self.ended = True
+            return
+        if "=" in text or "equ" in text.lower() or "set" in text.lower():
+            self._track_constant(text)
+        self._emit(text, origin, cmap)
+
+    def _emit(self, text: str, origin: Origin, cmap: tuple[int, ...] | None) -> None:
+        if len(self.lines) >= MAX_LINES:
+            self.sink.error(f"the program expands to more than {MAX_LINES} lines", origin, 1)
+            raise ExpandError
+        self.lines.append(Line(text, origin, cmap))
+
+    @staticmethod
+    def _col(cmap: tuple[int, ...] | None, col: int) -> int:
+        if cmap is None or not cmap:
+            return col
+        return cmap[col - 1] if col - 1 < len(cmap) else cmap[-1] + 1
+
+    def _track_constant(self, text: str) -> None:
+        """Remember `NAME = value` constants, for `.if` and `.repeat` further down."""
+        m = _CONST.match(text)
+        if not m:
+            return
+        name = m.group(1) or m.group(2)
+        value = self._value(strip_comment(m.group(3)))
+        if value is not None:
+            self.constants[name] = value
+
+    def _value(self, text: str) -> int | None:
+        try:
+            return evaluate(parse_expression(text, self.naken), self)
+        except Exception:  # not an expression we can use here: the passes will report it
+            return None
+
+    def symbol(self, node: Sym) -> int | None:
+        """Expression lookup while expanding: constants known so far."""
+        return self.constants.get(node.name)
+
+    # -- blocks ---------------------------------------------------------------------------
+    def _collecting(self, kind: str | None, text: str, origin: Origin, col: int) -> None:
+        c = self.collect
+        assert c is not None
+        opener, closer = ("macro", "endm") if c.kind == "macro" else ("repeat", "endr")
+        if kind == opener:
+            c.depth += 1
+        elif kind == closer:
+            if c.depth == 0:
+                self.collect = None
+                self._finish_block(c, origin)
+                return
+            c.depth -= 1
+        c.body.append((text, origin))
+
+    def _finish_block(self, c: _Collect, end_origin: Origin) -> None:
+        if c.kind == "macro":
+            assert c.macro is not None
+            c.macro.body = c.body
+            self.macros[c.macro.name] = c.macro
+            return
+        for _ in range(c.count):
+            for text, origin in c.body:
+                if self.sink.full or self.ended:
+                    return
+                self._line(text, origin, None, c.base)
+
+    def _directive(
+        self,
+        kind: str,
+        rest: str,
+        origin: Origin,
+        col: int,
+        cmap: tuple[int, ...] | None,
+        rest_at: int,
+        base: Path,
+    ) -> None:
+        args = strip_comment(rest).strip()
+        arg_col = self._col(cmap, rest_at + 1 + len(rest) - len(rest.lstrip()))
+        if kind == "define":
+            self._define(args, origin, arg_col)
+        elif kind == "undef":
+            self.defines.pop(args.strip(), None)
+        elif kind == "include":
+            self._include(args, origin, arg_col, cmap, base)
+        elif kind == "macro":
+            self._macro(args, origin, col, arg_col)
+        elif kind == "repeat":
+            count = self._condition_value(args, origin, arg_col, cmap, "'.repeat' count")
+            if count is not None and count < 0:
+                self.sink.error(f"'.repeat' count is negative ({count})", origin, arg_col)
+            if count is not None and count * 1 > MAX_LINES:
+                self.sink.error(f"'.repeat' count {count} is too large", origin, arg_col)
+                count = 0
+            self.collect = _Collect("repeat", origin, col, count=max(count or 0, 0), base=base)
+        elif kind in ("endm", "endr"):
+            opener = ".macro" if kind == "endm" else ".repeat"
+            self.sink.error(f"'.{kind}' without '{opener}'", origin, col)
+        else:
+            self._conditional(kind, rest, origin, col, cmap, rest_at)
+
+    def _conditional(
+        self,
+        kind: str,
+        rest: str,
+        origin: Origin,
+        col: int,
+        cmap: tuple[int, ...] | None,
+        rest_at: int,
+    ) -> None:
+        args = strip_comment(rest)
+        arg_col = self._col(cmap, rest_at + 1 + len(rest) - len(rest.lstrip()))
+        if kind in ("if", "ifdef", "ifndef"):
+            if kind == "if":
+                value = self._condition_value(args, origin, arg_col, cmap, "'.if' condition")
+                truth = bool(value)
+            else:
+                name = args.strip()
+                if not _IDENT.match(name):
+                    self.sink.error(f"'.{kind}' needs a name", origin, arg_col)
+                known = (
+                    name in self.defines
+                    or name in self.constants
+                    or name in self.labels
+                    or name in self.macros
+                )
+                truth = known if kind == "ifdef" else not known
+            self.conds.append(_Cond(True, truth, truth, origin, col))
+            return
+        if not self.conds:
+            self.sink.error(f"'.{kind}' without '.if'", origin, col)
+            return
+        cond = self.conds[-1]
+        if kind == "endif":
+            self.conds.pop()
+        elif cond.seen_else:
+            self.sink.error(f"'.{kind}' after '.else'", origin, col, [])
+        elif kind == "else":
+            cond.seen_else = True
+            cond.live = cond.outer_live and not cond.taken
+            cond.taken = True
+        else:  # elif
+            if not cond.outer_live or cond.taken:
+                cond.live = False
+                return
+            value = self._condition_value(args, origin, arg_col, cmap, "'.elif' condition")
+            cond.live = bool(value)
+            cond.taken = cond.live
+
+    def _condition_value(
+        self, args: str, origin: Origin, col: int, cmap: tuple[int, ...] | None, what: str
+    ) -> int | None:
+        text = args
+        if self.defines:
+            text, _ = self._substitute(args, origin, None)
+        if not text.strip():
+            self.sink.error(f"{what} is missing", origin, col)
+            return None
+        try:
+            expr = parse_expression(text, self.naken)
+            value = evaluate(expr, self)
+        except LineError as err:
+            self.sink.error(err.message, origin, col + err.col - 1)
+            return None
+        except Exception as err:  # ExprError: division by zero and the like
+            self.sink.error(str(err), origin, col)
+            return None
+        if value is None:
+            missing = [s.name for s in expr.symbols() if s.name not in self.constants]
+            name = missing[0] if missing else "?"
+            self.sink.error(
+                f"{what} must be known where it is read: '{name}' has no value above this line",
+                origin,
+                col,
+            )
+        return value
+
+    def _define(self, args: str, origin: Origin, col: int) -> None:
+        m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)(\([^)]*\))?[ \t]*(.*)", args)
+        if not m:
+            self.sink.error("'.define' needs a name", origin, col)
+            return
+        name, params, body = m.group(1), m.group(2), m.group(3).strip()
+        plist = None
+        if params is not None:
+            plist = [p.strip() for p in params[1:-1].split(",") if p.strip()]
+            bad = [p for p in plist if not _IDENT.match(p)]
+            if bad:
+                self.sink.error(f"'{bad[0]}' is not a parameter name", origin, col)
+                return
+        self.defines[name] = (plist, body)
+
+    def _include(
+        self, args: str, origin: Origin, col: int, cmap: tuple[int, ...] | None, base: Path
+    ) -> None:
+        name = args.strip()
+        if self.defines:
+            name, _ = self._substitute(name, origin, None)
+            name = name.strip()
+        if len(name) < 2 or name[0] != '"' or name[-1] != '"':
+            self.sink.error(
+                "'.include' needs a file name in quotes: .include \"file.inc\"", origin, col
+            )
+            return
+        name = name[1:-1]
+        path = self.resolve(name, base)
+        if path is None:
+            where = ", ".join(str(d) for d in (base, *self.include_dirs))
+            self.sink.error(f"cannot find include file '{name}' (searched {where})", origin, col)
+            return
+        real = path.resolve()
+        if real in self.include_stack:
+            chain = " -> ".join(p.name for p in [*self.include_stack, real])
+            self.sink.error(f"include cycle: {chain}", origin, col)
+            raise ExpandError
+        if len(self.include_stack) >= MAX_INCLUDE_DEPTH:
+            self.sink.error(f"includes nest more than {MAX_INCLUDE_DEPTH} deep", origin, col)
+            raise ExpandError
+        try:
+            text = read_source(path)
+        except OSError as err:
+            self.sink.error(f"cannot read include file '{name}': {err.strerror}", origin, col)
+            return
+        except ValueError as err:
+            self.sink.error(f"cannot include '{name}': {err}", origin, col)
+            return
+        self.include_stack.append(real)
+        frame = Frame("include", "", origin, col)
+        try:
+            self._feed_file(
+                text,
+                str(path) if Path(name).is_absolute() else _display(path),
+                path.parent,
+                (*origin.context, frame),
+            )
+        finally:
+            self.include_stack.pop()
+
+    def resolve(self, name: str, base: Path) -> Path | None:
+        """Find an included file: beside the including file, then -I dirs, then the project's."""
+        for d in (base, *self.include_dirs):
+            candidate = d / name
+            if candidate.is_file():
+                return candidate
+        return None
+
+    def _macro(self, args: str, origin: Origin, col: int, arg_col: int) -> None:
+        m = re.match(r"([A-Za-z_][A-Za-z0-9_]*)[ \t]*(.*)", args)
+        if not m:
+            self.sink.error("'.macro' needs a name", origin, arg_col)
+            self.collect = _Collect("macro", origin, col, macro=Macro("", []))
+            return
+        name, params = m.group(1), m.group(2).strip()
+        if params.startswith("(") and params.endswith(")"):
+            params = params[1:-1]
+        plist = [p.strip() for p in params.split(",")] if params else []
+        bad = [p for p in plist if not _IDENT.match(p)]
+        if bad:
+            self.sink.error(f"'{bad[0]}' is not a parameter name", origin, arg_col)
+        from w65tool import isa
+
+        if name.lower() in isa.MNEMONICS:
+            self.sink.error(
+                f"a macro cannot be named after the instruction '{name}'", origin, arg_col
+            )
+        self.collect = _Collect("macro", origin, col, macro=Macro(name, plist, origin=origin))
+
+    def _expand_macro(self, macro: Macro, rest: str, origin: Origin, col: int, base: Path) -> None:
+        if macro.name in self.macro_stack:
+            chain = " -> ".join(
+                [*self.macro_stack[self.macro_stack.index(macro.name) :], macro.name]
+            )
+            self.sink.error(f"macro recursion: {chain}", origin, col)
+            raise ExpandError
+        if len(self.macro_stack) >= MAX_MACRO_DEPTH:
+            self.sink.error(f"macros nest more than {MAX_MACRO_DEPTH} deep", origin, col)
+            raise ExpandError
+        text = strip_comment(rest).strip()
+        if text.startswith("(") and _match_paren(text, 0) == len(text):
+            text = text[1:-1]
+        args = split_args(text)
+        if len(args) > len(macro.params):
+            self.sink.error(
+                f"macro '{macro.name}' takes {len(macro.params)} argument"
+                f"{'s' if len(macro.params) != 1 else ''}, not {len(args)}",
+                origin,
+                col,
+            )
+            return
+        values = dict(zip(macro.params, args + [""] * (len(macro.params) - len(args)), strict=True))
+        frame = Frame("macro", macro.name, origin, col)
+        self.macro_stack.append(macro.name)
+        try:
+            for body, body_origin in macro.body:
+                if self.sink.full or self.ended:
+                    return
+                o = Origin(
+                    body_origin.file, body_origin.line, body_origin.text, (*origin.context, frame)
+                )
+                line, cmap = self._replace_words(body, values) if values else (body, None)
+                self._line(line, o, cmap, base)
+        finally:
+            self.macro_stack.pop()
+
+    # -- substitution ---------------------------------------------------------------------
+    @staticmethod
+    def _replace_words(text: str, values: dict[str, str]) -> tuple[str, tuple[int, ...] | None]:
+        out: list[str] = []
+        cmap: list[int] = []
+        last = 0
+        changed = False
+        for m in _TOKENS.finditer(text):
+            tok = m.group()
+            if tok in values:
+                out.append(text[last : m.start()])
+                cmap.extend(range(last + 1, m.start() + 1))
+                out.append(values[tok])
+                cmap.extend([m.start() + 1] * len(values[tok]))
+                last = m.end()
+                changed = True
+        if not changed:
+            return text, None
+        out.append(text[last:])
+        cmap.extend(range(last + 1, len(text) + 1))
+        return "".join(out), tuple(cmap)
+
+    def _substitute(
+        self, text: str, origin: Origin, cmap: tuple[int, ...] | None
+    ) -> tuple[str, tuple[int, ...] | None]:
+        try:
+            new, inner = self._expand_defines(text, frozenset(), 0)
+        except LineError as err:
+            self.sink.error(err.message, origin, self._col(cmap, err.col))
+            return text, cmap
+        if inner is None:
+            return text, cmap
+        return new, _compose(cmap, inner)
+
+    def _expand_defines(
+        self, text: str, active: frozenset[str], depth: int
+    ) -> tuple[str, list[int] | None]:
+        """Substitute defines in `text`; the column map says where each output char came from."""
+        if depth > MAX_DEFINE_DEPTH:
+            raise LineError(f"defines nest more than {MAX_DEFINE_DEPTH} deep", 1)
+        defines = self.defines
+        out: list[str] = []
+        cmap: list[int] = []
+        last = 0
+        changed = False
+        pos = 0
+        for m in _TOKENS.finditer(text):
+            if m.start() < pos:
+                continue
+            tok = m.group()
+            entry = defines.get(tok)
+            if entry is None or tok in active:
+                continue
+            params, body = entry
+            end = m.end()
+            if params is not None:
+                j = end
+                while j < len(text) and text[j] in " \t":
+                    j += 1
+                if j >= len(text) or text[j] != "(":
+                    continue  # a function-like name without arguments is left alone, as in C
+                close = _match_paren(text, j)
+                if close < 0:
+                    raise LineError(f"'{tok}(' has no closing ')'", m.start() + 1)
+                args = split_args(text[j + 1 : close - 1])
+                if len(args) != len(params) and not (not params and args == []):
+                    raise LineError(
+                        f"'{tok}' takes {len(params)} argument{'s' if len(params) != 1 else ''}, "
+                        f"not {len(args)}",
+                        m.start() + 1,
+                    )
+                body, _ = self._replace_words(body, dict(zip(params, args, strict=True)))
+                end = close
+            replacement, _ = self._expand_defines(body, active | {tok}, depth + 1)
+            out.append(text[last : m.start()])
+            cmap.extend(range(last + 1, m.start() + 1))
+            out.append(replacement)
+            cmap.extend([m.start() + 1] * len(replacement))
+            last = pos = end
+            changed = True
+        if not changed:
+            return text, None
+        out.append(text[last:])
+        cmap.extend(range(last + 1, len(text) + 1))
+        return "".join(out), cmap
+
+
+def _display(path: Path) -> str:
+    """A path as diagnostics show it: relative to the working directory when below it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

@@ -1,0 +1,958 @@
+"""The passes: walk the parsed lines, define symbols, choose sizes, track widths, emit bytes.
+
+The source is parsed once; each pass walks the statement objects. A pass reads forward
+references from the previous pass. Address sizes only grow from pass to pass (each line keeps
+a floor), so the walk reaches a fixed point: the pass whose symbols, addresses and jump widths
+equal the previous pass's is the final one, and its bytes and diagnostics are the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from w65tool import isa
+from w65tool.asm import widths
+from w65tool.asm.diagnostics import Note, Origin, Sink, WarningPolicy
+from w65tool.asm.expander import Line
+from w65tool.asm.expr import Expr, ExprError, Sym, Text, evaluate
+from w65tool.asm.statements import Assign, Directive, Instruction, ParsedLine
+
+MAX_PASSES = 24
+
+# Addressing families: the direct-page, absolute and long modes an operand shape can take.
+FAMILIES: dict[str, tuple[str | None, str | None, str | None]] = {
+    "addr": ("dp", "abs", "long"),
+    "addr_x": ("dp_x", "abs_x", "long_x"),
+    "addr_y": ("dp_y", "abs_y", None),
+    "addr_s": ("sr", None, None),
+    "ind": ("dp_ind", "abs_ind", None),
+    "ind_x": ("dp_x_ind", "abs_x_ind", None),
+    "ind_y": ("dp_ind_y", None, None),
+    "sr_ind_y": ("sr_ind_y", None, None),
+    "lind": ("dp_lind", "abs_lind", None),
+    "lind_y": ("dp_lind_y", None, None),
+}
+SHAPE_TEXT = {
+    "none": "no operand",
+    "acc": "accumulator (a)",
+    "imm": "immediate (#e)",
+    "imm_pair": "block move (#src,#dst)",
+    "pair": "two-operand (e,e)",
+    "addr": "address (e)",
+    "addr_x": "indexed (e,x)",
+    "addr_y": "indexed (e,y)",
+    "addr_s": "stack relative (e,s)",
+    "ind": "indirect ((e))",
+    "ind_x": "indexed indirect ((e,x))",
+    "ind_y": "indirect indexed ((e),y)",
+    "sr_ind_y": "stack relative indirect ((e,s),y)",
+    "lind": "indirect long ([e])",
+    "lind_y": "indirect long indexed ([e],y)",
+}
+RANK_NAME = ("direct page", "absolute", "long")
+FORCE_RANK = {"dp": 0, "abs": 1, "long": 2}
+SUFFIX_RANK = {"b": 0, "w": 1, "l": 2}
+
+
+def _opcodes() -> dict[str, dict[str, int]]:
+    table: dict[str, dict[str, int]] = {}
+    for op in isa.OPCODES:
+        table.setdefault(op.mnemonic, {})[op.mode.name] = op.code
+    # WDC spellings that name another mnemonic's opcode: jmp/jsr to a long address, jmp [a]
+    table["jmp"]["long"] = isa.BY_MNEMONIC_MODE[("jml", "long")].code
+    table["jmp"]["abs_lind"] = isa.BY_MNEMONIC_MODE[("jml", "abs_lind")].code
+    table["jsr"]["long"] = isa.BY_MNEMONIC_MODE[("jsl", "long")].code
+    return table
+
+
+OPCODES = _opcodes()
+BRANCHES = frozenset(o.mnemonic for o in isa.OPCODES if o.mode.name in ("rel8", "rel16"))
+JUMPS = frozenset({"jmp", "jml", "jsr", "jsl"})
+_FITS = {1: (-0x80, 0xFF), 2: (-0x8000, 0xFFFF), 3: (-0x800000, 0xFFFFFF)}
+_DATA_SIZES = {
+    "db": 1,
+    "dc8": 1,
+    "byte": 1,
+    "ascii": 1,
+    "asciiz": 1,
+    "dw": 2,
+    "dc16": 2,
+    "word": 2,
+    "dl": 3,
+    "dc24": 3,
+    "long": 3,
+    "faraddr": 3,
+    "dc32": 4,
+    "dd": 4,
+    "dword": 4,
+    "dc64": 8,
+    "dq": 8,
+}
+
+
+def _hex(value: int) -> str:
+    if value < 0:
+        return str(value)
+    return (
+        f"${value:02X}"
+        if value <= 0xFF
+        else (f"${value:04X}" if value <= 0xFFFF else f"${value:06X}")
+    )
+
+
+def fits(value: int, size: int) -> bool:
+    """Whether `value` can be written in `size` bytes (signed or unsigned)."""
+    if size >= 8:
+        return -(1 << 63) <= value < (1 << 64)
+    lo, hi = _FITS.get(size, (-(1 << (8 * size - 1)), (1 << (8 * size)) - 1))
+    return lo <= value <= hi
+
+
+@dataclass
+class PassResult:
+    """What the final pass produced."""
+
+    out: list[tuple[int, bytes] | None]
+    addrs: list[int]
+    states: list[widths.State | None]
+    entry: int | None
+    sink: Sink
+    symbols: dict[str, int] = field(default_factory=dict)
+
+
+class Assembler:
+    """Runs the passes over parsed lines."""
+
+    def __init__(
+        self,
+        lines: list[Line],
+        parsed: list[ParsedLine | None],
+        policy: WarningPolicy,
+        naken: bool = False,
+        default_width: int | None = None,
+        binfiles: dict[int, bytes] | None = None,
+    ) -> None:
+        self.lines = lines
+        self.parsed = parsed
+        self.policy = policy
+        self.naken = naken
+        self.default_width = default_width
+        self.binfiles = binfiles or {}
+        n = len(lines)
+        self.floor = [0] * n
+        self.symbols: dict[str, int] = {}
+        self.jumps: dict[int, list[tuple[widths.State, int]]] = {}
+
+    # -- driving --------------------------------------------------------------------------
+    def run(self) -> PassResult:
+        """Walk until a fixed point; return the final pass."""
+        previous = None
+        for _ in range(MAX_PASSES):
+            before = dict(self.symbols)
+            result = self._walk()
+            signature = (result.addrs, self.symbols, self.jumps_next)
+            self.jumps = self.jumps_next
+            if previous is not None and signature == previous and before == self.symbols:
+                return result
+            previous = (list(result.addrs), dict(self.symbols), self.jumps_next)
+        changed = sorted(k for k in self.symbols if before.get(k) != self.symbols.get(k))
+        result.sink.error(
+            f"addresses did not settle after {MAX_PASSES} passes"
+            + (f" ('{changed[0]}' keeps changing)" if changed else ""),
+            None,
+        )
+        return result
+
+    # -- one pass -------------------------------------------------------------------------
+    def _walk(self) -> PassResult:
+        n = len(self.lines)
+        self.sink = Sink(self.policy)
+        self.out: list[tuple[int, bytes] | None] = [None] * n
+        self.addrs = [0] * n
+        self.states: list[widths.State | None] = [None] * n
+        self.pc = 0
+        self.here = 0
+        self.state: widths.State = widths.start(self.default_width)
+        self.php: list[widths.State] = []
+        self.fall = True
+        self.last_code = -1
+        self.dpage = 0
+        self.databank = 0
+        self.entry: int | None = None
+        self.scopes: list[tuple[str, str, int]] = []  # (prefix, kind, line)
+        self.chain: tuple[str, ...] = ("",)
+        self.last_global = ""
+        self.defined: dict[str, int] = {}  # name -> line, this pass
+        self.kinds: dict[str, str] = {}
+        self.reported: set[tuple[int, int]] = set()
+        self.jumps_next: dict[int, list[tuple[widths.State, int]]] = {}
+        parsed = self.parsed
+        for i in range(n):
+            pl = parsed[i]
+            self.i = i
+            self.addrs[i] = self.pc
+            if pl is None:
+                continue
+            if pl.warnings:
+                for name, message, col in pl.warnings:
+                    self._warn(name, message, col)
+            if pl.labels:
+                self._labels(pl)
+            st = pl.statement
+            if st is None:
+                continue
+            self.addrs[i] = self.pc
+            try:
+                kind = type(st)
+                if kind is Instruction:
+                    self._instruction(st)  # type: ignore[arg-type]
+                elif kind is Assign:
+                    self._assign(st)  # type: ignore[arg-type]
+                elif self._directive(st):  # type: ignore[arg-type]
+                    break
+            except ExprError as err:
+                self._error(err.message, err.col)
+            if self.sink.full:
+                break
+        for _prefix, kind, line in self.scopes:
+            end = ".ends" if kind == "scope" else ".endf"
+            self.sink.error(f"'.{kind}' has no '{end}'", self.lines[line].origin, 1)
+        self.sink.position = n
+        return PassResult(self.out, self.addrs, self.states, self.entry, self.sink, self.symbols)
+
+    # -- diagnostics ----------------------------------------------------------------------
+    def _origin(self, i: int | None = None) -> Origin:
+        return self.lines[self.i if i is None else i].origin
+
+    def _col(self, col: int, i: int | None = None) -> int:
+        return self.lines[self.i if i is None else i].source_col(col)
+
+    def _error(self, message: str, col: int, notes=()) -> None:
+        self.sink.position = self.i
+        self.sink.error(message, self._origin(), self._col(col), notes)
+
+    def _warn(self, name: str, message: str, col: int, notes=()) -> None:
+        self.sink.position = self.i
+        self.sink.warn(name, message, self._origin(), self._col(col), notes)
+
+    def _note(self, message: str, i: int, col: int = 1) -> Note:
+        return Note(message, self.lines[i].origin, self.lines[i].source_col(col))
+
+    # -- symbols --------------------------------------------------------------------------
+    def symbol(self, node: Sym) -> int | None:
+        """Expression lookup: innermost scope first; `@name` belongs to the last global label."""
+        name = node.name
+        symbols = self.symbols
+        if name[0] == "@":
+            value = symbols.get(self.last_global + name)
+        else:
+            value = None
+            for prefix in self.chain:
+                value = symbols.get(prefix + name)
+                if value is not None:
+                    break
+        if value is None:
+            key = (self.i, node.col)
+            if key not in self.reported:
+                self.reported.add(key)
+                self._undefined(node)
+        return value
+
+    def _undefined(self, node: Sym) -> None:
+        import difflib
+
+        names = [k.rpartition(".")[2] for k in self.symbols]
+        close = difflib.get_close_matches(node.name, names, n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        self._error(f"undefined symbol '{node.name}'{hint}", node.col)
+
+    def _key(self, name: str) -> str:
+        if name[0] == "@":
+            return self.last_global + name
+        return self.chain[0] + name
+
+    def _define(self, name: str, value: int, kind: str, col: int) -> None:
+        key = self._key(name)
+        first = self.defined.get(key)
+        if first is not None and not (kind == "set" and self.kinds.get(key) == "set"):
+            old = self.kinds.get(key)
+            if not (kind == old == "const" and self.symbols.get(key) == value):
+                what = "label" if kind == "label" else "symbol"
+                self._error(
+                    f"duplicate {what} '{name}'",
+                    col,
+                    [self._note(f"'{name}' was first defined here", first)],
+                )
+                return
+        if first is None:
+            self.defined[key] = self.i
+            self.kinds[key] = kind
+        self.symbols[key] = value
+        if kind == "label" and name[0] != "@":
+            self.last_global = key
+
+    def _labels(self, pl: ParsedLine) -> None:
+        pc = self.pc
+        for label in pl.labels:
+            self._define(label.name, pc, "label", label.col)
+        sources = self.jumps.get(pc)
+        if sources:
+            self._arrive(pl, sources)
+
+    def _arrive(self, pl: ParsedLine, sources: list[tuple[widths.State, int]]) -> None:
+        """Widths at a label reached by jumps: the fall-through's, else the first jump's."""
+        incoming = [(self.state, -1)] if self.fall else []
+        incoming += sorted(sources, key=lambda s: s[1])
+        self.state = incoming[0][0]
+        label = pl.labels[0]
+        for reg, k in (("A", widths.M), ("X", widths.X)):
+            known = [(st[k], src) for st, src in incoming if st[k] is not None]
+            if len({w for w, _ in known}) < 2:
+                continue
+            (w1, s1) = known[0]
+            (w2, s2) = next((w, s) for w, s in known if w != w1)
+            notes = [self._arrival_note(reg, w1, s1), self._arrival_note(reg, w2, s2)]
+            self._warn(
+                "width-conflict",
+                f"'{label.name}' is reached with a {w1}-bit {reg} and with a {w2}-bit {reg}",
+                label.col,
+                notes,
+            )
+
+    def _arrival_note(self, reg: str, width: int, src: int) -> Note:
+        if src < 0:
+            src = self.last_code if self.last_code >= 0 else self.i
+            return self._note(f"{width}-bit {reg} falls through from here", src, 1)
+        st = self.parsed[src].statement  # type: ignore[union-attr]
+        mnemonic = st.mnemonic if isinstance(st, Instruction) else "jump"
+        col = st.col if isinstance(st, Instruction) else 1
+        return self._note(f"{width}-bit {reg} arrives from this {mnemonic}", src, col)
+
+    def _assign(self, st: Assign) -> None:
+        self.here = self.pc
+        value = evaluate(st.expr, self)
+        if st.kind == "equ" and st.compound and not self.naken:
+            self._warn(
+                "equ-text",
+                f"'{st.name}' is the value of its expression; naken_asm would substitute the "
+                "text (write '=' to keep this meaning quietly, or .define for text)",
+                st.col,
+            )
+        if value is None:
+            return
+        self._define(st.name, value, "set" if st.kind == "set" else "const", st.col)
+
+    # -- output ---------------------------------------------------------------------------
+    def _emit(self, data: bytes) -> None:
+        pc = self.pc
+        if pc + len(data) > 0x1000000:
+            self._error(f"code runs past the end of the address space at {_hex(pc)}", 1)
+            return
+        self.out[self.i] = (pc, data)
+        self.pc = pc + len(data)
+
+    # -- instructions ---------------------------------------------------------------------
+    def _instruction(self, st: Instruction) -> None:
+        mnemonic = st.mnemonic
+        op = st.operand
+        shape = op.shape
+        modes = OPCODES[mnemonic]
+        state = self.state
+        self.states[self.i] = state
+        self.here = self.pc
+        value: int | None = None
+        if shape == "none" or shape == "acc":
+            self._implied(st, modes)
+        elif shape == "imm":
+            value = self._immediate(st, modes, state)
+        elif shape == "pair" or shape == "imm_pair":
+            self._block_move(st, modes)
+        elif mnemonic in BRANCHES:
+            self._branch(st, modes, state)
+        else:
+            self._address(st, modes, state)
+        self.state = widths.after(state, mnemonic, value, self.i, self.php)
+        self.fall = mnemonic not in widths.NO_FALL_THROUGH
+        self.last_code = self.i
+
+    def _bad_mode(self, st: Instruction) -> None:
+        shapes = sorted(
+            {
+                isa.MODES[m].syntax.format("e") or isa.MODES[m].description
+                for m in OPCODES[st.mnemonic]
+            }
+        )
+        col = st.operand.col or st.col
+        self._error(
+            f"'{st.mnemonic}' has no {SHAPE_TEXT[st.operand.shape]} addressing mode",
+            col,
+            [Note(f"'{st.mnemonic}' takes: {', '.join(shapes)}", None)],
+        )
+
+    def _implied(self, st: Instruction, modes: dict[str, int]) -> None:
+        if st.operand.shape == "acc" and "acc" in modes:
+            self._emit(bytes((modes["acc"],)))
+        elif "imp" in modes:
+            self._emit(bytes((modes["imp"],)))
+        elif "acc" in modes:
+            self._emit(bytes((modes["acc"],)))
+        elif st.mnemonic in ("brk", "wdm"):
+            # naken_asm's form: the opcode alone (the CPU still skips a signature byte)
+            self._emit(bytes((modes["imm8"],)))
+        else:
+            self._error(f"'{st.mnemonic}' needs an operand", st.col + len(st.mnemonic))
+
+    def _immediate(self, st: Instruction, modes: dict[str, int], state: widths.State) -> int | None:
+        op = st.operand
+        expr = op.exprs[0]
+        value = evaluate(expr, self)
+        mnemonic = st.mnemonic
+        if mnemonic == "pea":
+            return self._sized(modes["abs"], value, 2, op.col)
+        for mode in ("imm_m", "imm_x"):
+            if mode in modes:
+                break
+        else:
+            if "imm8" in modes:
+                if st.suffix in ("w", "l"):
+                    self._error(f"'{mnemonic}' takes a one-byte operand", st.col)
+                return self._sized(modes["imm8"], value, 1, op.col)
+            self._bad_mode(st)
+            return value
+        reg = "A" if mode == "imm_m" else "X"
+        known = state[widths.M if reg == "A" else widths.X]
+        at = state[widths.M_AT if reg == "A" else widths.X_AT]
+        bits = self._immediate_bits(st, reg, known, at)
+        self._sized(modes[mode], value, bits // 8, op.col, reg, known, at)
+        return value
+
+    def _immediate_bits(self, st: Instruction, reg: str, known: int | None, at: int) -> int:
+        suffix = st.suffix
+        selector = st.operand.selector
+        col = st.col
+        if suffix == "l":
+            self._error(f"an immediate is 8 or 16 bits: '{st.mnemonic}.l' has no meaning", col)
+            return 16
+        if self.naken:
+            bits = 8 if suffix == "b" or (selector and not suffix) else 16
+            if known is not None and known != bits:
+                self._warn(
+                    "naken-width",
+                    f"{reg} is {known}-bit here, but naken_asm assembles this immediate as "
+                    f"{bits}-bit (write {st.mnemonic}.{'b' if known == 8 else 'w'})",
+                    col,
+                    self._width_notes(reg, known, at),
+                )
+            return bits
+        if suffix:
+            bits = 8 if suffix == "b" else 16
+            if known is not None and known != bits:
+                self._warn(
+                    "width-override",
+                    f"'.{suffix}' asks for a {bits}-bit immediate, but {reg} is {known}-bit here",
+                    col,
+                    self._width_notes(reg, known, at),
+                )
+            return bits
+        if known is not None:
+            return known
+        bits = 8 if selector else 16
+        directive = ".a16" if reg == "A" else ".i16"
+        flag = "$20" if reg == "A" else "$10"
+        self._warn(
+            "unknown-width",
+            f"the width of {reg} is not known here; assembled as {bits}-bit "
+            f"(say it with {directive}/{directive[:-2]}8, 'rep #{flag}'/'sep #{flag}', "
+            f"{st.mnemonic}.w/{st.mnemonic}.b, or --default-width)",
+            col,
+        )
+        return bits
+
+    def _width_notes(self, reg: str, known: int, at: int) -> list[Note]:
+        if at < 0:
+            return [Note(f"{reg} is {known}-bit from the start (--default-width)", None)]
+        return [self._note(f"{reg} became {known}-bit here", at, self._stmt_col(at))]
+
+    def _stmt_col(self, i: int) -> int:
+        pl = self.parsed[i]
+        st = pl.statement if pl is not None else None
+        return st.col if st is not None else 1
+
+    def _sized(
+        self,
+        opcode: int,
+        value: int | None,
+        size: int,
+        col: int,
+        reg: str = "",
+        known: int | None = None,
+        at: int = -1,
+    ) -> int | None:
+        if value is None:
+            self._emit(bytes((opcode,)) + bytes(size))
+            return None
+        if not fits(value, size):
+            bits = size * 8
+            if reg and known is not None:
+                self._error(
+                    f"immediate {_hex(value)} does not fit in {bits} bits: "
+                    f"{reg} is {bits}-bit here",
+                    col,
+                    self._width_notes(reg, known, at),
+                )
+            else:
+                self._error(f"value {_hex(value)} does not fit in {bits} bits", col)
+        self._emit(bytes((opcode,)) + (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
+        return value
+
+    def _block_move(self, st: Instruction, modes: dict[str, int]) -> None:
+        if "block" not in modes:
+            self._bad_mode(st)
+            return
+        op = st.operand
+        a = evaluate(op.exprs[0], self)
+        b = evaluate(op.exprs[1], self)
+        banks = []
+        for v, e in ((a, op.exprs[0]), (b, op.exprs[1])):
+            if v is None:
+                banks.append(0)
+            elif 0 <= v <= 0xFF:
+                banks.append(v)
+            elif 0 <= v <= 0xFFFFFF:
+                banks.append(v >> 16)
+            else:
+                self._error(f"{_hex(v)} is neither a bank nor a 24-bit address", e.col)
+                banks.append(0)
+        if op.shape == "pair" and self.naken:
+            first, second = banks  # naken_asm: the bytes in the order written
+        else:
+            src, dst = banks
+            first, second = dst, src
+            if op.shape == "pair" and a != b:
+                self._warn(
+                    "mvn-order",
+                    f"read in WDC order: source bank ${src:02X}, destination ${dst:02X} "
+                    f"(naken_asm reads the destination first; write {st.mnemonic} "
+                    f"#${src:02X},#${dst:02X} to say it plainly)",
+                    op.col,
+                )
+        self._emit(bytes((modes["block"], first, second)))
+
+    def _branch(self, st: Instruction, modes: dict[str, int], state: widths.State) -> None:
+        op = st.operand
+        if op.shape != "addr":
+            self._bad_mode(st)
+            return
+        target = evaluate(op.exprs[0], self)
+        pc = self.pc
+        long = "rel16" in modes
+        size = 3 if long else 2
+        if target is None:
+            self._emit(bytes((modes["rel16" if long else "rel8"],)) + bytes(size - 1))
+            return
+        if st.mnemonic != "per":
+            self.jumps_next.setdefault(target, []).append((state, self.i))
+        offset = target - (pc + size)
+        if (target >> 16) != (pc >> 16) or target < 0:
+            self._error(
+                f"branch target {_hex(target)} is outside the current bank ${pc >> 16:02X}", op.col
+            )
+        elif not long and not -128 <= offset <= 127:
+            by = offset - 127 if offset > 127 else -128 - offset
+            self._error(
+                f"branch too far by {by} byte{'s' if by != 1 else ''} "
+                f"({'forward' if offset > 0 else 'back'} {abs(offset)}; the reach is -128..+127)",
+                op.col,
+                [Note(f"'brl' reaches anywhere in the bank; or jump over a '{'jmp'}'", None)],
+            )
+        mode = "rel16" if long else "rel8"
+        self._emit(
+            bytes((modes[mode],))
+            + (offset & (0xFFFF if long else 0xFF)).to_bytes(size - 1, "little")
+        )
+
+    def _address(self, st: Instruction, modes: dict[str, int], state: widths.State) -> None:
+        op = st.operand
+        family = FAMILIES[op.shape]
+        mnemonic = st.mnemonic
+        avail = [r for r in range(3) if family[r] is not None and family[r] in modes]
+        if not avail:
+            self._bad_mode(st)
+            return
+        expr = op.exprs[0]
+        value = evaluate(expr, self)
+        force = op.force
+        if st.suffix:
+            if force and FORCE_RANK[force] != SUFFIX_RANK[st.suffix]:
+                self._error(
+                    f"'.{st.suffix}' and the operand's prefix ask for different sizes", st.col
+                )
+            force = ("dp", "abs", "long")[SUFFIX_RANK[st.suffix]]
+        if force:
+            rank = FORCE_RANK[force]
+            if rank not in avail:
+                self._error(
+                    f"'{mnemonic}' has no {RANK_NAME[rank]} form of {SHAPE_TEXT[op.shape]}", op.col
+                )
+                rank = avail[-1]
+            elif value is not None and not self._reaches(rank, value, mnemonic, family[rank]):
+                self._warn(
+                    "truncated",
+                    f"{_hex(value)} does not fit the {RANK_NAME[rank]} form asked for; "
+                    f"its low {8 * (rank + 1)} bits are used",
+                    op.col,
+                )
+        else:
+            floor = self.floor[self.i]
+            if value is None:
+                want = avail[0]
+                if self.naken and 1 in avail:
+                    want = 1  # naken_asm: a label not yet defined is taken as 16-bit
+            else:
+                want = next((r for r in avail if self._reaches(r, value, mnemonic, family[r])), -1)
+                if want < 0:
+                    self._unreachable(st, value, avail)
+                    want = avail[-1]
+            rank = next((r for r in avail if r >= max(want, floor)), avail[-1])
+            self.floor[self.i] = rank
+            if (
+                rank == 0
+                and value is not None
+                and 1 in avail
+                and not self.naken
+                and not isinstance(expr, int)
+                and self._forward(expr)
+            ):
+                self._warn(
+                    "forward-dp",
+                    f"forward reference assembled as direct page ({_hex(value)}); naken_asm "
+                    f"would use absolute (write {mnemonic}.b to say it, {mnemonic}.w for absolute)",
+                    op.col,
+                )
+        mode = family[rank]
+        assert mode is not None
+        opcode = modes[mode]
+        if (
+            mnemonic in ("jmp", "jsr")
+            and mode == "long"
+            and not force
+            and value is not None
+            and not self.naken
+        ):
+            self._warn(
+                "jump-long",
+                f"{_hex(value)} is outside bank ${self.pc >> 16:02X}: assembled as "
+                f"{'jml' if mnemonic == 'jmp' else 'jsl'}",
+                op.col,
+            )
+        if mnemonic in JUMPS and op.shape == "addr" and value is not None:
+            self.jumps_next.setdefault(value, []).append((state, self.i))
+        v = 0 if value is None else value
+        if rank == 0:
+            operand = ((v - self.dpage) if op.shape not in ("addr_s", "sr_ind_y") else v) & 0xFF
+            self._emit(bytes((opcode, operand)))
+        elif rank == 1:
+            self._emit(bytes((opcode, v & 0xFF, (v >> 8) & 0xFF)))
+        else:
+            self._emit(bytes((opcode, v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF)))
+
+    def _reaches(self, rank: int, value: int, mnemonic: str, mode: str | None) -> bool:
+        if value < 0:
+            return False
+        if rank == 0:
+            if mode in ("sr", "sr_ind_y"):
+                return value <= 0xFF
+            return 0 <= value - self.dpage <= 0xFF and value <= 0xFFFF
+        if rank == 1:
+            if mode in ("abs_ind", "abs_lind"):
+                return value <= 0xFFFF  # the pointer is read from bank 0
+            if mnemonic in JUMPS:
+                return (value >> 16) == (self.pc >> 16)
+            return (value >> 16) == self.databank
+        return value <= 0xFFFFFF
+
+    def _unreachable(self, st: Instruction, value: int, avail: list[int]) -> None:
+        op = st.operand
+        if value < 0 or value > 0xFFFFFF:
+            self._error(f"address {_hex(value)} is outside the 24-bit address space", op.col)
+        elif avail == [0]:
+            self._error(
+                f"{_hex(value)} is not in the direct page (D = {_hex(self.dpage)}): "
+                f"'{st.mnemonic}' has only a direct page form of {SHAPE_TEXT[op.shape]}",
+                op.col,
+            )
+        else:
+            self._error(
+                f"{_hex(value)} is not in data bank ${self.databank:02X}, and '{st.mnemonic}' "
+                f"has no long form of {SHAPE_TEXT[op.shape]}",
+                op.col,
+                [Note("'.databank' tells the assembler the DBR value", None)],
+            )
+
+    def _forward(self, expr: Expr) -> bool:
+        for sym in expr.symbols():
+            first = self.defined.get(self._key(sym.name))
+            if first is None:
+                return True
+        return False
+
+    # -- directives -----------------------------------------------------------------------
+    def _directive(self, st: Directive) -> bool:
+        """Apply a directive; True when it ends the program (`end`)."""
+        name = st.name
+        self.here = self.pc
+        size = _DATA_SIZES.get(name)
+        if size is not None:
+            self._data(st, size)
+            return False
+        handler = getattr(self, f"_d_{name}", None)
+        if handler is None:
+            self._error(f"unknown directive '.{name}'", st.col)
+            return False
+        return bool(handler(st))
+
+    def _args(self, st: Directive, low: int, high: int) -> bool:
+        n = len(st.args)
+        if low <= n <= high:
+            return True
+        want = str(low) if low == high else f"{low} to {high}"
+        self._error(
+            f"'.{st.name}' takes {want} argument{'s' if high != 1 else ''}, not {n}", st.col
+        )
+        return False
+
+    def _value(self, st: Directive, k: int) -> int | None:
+        arg = st.args[k]
+        if isinstance(arg, Text):
+            self._error("a string where a number is expected", arg.col)
+            return None
+        return evaluate(arg, self)
+
+    def _data(self, st: Directive, size: int) -> None:
+        name = st.name
+        if name == "dl":
+            if self.naken:
+                size = 4
+            else:
+                self._warn(
+                    "dl-size",
+                    ".dl writes 3 bytes (a 24-bit long); naken_asm writes 4 "
+                    "(use .long for 3 or .dd for 4 to say which)",
+                    st.col,
+                )
+        out = bytearray()
+        base = self.pc
+        for arg in st.args:
+            self.here = base + len(out)
+            if isinstance(arg, Text):
+                if size != 1:
+                    self._error(f"'.{name}' takes numbers; strings go in .db or .ascii", arg.col)
+                    continue
+                out += arg.data
+                if name == "asciiz":
+                    out.append(0)
+                continue
+            value = evaluate(arg, self)
+            if value is None:
+                out += bytes(size)
+                continue
+            if not fits(value, size):
+                self._error(f"value {_hex(value)} does not fit in {size * 8} bits", arg.col)
+            out += (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+            if name == "asciiz":
+                out.append(0)
+        self._emit(bytes(out))
+
+    def _d_org(self, st: Directive) -> None:
+        if not self._args(st, 1, 1):
+            return
+        value = self._value(st, 0)
+        if value is None:
+            return
+        if not 0 <= value <= 0xFFFFFF:
+            self._error(f"'.org' address {_hex(value)} is outside the 24-bit address space", st.col)
+            return
+        self.pc = value
+        self.addrs[self.i] = value
+
+    def _reserve(self, st: Directive, unit: int) -> None:
+        if not self._args(st, 1, 1):
+            return
+        count = self._value(st, 0)
+        if count is None:
+            return
+        if count < 0:
+            self._error(f"cannot reserve a negative size ({count})", st.col)
+            return
+        if self.pc + count * unit > 0x1000000:
+            self._error("reserved space runs past the end of the address space", st.col)
+            return
+        self.pc += count * unit
+
+    def _d_resb(self, st: Directive) -> None:
+        self._reserve(st, 1)
+
+    def _d_resw(self, st: Directive) -> None:
+        self._reserve(st, 2)
+
+    _d_res = _d_ds = _d_resb
+
+    def _pad(self, st: Directive, boundary: int | None) -> None:
+        if boundary is None:
+            return
+        if boundary <= 0:
+            self._error(f"alignment must be positive, not {boundary}", st.col)
+            return
+        self._emit(bytes(-self.pc % boundary))
+
+    def _d_align(self, st: Directive) -> None:
+        if not self._args(st, 1, 1):
+            return
+        bits = self._value(st, 0)
+        if bits is not None and (bits <= 0 or bits % 8):
+            self._error(
+                f"'.align' counts bits (naken_asm's meaning): {bits} is not a multiple of 8; "
+                "use .align_bytes for bytes",
+                st.col,
+            )
+            return
+        self._pad(st, None if bits is None else bits // 8)
+
+    def _d_align_bytes(self, st: Directive) -> None:
+        if self._args(st, 1, 1):
+            self._pad(st, self._value(st, 0))
+
+    def _d_data_fill(self, st: Directive) -> None:
+        if not self._args(st, 2, 2):
+            return
+        value, count = self._value(st, 0), self._value(st, 1)
+        if count is None:
+            return
+        if count < 0 or count > 0x1000000:
+            self._error(f"'.data_fill' count {count} is out of range", st.col)
+            return
+        if value is not None and not fits(value, 1):
+            self._error(f"fill value {_hex(value)} does not fit in a byte", st.col)
+        self._emit(bytes([(value or 0) & 0xFF]) * count)
+
+    def _d_entry_point(self, st: Directive) -> None:
+        if self._args(st, 0, 1):
+            self.entry = self._value(st, 0) if st.args else self.pc
+
+    def _d_end(self, st: Directive) -> bool:
+        if self._args(st, 0, 1) and st.args:
+            self.entry = self._value(st, 0)
+        return True
+
+    def _d_65816(self, st: Directive) -> None:
+        self._args(st, 0, 0)
+
+    _d_65c816 = _d_65816
+
+    def _set_width(self, reg: int, bits: int) -> None:
+        s = list(self.state)
+        s[reg], s[reg + 1] = bits, self.i
+        self.state = tuple(s)  # type: ignore[assignment]
+
+    def _d_a8(self, st: Directive) -> None:
+        self._set_width(widths.M, 8)
+
+    def _d_a16(self, st: Directive) -> None:
+        self._set_width(widths.M, 16)
+
+    def _d_i8(self, st: Directive) -> None:
+        self._set_width(widths.X, 8)
+
+    def _d_i16(self, st: Directive) -> None:
+        self._set_width(widths.X, 16)
+
+    _d_as, _d_al, _d_xs, _d_xl = _d_a8, _d_a16, _d_i8, _d_i16
+
+    def _on_off(self, st: Directive) -> bool | None:
+        if not self._args(st, 1, 1):
+            return None
+        arg = st.args[0]
+        if isinstance(arg, Sym) and arg.name.lower() in ("on", "off"):
+            return arg.name.lower() == "on"
+        value = self._value(st, 0)
+        return None if value is None else bool(value)
+
+    def _d_longa(self, st: Directive) -> None:
+        on = self._on_off(st)
+        if on is not None:
+            self._set_width(widths.M, 16 if on else 8)
+
+    def _d_longi(self, st: Directive) -> None:
+        on = self._on_off(st)
+        if on is not None:
+            self._set_width(widths.X, 16 if on else 8)
+
+    def _d_dpage(self, st: Directive) -> None:
+        if self._args(st, 1, 1):
+            value = self._value(st, 0)
+            if value is not None and not 0 <= value <= 0xFFFF:
+                self._error(f"the direct page register is 16 bits: {_hex(value)}", st.col)
+            elif value is not None:
+                self.dpage = value
+
+    def _d_databank(self, st: Directive) -> None:
+        if self._args(st, 1, 1):
+            value = self._value(st, 0)
+            if value is not None and not 0 <= value <= 0xFF:
+                self._error(f"the data bank register is 8 bits: {_hex(value)}", st.col)
+            elif value is not None:
+                self.databank = value
+
+    def _push_scope(self, prefix: str, kind: str) -> None:
+        self.scopes.append((prefix, kind, self.i))
+        self.chain = (prefix, *self.chain)
+
+    def _pop_scope(self, st: Directive, kinds: tuple[str, ...]) -> None:
+        if not self.scopes or self.scopes[-1][1] not in kinds:
+            self._error(f"'.{st.name}' without an open '.{kinds[0]}'", st.col)
+            return
+        self.scopes.pop()
+        self.chain = self.chain[1:]
+
+    def _d_scope(self, st: Directive) -> None:
+        if not self._args(st, 0, 1):
+            return
+        parent = self.chain[0]
+        if st.args:
+            arg = st.args[0]
+            if not isinstance(arg, Sym):
+                self._error("'.scope' takes a name", st.col)
+                return
+            self._push_scope(f"{parent}{arg.name}.", "scope")
+        else:
+            self._push_scope(f"{parent}scope#{self._origin().line}.", "scope")
+
+    def _d_ends(self, st: Directive) -> None:
+        self._pop_scope(st, ("scope",))
+
+    def _d_func(self, st: Directive) -> None:
+        if not self._args(st, 1, 1):
+            return
+        arg = st.args[0]
+        if not isinstance(arg, Sym) or arg.name[0] == "@":
+            self._error(f"'.{st.name}' takes a name", st.col)
+            return
+        self._define(arg.name, self.pc, "label", arg.col)
+        self._push_scope(f"{self.chain[0]}{arg.name}.", "func")
+
+    _d_proc = _d_func
+
+    def _d_endf(self, st: Directive) -> None:
+        self._pop_scope(st, ("func",))
+
+    _d_endproc = _d_endf
+
+    def _d_binfile(self, st: Directive) -> None:
+        data = self.binfiles.get(self.i)
+        if data is not None:
+            self._emit(data)
+
+    def _d_equ(self, st: Directive) -> None:
+        self._error(f"'.{st.name}' is written '.{st.name} NAME = value'", st.col)
+
+    _d_set = _d_equ

@@ -1,0 +1,129 @@
+"""What an assembly gives back: the image, symbols, diagnostics, a listing; and its error."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from w65tool.asm.diagnostics import Diagnostic, render_json, render_text
+from w65tool.asm.expander import Line
+from w65tool.errors import W65Error
+from w65tool.image import Image
+
+_LISTING_BYTES = 4  # bytes per listing row; longer data continues on further rows
+
+
+class AsmError(W65Error):
+    """Assembly failed; carries every diagnostic of the run (errors and warnings)."""
+
+    def __init__(self, diagnostics: list[Diagnostic]) -> None:
+        self.diagnostics = diagnostics
+        first = next((d for d in diagnostics if d.severity in ("error", "fatal")), None)
+        message = first.render().splitlines()[0] if first else "assembly failed"
+        if first is not None and first.origin is not None and first.origin.context:
+            message = next(
+                line for line in first.render().splitlines() if not line.startswith("In ")
+            )
+        super().__init__(message)
+
+    def render(self) -> str:
+        """The full report: each diagnostic with its source line and caret, then a count."""
+        return render_text(self.diagnostics)
+
+    def render_json(self) -> str:
+        """The same report as JSON."""
+        return render_json(self.diagnostics)
+
+
+@dataclass
+class Row:
+    """One line of the listing: where, what bytes, the widths in force, the source."""
+
+    address: int | None
+    data: bytes
+    widths: tuple[int | None, int | None] | None
+    line: Line
+
+
+@dataclass
+class AsmResult:
+    """A successful assembly."""
+
+    image: Image
+    symbols: dict[str, int]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rows: list[Row] = field(default_factory=list)
+    instructions: int = 0
+    source: str = ""
+
+    def listing(self) -> str:
+        """Address, bytes, A/X widths and source for each line."""
+        out = [f"; w65 listing of {self.source}", ";", "; address bytes        A  X   line  source"]
+        current_file = None
+        for row in self.rows:
+            origin = row.line.origin
+            if origin.file != current_file:
+                current_file = origin.file
+                out.append(f"; file {origin.file}")
+            data = row.data
+            addr = f"{row.address:06X}" if row.address is not None else "      "
+            first = " ".join(f"{b:02X}" for b in data[:_LISTING_BYTES])
+            if row.widths is not None:
+                m, x = row.widths
+                wtext = f"{m or '?':<2} {x or '?':<2}"
+            else:
+                wtext = "     "
+            in_macro = any(f.kind == "macro" for f in origin.context)
+            text = (row.line.text if in_macro else origin.text).rstrip()
+            out.append(f"{addr}  {first:<12} {wtext} {origin.line:5}  {text}".rstrip())
+            for k in range(_LISTING_BYTES, len(data), _LISTING_BYTES):
+                chunk = " ".join(f"{b:02X}" for b in data[k : k + _LISTING_BYTES])
+                out.append(f"{row.address + k:06X}  {chunk}")  # type: ignore[operator]
+        return "\n".join(out) + "\n"
+
+    def symbol_text(self) -> str:
+        """Symbols as `name = $VALUE` lines, sorted by name (w65 source: it can be included)."""
+        lines = [f"; w65 symbols of {self.source}"]
+        for name in sorted(self.symbols):
+            value = self.symbols[name]
+            text = f"${value:06X}" if 0 <= value <= 0xFFFFFF else str(value)
+            lines.append(f"{name} = {text}")
+        return "\n".join(lines) + "\n"
+
+    def symbol_json(self) -> str:
+        """Symbols as JSON: {"symbols": {name: value}}."""
+        return json.dumps({"symbols": dict(sorted(self.symbols.items()))}, indent=1) + "\n"
+
+    def summary(self) -> str:
+        """One line: instructions, bytes and the address range."""
+        image = self.image
+        span = f", ${image.low:04X}-${image.high:04X}" if image.data else ""
+        return f"{self.source}: {self.instructions} instructions, {len(image)} bytes{span}"
+
+
+def read_symbol_file(path: str | Path) -> dict[str, int]:
+    """Read back a symbol file written by `w65 asm --symbols` (text or JSON)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise W65Error(f"cannot read symbol file {path}: {err}") from None
+    if text.lstrip().startswith("{"):
+        try:
+            data = json.loads(text)["symbols"]
+            return {str(k): int(v) for k, v in data.items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise W65Error(f"{path}: not a w65 symbol file") from None
+    symbols: dict[str, int] = {}
+    for n, line in enumerate(text.splitlines(), 1):
+        body = line.split(";", 1)[0].strip()
+        if not body:
+            continue
+        name, eq, value = (part.strip() for part in body.partition("="))
+        try:
+            symbols[name] = int(value[1:], 16) if value.startswith("$") else int(value)
+        except ValueError:
+            raise W65Error(f"{path}:{n}:1: error: not a 'name = value' line") from None
+        if not eq or not name:
+            raise W65Error(f"{path}:{n}:1: error: not a 'name = value' line")
+    return symbols

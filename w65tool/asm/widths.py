@@ -1,0 +1,73 @@
+"""Register-width tracking: what the assembler knows of M, X and E at each instruction.
+
+A state is a tuple `(m, m_at, x, x_at, e, c)`: `m` and `x` are 8, 16 or None (unknown),
+`m_at`/`x_at` the index of the line that set them (-1: the start or --default-width), `e` the
+emulation flag and `c` the carry (0, 1 or None), tracked so that `clc`/`sec` + `xce` can be
+followed. Tuples compare and hash cheaply, which the passes rely on.
+"""
+
+from __future__ import annotations
+
+State = tuple[int | None, int, int | None, int, int | None, int | None]
+
+M, M_AT, X, X_AT, E, C = range(6)
+
+# Instructions after which the next one is not reached by falling through.
+NO_FALL_THROUGH = frozenset({"jmp", "jml", "bra", "brl", "rts", "rtl", "rti", "stp"})
+# Instructions that change the carry (other than clc, sec, rep, sep and xce, handled apart).
+CHANGES_CARRY = frozenset(
+    {"adc", "sbc", "cmp", "cpx", "cpy", "asl", "lsr", "rol", "ror", "plp", "rti"}
+)
+
+
+def start(default: int | None) -> State:
+    """The state at the top of a program: unknown, or --default-width for both registers."""
+    return (default, -1, default, -1, None, None)
+
+
+def after(state: State, mnemonic: str, value: int | None, at: int, stack: list[State]) -> State:
+    """The state after `mnemonic` (with its immediate `value`, if any) on line `at`.
+
+    REP/SEP with a constant set or clear M (bit 5) and X (bit 4), in native mode; CLC/SEC set
+    the carry; XCE swaps carry and E: into emulation means 8-bit registers, out of known
+    emulation means 8-bit too (M and X come out as 1), out of an unknown mode, unknown. PHP
+    and PLP save and restore the widths on `stack`.
+    """
+    m, m_at, x, x_at, e, c = state
+    if mnemonic == "rep" or mnemonic == "sep":
+        if value is None:
+            return (None, at, None, at, e, None)
+        wide = mnemonic == "rep"
+        if e != 1:
+            if value & 0x20:
+                m, m_at = (16 if wide else 8), at
+            if value & 0x10:
+                x, x_at = (16 if wide else 8), at
+        if value & 0x01:
+            c = 0 if wide else 1
+        return (m, m_at, x, x_at, e, c)
+    if mnemonic == "clc":
+        return (m, m_at, x, x_at, e, 0)
+    if mnemonic == "sec":
+        return (m, m_at, x, x_at, e, 1)
+    if mnemonic == "xce":
+        if c == 1:
+            return (8, at, 8, at, 1, e)
+        if c == 0:
+            if e == 1:
+                return (8, at, 8, at, 0, 1)
+            if e == 0:
+                return (m, m_at, x, x_at, 0, 0)
+            return (None, at, None, at, 0, None)
+        return (None, at, None, at, None, e)
+    if mnemonic == "php":
+        stack.append(state)
+        return state
+    if mnemonic == "plp":
+        if stack:
+            saved = stack.pop()
+            return (saved[M], saved[M_AT], saved[X], saved[X_AT], e, None)
+        return (None, at, None, at, e, None)
+    if mnemonic in CHANGES_CARRY:
+        return (m, m_at, x, x_at, e, None)
+    return state

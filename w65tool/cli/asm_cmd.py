@@ -1,0 +1,146 @@
+"""Assemble 65816 source for the W65C265 to Intel HEX, S-records or binary.
+
+Reads naken_asm's syntax and WDC's. Quiet unless something is wrong (or -v); diagnostics go
+to stderr as file:line:col: severity: message, with the source line and a caret.
+
+examples:
+  w65 asm led_blink.asm                      -> led_blink.hex
+  w65 asm prog.asm --format srec -o prog.s28 --listing prog.lst --symbols prog.sym
+  w65 asm prog.asm -D BOARD=2 -I lib --compat naken -Wno-unknown-width
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+_SUFFIX = {"hex": ".hex", "srec": ".s28", "bin": ".bin"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of `w65 asm`."""
+    parser.add_argument("file", help="source file (.asm)")
+    parser.add_argument(
+        "-o", "--output", help="output file (default: FILE with .hex; - for stdout)"
+    )
+    parser.add_argument(
+        "--format",
+        choices=("hex", "srec", "bin"),
+        default="hex",
+        help="output format (default hex)",
+    )
+    parser.add_argument(
+        "--listing", metavar="FILE", help="write a listing: address, bytes, widths, source"
+    )
+    parser.add_argument(
+        "--symbols",
+        metavar="FILE",
+        help="write the symbols (name = $value; JSON if FILE ends in .json)",
+    )
+    parser.add_argument(
+        "-I",
+        dest="include",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look for includes in DIR",
+    )
+    parser.add_argument(
+        "-D",
+        dest="define",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="define NAME as VALUE (text, as .define)",
+    )
+    parser.add_argument(
+        "--diagnostics-format",
+        choices=("text", "json"),
+        default="text",
+        help="how to print errors and warnings",
+    )
+    parser.add_argument(
+        "--compat",
+        choices=("naken",),
+        help="read constructs as naken_asm does where the dialects differ",
+    )
+    parser.add_argument(
+        "--default-width",
+        type=int,
+        choices=(8, 16),
+        help="A and X width at the start of the program",
+    )
+    parser.add_argument(
+        "-W",
+        dest="warnings",
+        action="append",
+        default=[],
+        metavar="WARNING",
+        help="-Wno-NAME, -Werror, -Werror=NAME (names in docs/assembler.md)",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="print a one-line summary")
+
+
+def _defines(items: list[str]) -> dict[str, str]:
+    from w65tool.errors import W65Error
+
+    out = {}
+    for item in items:
+        name, eq, value = item.partition("=")
+        if not name.isidentifier():
+            raise W65Error(f"-D {item}: '{name}' is not a name")
+        out[name] = value if eq else "1"
+    return out
+
+
+def run(args: argparse.Namespace) -> int:
+    """Assemble, write the outputs (only when there are no errors), print diagnostics."""
+    from w65tool.asm import AsmError, assemble_file
+    from w65tool.asm.diagnostics import render_json, render_text
+    from w65tool.image import write_atomic
+
+    source = Path(args.file)
+    try:
+        result = assemble_file(
+            source,
+            include_dirs=args.include,
+            defines=_defines(args.define),
+            compat=args.compat,
+            default_width=args.default_width,
+            warnings=args.warnings,
+        )
+    except AsmError as err:
+        if args.diagnostics_format == "json":
+            print(err.render_json(), file=sys.stderr)
+        else:
+            print(err.render(), file=sys.stderr)
+        return 1
+    if result.diagnostics:
+        text = (
+            render_json(result.diagnostics)
+            if args.diagnostics_format == "json"
+            else render_text(result.diagnostics)
+        )
+        print(text, file=sys.stderr)
+    image = result.image
+    if args.format == "hex":
+        payload = image.to_hex().encode("ascii")
+    elif args.format == "srec":
+        payload = image.to_srec().encode("ascii")
+    else:
+        payload = image.to_bin()
+    output = args.output or str(source.with_suffix(_SUFFIX[args.format]))
+    if args.listing:
+        write_atomic(args.listing, result.listing().encode("utf-8"))
+    if args.symbols:
+        sym = result.symbol_json() if args.symbols.endswith(".json") else result.symbol_text()
+        write_atomic(args.symbols, sym.encode("utf-8"))
+    if output == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, payload)
+    if args.verbose:
+        print(result.summary(), file=sys.stderr)
+    return 0
