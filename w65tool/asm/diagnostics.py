@@ -83,7 +83,8 @@ class Diagnostic:
         out.append(f"{_where(origin, self.col)}{self.severity}: {self.message}{flag}")
         out += _quote(origin, self.col)
         for note in self.notes:
-            out.append(f"{_where(note.origin, note.col)}note: {note.message}")
+            where = _where(note.origin, note.col) if note.origin is not None else ""
+            out.append(f"{where}note: {note.message}")
             out += _quote(note.origin, note.col)
         return "\n".join(out)
 

@@ -100,6 +100,10 @@ def _hex(value: int) -> str:
     )
 
 
+def _an(bits: int) -> str:
+    return "an 8" if bits == 8 else "a 16"
+
+
 def fits(value: int, size: int) -> bool:
     """Whether `value` can be written in `size` bytes (signed or unsigned)."""
     if size >= 8:
@@ -212,6 +216,8 @@ class Assembler:
                     break
             except ExprError as err:
                 self._error(err.message, err.col)
+            except RecursionError:
+                self._error("expression nests too deeply", 1)
             if self.sink.full:
                 break
         for _prefix, kind, line in self.scopes:
@@ -314,15 +320,23 @@ class Assembler:
             notes = [self._arrival_note(reg, w1, s1), self._arrival_note(reg, w2, s2)]
             self._warn(
                 "width-conflict",
-                f"'{label.name}' is reached with a {w1}-bit {reg} and with a {w2}-bit {reg}",
+                f"'{label.name}' is reached with {_an(w1)}-bit {reg} and with {_an(w2)}-bit {reg}",
                 label.col,
                 notes,
             )
 
     def _arrival_note(self, reg: str, width: int, src: int) -> Note:
         if src < 0:
-            src = self.last_code if self.last_code >= 0 else self.i
-            return self._note(f"{width}-bit {reg} falls through from here", src, 1)
+            last = self.last_code
+            if last >= 0:
+                text = f"{width}-bit {reg} falls through from here"
+                return self._note(text, last, self._stmt_col(last))
+            at = self.state[widths.M_AT if reg == "A" else widths.X_AT]
+            if at >= 0:
+                return self._note(
+                    f"{width}-bit {reg} set here falls through", at, self._stmt_col(at)
+                )
+            return Note(f"{width}-bit {reg} from the start (--default-width)", None)
         st = self.parsed[src].statement  # type: ignore[union-attr]
         mnemonic = st.mnemonic if isinstance(st, Instruction) else "jump"
         col = st.col if isinstance(st, Instruction) else 1
@@ -378,7 +392,7 @@ class Assembler:
     def _bad_mode(self, st: Instruction) -> None:
         shapes = sorted(
             {
-                isa.MODES[m].syntax.format("e") or isa.MODES[m].description
+                isa.MODES[m].syntax.replace("{}", "e") or isa.MODES[m].description
                 for m in OPCODES[st.mnemonic]
             }
         )
@@ -563,7 +577,12 @@ class Assembler:
                 f"branch too far by {by} byte{'s' if by != 1 else ''} "
                 f"({'forward' if offset > 0 else 'back'} {abs(offset)}; the reach is -128..+127)",
                 op.col,
-                [Note(f"'brl' reaches anywhere in the bank; or jump over a '{'jmp'}'", None)],
+                [
+                    Note(
+                        "use brl, or branch on the opposite condition over a jmp",
+                        None,
+                    )
+                ],
             )
         mode = "rel16" if long else "rel8"
         self._emit(
