@@ -206,3 +206,19 @@ def test_record_size_beyond_the_roms_count_byte_is_refused(fake, hexfile, capsys
     path, _ = hexfile
     assert main(["load", str(path), "--port", fake.path, "--record-bytes", "252"]) == 1
     assert "records carry 1 to 251 bytes, not 252" in capsys.readouterr().err
+
+
+def test_load_assembles_source_first(fake, tmp_path):
+    source = tmp_path / "ret.asm"
+    source.write_text("        .org $1000\n        sep #$20\n        lda #VALUE\n        rtl\n")
+    args = ["load", str(source), "--port", fake.path, "-D", "VALUE=$42", "--verify"]
+    assert main(args) == 0
+    assert bytes(fake.memory[0x1000:0x1005]) == b"\xe2\x20\xa9\x42\x6b"
+
+
+def test_source_errors_stop_before_the_port_opens(fake, tmp_path, capsys):
+    source = tmp_path / "bad.asm"
+    source.write_text("        lda #$01,q\n")
+    assert main(["load", str(source), "--port", fake.path]) == 1
+    assert "bad.asm:1:" in capsys.readouterr().err
+    assert fake.commands == []
