@@ -101,7 +101,6 @@ def assemble_source(
                 )
             image.put(address, data)
         pl = parsed[i]
-        st = pl.statement if pl is not None else None
         rows.append(
             Row(
                 final.addrs[i] if placed is not None or pl is not None else None,
@@ -110,7 +109,6 @@ def assemble_source(
                 line,
             )
         )
-        del st
     items = sorted(items + overlap_sink.items, key=lambda d: d.order)
     if any(d.severity in ("error", "fatal") for d in items):
         raise AsmError(items)

@@ -1,0 +1,275 @@
+"""Numbers, expressions, labels, symbols and directives of the dialect."""
+
+import pytest
+
+from w65tool.asm import AsmError, assemble_source
+
+
+def bytes_of(source: str, **options) -> str:
+    """Assemble at $1000 with 8-bit registers; the image as spaced upper-case hex."""
+    result = assemble_source(".org $1000\n.a8\n.i8\n" + source + "\n", **options)
+    return result.image.to_bin().hex(" ").upper()
+
+
+@pytest.mark.parametrize(
+    "literal",
+    ["$1F", "0x1F", "1Fh", "01fH", "%00011111", "0b11111", "11111b", "37q", "37o", "31", "1_Fh"],
+)
+def test_number_forms_read_the_same(literal):
+    assert bytes_of(f".db {literal}") == "1F"
+
+
+def test_underscores_separate_digits():
+    assert bytes_of(".dw %0001_0010_0011_0100, $12_34") == "34 12 34 12"
+
+
+@pytest.mark.parametrize(
+    ("literal", "value"),
+    [
+        ("'A'", 0x41),
+        ("'\\n'", 10),
+        ("'\\x7f'", 0x7F),
+        ("'\\''", 0x27),
+        ("'\\0'", 0),
+        ("'\\\\'", 0x5C),
+    ],
+)
+def test_character_literals_take_c_escapes(literal, value):
+    assert bytes_of(f".db {literal}") == f"{value:02X}"
+
+
+@pytest.mark.parametrize(
+    ("expr", "value"),
+    [
+        ("2+3*4", 14),
+        ("(2+3)*4", 20),
+        ("20/3", 6),
+        ("-20/3", -6 & 0xFF),
+        ("20%3", 2),
+        ("1<<4|1", 17),
+        ("$F0>>4", 15),
+        ("6&3", 2),
+        ("6^3", 5),
+        ("6|3", 7),
+        ("~0", 0xFF),
+        ("-1", 0xFF),
+        ("!0", 1),
+        ("!5", 0),
+        ("3<4", 1),
+        ("3>4", 0),
+        ("4<=4", 1),
+        ("4>=5", 0),
+        ("2==2", 1),
+        ("2!=2", 0),
+        ("1&&0", 0),
+        ("1||0", 1),
+        ("1+2<<1", 6),
+        ("<$1234", 0x34),
+        (">$1234", 0x12),
+        ("^$123456", 0x12),
+        ("<$1234+1", 0x35),
+    ],
+)
+def test_expression_operators_follow_c_precedence(expr, value):
+    assert bytes_of(f".db {expr}") == f"{value:02X}"
+
+
+def test_current_address_dollar_and_star():
+    assert bytes_of(".dw $, *+2") == "00 10 04 10"
+
+
+def test_dollar_in_a_data_list_is_the_items_address():
+    assert bytes_of(".dw $, $, $") == "00 10 02 10 04 10"
+
+
+def test_several_labels_on_one_line():
+    result = assemble_source(".org $200\na: b: c: nop\n")
+    assert result.symbols["a"] == result.symbols["b"] == result.symbols["c"] == 0x200
+
+
+@pytest.mark.parametrize(
+    "line", ["N = 5", "N equ 5", "N EQU 5", ".equ N = 5", ".set N = 5", "N .set 5", "set N = 5"]
+)
+def test_assignment_spellings(line):
+    assert assemble_source(line + "\n").symbols["N"] == 5
+
+
+def test_set_may_be_reassigned_and_reads_in_order():
+    assert bytes_of(".set v = 1\n.db v\n.set v = v + 1\n.db v") == "01 02"
+
+
+def test_cheap_local_labels_belong_to_the_previous_global_label():
+    src = "one: @loop: bra @loop\ntwo: @loop: bra @loop\n"
+    result = assemble_source(".org $10\n" + src)
+    assert result.symbols["one@loop"] == 0x10
+    assert result.symbols["two@loop"] == 0x12
+
+
+def test_scope_makes_labels_local():
+    src = ".scope\nloop: nop\n.ends\n.scope\nloop: bra loop\n.ends\n"
+    assert bytes_of(src) == "EA 80 FE"
+
+
+def test_func_defines_its_name_and_a_scope():
+    src = ".func delay\nloop: dex\nbne loop\nrts\n.endf\njsr delay\n"
+    result = assemble_source(".org $1000\n" + src)
+    assert result.symbols["delay"] == 0x1000
+    assert result.symbols["delay.loop"] == 0x1000
+    assert result.image.to_bin()[-3:] == bytes([0x20, 0x00, 0x10])
+
+
+def test_define_substitutes_text():
+    assert bytes_of(".define PORT $DF23\nsta PORT") == "8D 23 DF"
+
+
+def test_function_like_define_takes_arguments():
+    assert bytes_of(".define SUM(a,b) ((a)+(b))\n.db SUM(1,2)*2") == "06"
+
+
+def test_define_from_the_command_line():
+    assert bytes_of(".db VALUE", defines={"VALUE": "7"}) == "07"
+
+
+def test_macro_with_parameters():
+    src = ".macro store(value, where)\nlda #value\nsta where\n.endm\nstore 1, $10\nstore(2, $11)"
+    assert bytes_of(src) == "A9 01 85 10 A9 02 85 11"
+
+
+def test_macro_parameters_without_parentheses():
+    assert bytes_of(".macro twice v\n.db v, v\n.endm\ntwice 9") == "09 09"
+
+
+def test_repeat():
+    assert bytes_of(".repeat 3\nnop\n.endr") == "EA EA EA"
+
+
+def test_nested_repeat():
+    assert bytes_of(".repeat 2\n.repeat 2\n.db 1\n.endr\n.db 2\n.endr") == "01 01 02 01 01 02"
+
+
+@pytest.mark.parametrize(
+    ("cond", "expected"), [("1", "01"), ("0", "02"), ("N > 2", "01"), ("N == 2", "02")]
+)
+def test_if_else(cond, expected):
+    assert bytes_of(f"N = 3\n.if {cond}\n.db 1\n.else\n.db 2\n.endif") == expected
+
+
+def test_elif():
+    assert bytes_of(".if 0\n.db 1\n.elif 1\n.db 2\n.else\n.db 3\n.endif") == "02"
+
+
+def test_ifdef_and_ifndef():
+    src = ".define X 1\n.ifdef X\n.db 1\n.endif\n.ifndef X\n.db 2\n.endif\n.ifndef Y\n.db 3\n.endif"
+    assert bytes_of(src) == "01 03"
+
+
+def test_nested_if_in_a_false_branch_stays_false():
+    assert bytes_of(".if 0\n.if 1\n.db 1\n.endif\n.else\n.db 2\n.endif") == "02"
+
+
+@pytest.mark.parametrize(
+    ("directive", "expected"),
+    [
+        (".db 1,2", "01 02"),
+        (".dc8 1", "01"),
+        (".byte 1", "01"),
+        ('.db "ab",0', "61 62 00"),
+        ('.ascii "ab"', "61 62"),
+        ('.asciiz "ab"', "61 62 00"),
+        (".dw $1234", "34 12"),
+        (".dc16 $1234", "34 12"),
+        (".word $1234", "34 12"),
+        (".long $123456", "56 34 12"),
+        (".faraddr $123456", "56 34 12"),
+        (".dd $12345678", "78 56 34 12"),
+        (".dc32 1", "01 00 00 00"),
+        (".dword 1", "01 00 00 00"),
+        (".dc64 1", "01 00 00 00 00 00 00 00"),
+        (".dq 1", "01 00 00 00 00 00 00 00"),
+        (".data_fill $AA,3", "AA AA AA"),
+        ("db 5", "05"),
+        ("DB 5", "05"),
+        (".DW 5", "05 00"),
+    ],
+)
+def test_data_directives(directive, expected):
+    assert bytes_of(directive) == expected
+
+
+def test_dl_is_three_bytes_with_a_warning():
+    result = assemble_source(".dl $123456\n")
+    assert result.image.to_bin() == bytes([0x56, 0x34, 0x12])
+    assert [d.name for d in result.diagnostics] == ["dl-size"]
+
+
+def test_reserve_moves_the_address_without_bytes():
+    result = assemble_source(".org $10\n.resb 3\na:\n.resw 2\nb:\n.ds 1\nc:\n")
+    assert (result.symbols["a"], result.symbols["b"], result.symbols["c"]) == (0x13, 0x17, 0x18)
+    assert len(result.image) == 0
+
+
+def test_align_counts_bits_and_align_bytes_counts_bytes():
+    assert bytes_of(".db 1\n.align 32\n.db 2\n.align_bytes 2\n.db 3") == "01 00 00 00 02 00 03"
+
+
+def test_org_places_code():
+    result = assemble_source(".org $123456\nnop\n")
+    assert result.image.low == 0x123456
+
+
+def test_entry_point_and_end():
+    result = assemble_source(".org $300\nnop\nmain: .entry_point\nnop\nend\nthis is not read\n")
+    assert result.image.entry == 0x301
+    result = assemble_source(".org $300\nstart: nop\nend start\n")
+    assert result.image.entry == 0x300
+
+
+def test_65816_directive_is_accepted():
+    assert bytes_of(".65816\nnop") == "EA"
+
+
+def test_block_comments_span_lines():
+    assert bytes_of("nop /* one\n two */ nop\n/* three */ nop // four") == "EA EA EA"
+
+
+def test_semicolon_inside_a_string_is_not_a_comment():
+    assert bytes_of('.db ";"') == "3B"
+
+
+def test_binfile_inserts_bytes(tmp_path):
+    (tmp_path / "data.bin").write_bytes(b"\x01\x02\x03")
+    src = tmp_path / "main.asm"
+    src.write_text('.org $10\n.binfile "data.bin"\n')
+    from w65tool.asm import assemble_file
+
+    assert assemble_file(src).image.to_bin() == b"\x01\x02\x03"
+
+
+def test_include_searches_beside_the_file_then_include_dirs(tmp_path):
+    from w65tool.asm import assemble_file
+
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "regs.inc").write_text("PORT = $DF23\n")
+    (tmp_path / "local.inc").write_text("VAL = 7\n")
+    src = tmp_path / "main.asm"
+    src.write_text('.include "local.inc"\n.include "regs.inc"\n.db VAL\nsta PORT\n')
+    result = assemble_file(src, include_dirs=[tmp_path / "lib"])
+    assert result.image.to_bin() == bytes([7, 0x8D, 0x23, 0xDF])
+
+
+def test_project_include_folder_is_searched_last():
+    result = assemble_source('.include "w65c265.inc"\n')
+    assert result.symbols
+
+
+def test_dpage_makes_direct_page_relative_to_d():
+    assert bytes_of(".dpage $1200\nlda $1234\nlda $34") == "A5 34 AD 34 00"
+
+
+def test_databank_chooses_absolute_inside_the_bank():
+    assert bytes_of(".databank $7E\nlda $7E1234\nlda $1234") == "AD 34 12 AF 34 12 00"
+
+
+def test_bad_input_is_an_asm_error_not_a_crash():
+    with pytest.raises(AsmError):
+        assemble_source("\x00\x01\x02 lda (((")
