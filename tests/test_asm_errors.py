@@ -66,7 +66,7 @@ def test_each_mistake_is_reported_at_its_place(source, where, message, caret):
 
 
 def test_caret_keeps_the_lines_tabs():
-    head, quoted, under = first_error(report("\tlda\tmissing"))
+    head, _quoted, under = first_error(report("\tlda\tmissing"))
     assert head.startswith("prog.asm:1:6: error:")
     assert under == "\t   \t^"  # the tabs of the line itself, so the caret cannot drift
 
@@ -114,7 +114,7 @@ def test_undefined_symbol_suggests_a_close_name():
 
 
 def test_error_after_define_substitution_points_at_the_source_text():
-    head, _, under = first_error(report(".define BAD ldz\n  BAD #1"))
+    head, _, _under = first_error(report(".define BAD ldz\n  BAD #1"))
     assert head.startswith("prog.asm:2:3: error: unknown mnemonic 'ldz'")
 
 
