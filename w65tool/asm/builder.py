@@ -166,7 +166,8 @@ class LineBuilder(Transformer):
         return Assign(self._name(name), expr, "=", name.column)
 
     def equate(self, name: Token, _equ: Token, expr: Expr) -> Assign:
-        compound = not isinstance(strip_paren(expr), Num | Sym)
+        e = strip_paren(expr)
+        compound = not isinstance(e, Num | Sym) or (isinstance(e, Num) and e.folded)
         return Assign(self._name(name), expr, "equ", name.column, compound)
 
     def named_directive(self, name: Token, directive: Token, expr: Expr) -> Assign:

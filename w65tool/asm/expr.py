@@ -30,13 +30,19 @@ class Env(Protocol):
 
 
 class Num(int):
-    """A constant, with the column where it was written."""
+    """A constant, with the column where it was written.
+
+    `folded` marks a constant computed from an expression (`1+2`), which naken_asm's textual
+    `equ` would not see as one value.
+    """
 
     col: int
+    folded: bool
 
-    def __new__(cls, value: int, col: int) -> Num:
+    def __new__(cls, value: int, col: int, folded: bool = False) -> Num:
         obj = super().__new__(cls, value)
         obj.col = col
+        obj.folded = folded
         return obj
 
 
@@ -244,7 +250,7 @@ def binary(op: str, a: Expr, b: Expr, col: int) -> Expr:
     a, b = strip_paren(a), strip_paren(b)
     if isinstance(a, int) and isinstance(b, int) and not (b == 0 and op in ("div", "mod")):
         try:
-            return Num(_check(BINARY[op](a, b), col), col)
+            return Num(_check(BINARY[op](a, b), col), col, folded=True)
         except ExprError:
             pass
     return Binary(op, a, b, col)
@@ -254,5 +260,5 @@ def unary(op: str, a: Expr, col: int) -> Expr:
     """Build `op a`, folding a constant operand."""
     a = strip_paren(a)
     if isinstance(a, int):
-        return Num(UNARY[op](a), col)
+        return Num(UNARY[op](a), col, folded=True)
     return Unary(op, a, col)

@@ -542,7 +542,7 @@ class Assembler:
         else:
             src, dst = banks
             first, second = dst, src
-            if op.shape == "pair" and a != b:
+            if op.shape == "pair" and a != b and max(a or 0, b or 0) <= 0xFF:
                 self._warn(
                     "mvn-order",
                     f"read in WDC order: source bank ${src:02X}, destination ${dst:02X} "
