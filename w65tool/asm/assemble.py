@@ -87,29 +87,17 @@ def assemble_source(
     binfiles = _binfiles(lines, parsed, expander, sink)
     final = Assembler(lines, parsed, policy, naken, default_width, binfiles).run()
     items = sorted(sink.items + final.sink.items, key=lambda d: d.order)
-    image = Image(entry=final.entry)
-    rows = []
-    overlap_sink = Sink(policy)
-    for i, line in enumerate(lines):
-        placed = final.out[i]
-        if placed is not None:
-            address, data = placed
-            if any(address + k in image.data for k in range(len(data))):
-                overlap_sink.position = i
-                overlap_sink.warn(
-                    "overlap", f"bytes at ${address:06X} overwrite earlier bytes", line.origin, 1
-                )
-            image.put(address, data)
-        pl = parsed[i]
-        rows.append(
-            Row(
-                final.addrs[i] if placed is not None or pl is not None else None,
-                placed[1] if placed is not None else b"",
-                final.states[i][::2][:2] if final.states[i] is not None else None,  # type: ignore[index]
-                line,
-            )
+    image, overlaps = _image(lines, final.out, final.entry, policy)
+    rows = [
+        Row(
+            final.addrs[i] if final.out[i] is not None or parsed[i] is not None else None,
+            final.out[i][1] if final.out[i] is not None else b"",  # type: ignore[index]
+            (final.states[i][0], final.states[i][2]) if final.states[i] is not None else None,  # type: ignore[index]
+            lines[i],
         )
-    items = sorted(items + overlap_sink.items, key=lambda d: d.order)
+        for i in range(len(lines))
+    ]
+    items = sorted(items + overlaps, key=lambda d: d.order)
     if any(d.severity in ("error", "fatal") for d in items):
         raise AsmError(items)
     instructions = sum(
@@ -118,6 +106,27 @@ def assemble_source(
         if pl is not None and isinstance(pl.statement, Instruction) and final.out[i]
     )
     return AsmResult(image, dict(final.symbols), items, rows, instructions, filename)
+
+
+def _image(
+    lines: list[Line], out: list, entry: int | None, policy: WarningPolicy
+) -> tuple[Image, list]:
+    """The image of the placed bytes, and an overlap warning where bytes land twice."""
+    sink = Sink(policy)
+    placed = sorted((p[0], i, p[1]) for i, p in enumerate(out) if p is not None and p[1])
+    data: dict[int, int] = {}
+    end = -1
+    for address, i, payload in placed:
+        if address < end:
+            sink.position = i
+            sink.warn(
+                "overlap", f"bytes at ${address:06X} overwrite earlier bytes", lines[i].origin, 1
+            )
+        end = max(end, address + len(payload))
+    for p in out:  # in source order: later bytes win
+        if p is not None:
+            data.update(zip(range(p[0], p[0] + len(p[1])), p[1], strict=True))
+    return Image(data, entry), sink.items
 
 
 def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None]:
