@@ -22,7 +22,9 @@ def _golden_rows():
 
 
 def _normal(text: str) -> str:
-    """Compare operands by value: `$0012` and `$12` are the same number; `asl a` is `asl`."""
+    """Compare operands by value: `$0012` and `$12` are the same number; `asl a` is `asl`;
+    `mvn #$12,#$34` is `mvn $12,$34`."""
+    text = re.sub(r"^(mv[np]) #(\S+),#", r"\1 \2,", text)
     text = re.sub(r"\$([0-9A-Fa-f]+)", lambda m: str(int(m.group(1), 16)), text)
     return re.sub(r"^(\w+) a$", r"\1", text)
 
@@ -69,8 +71,8 @@ def test_long_below_10000_is_forced_long():
 
 def test_block_move_reads_in_wdc_order():
     # 54 dst src: `mvn src,dst`
-    assert _texts("54 34 12") == ["mvn $12,$34"]
-    assert _texts("44 01 02") == ["mvp $02,$01"]
+    assert _texts("54 34 12") == ["mvn #$12,#$34"]
+    assert _texts("44 01 02") == ["mvp #$02,#$01"]
 
 
 def test_branch_targets_are_absolute_addresses():

@@ -36,6 +36,9 @@ _MAX_INSTRUCTION = 4  # bytes: opcode + 24-bit operand, or opcode + 16-bit immed
 # Modes that reach a bank-relative program address, and the static targets of control flow.
 _RELATIVE = frozenset({"rel8", "rel16"})
 _JUMPS_IN_BANK = frozenset({("jmp", "abs"), ("jsr", "abs")})
+# Operands in the program bank: the assembler reads them as 24-bit addresses in the bank of
+# the code (`jmp $7E1234` at $7E0000), and takes a bank-0 value there as a JML/JSL.
+_PROGRAM_BANK = _JUMPS_IN_BANK | {("jmp", "abs_x_ind"), ("jsr", "abs_x_ind")}
 _LONG_OPERAND = frozenset({"long", "long_x"})
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -188,7 +191,8 @@ def _decode(
     if mode.width is not Width.FIXED or name == "imm8":
         return mnemonic, mode.syntax.format(hex_value(value, 2 * len(operand))), None
     if name == "block":  # bytes are destination then source; WDC syntax writes source first
-        banks = hex_value(operand[1], 2), hex_value(operand[0], 2)
+        # `#` marks the banks as bank numbers, an order no assembler reads differently
+        banks = "#" + hex_value(operand[1], 2), "#" + hex_value(operand[0], 2)
         return mnemonic, mode.syntax.format(*banks), None
     bank = address & 0xFF0000
     if name in _RELATIVE:
@@ -198,15 +202,16 @@ def _decode(
         digits = 4 if bank == 0 else 6
         text = _address_text(target, digits, symbols, target)
         return mnemonic, mode.syntax.format(text), target
-    if name in _LONG_OPERAND:
-        target: int | None = value
-    elif (mnemonic, name) in _JUMPS_IN_BANK:
-        target = bank | value
-    else:
-        target = None
+    target = value if name in _LONG_OPERAND else None
     if value < _FORCE_BELOW[op.code]:
         mnemonic += _SIZE_SUFFIX[mode.size]
-    text = _address_text(value, 2 * mode.size, symbols, value)
+    if (op.mnemonic, name) in _PROGRAM_BANK:
+        address_in_bank = bank | value
+        if (op.mnemonic, name) in _JUMPS_IN_BANK:
+            target = address_in_bank
+        text = _address_text(address_in_bank, 6 if bank else 4, symbols, address_in_bank)
+    else:
+        text = _address_text(value, 2 * mode.size, symbols, value)
     return mnemonic, mode.syntax.format(text), target
 
 
