@@ -137,3 +137,51 @@ def test_dis_bad_address_is_a_usage_error(tmp_path, capsys):
         main(["dis", str(path), "--start", "zz"])
     assert exit_info.value.code == 2
     assert "not a hex address" in capsys.readouterr().err
+
+
+PROGRAM = """\
+PD7 = $DF23
+        .org $2000
+        .a8
+        .i8
+start:  clc
+        xce
+        rep #$30
+        lda #$1234
+        ldx #buffer
+        sep #$20
+loop:   lda buffer,x
+        sta PD7
+        sta $12
+        sta !$12
+        sta >$12
+        mvn #$7E,#$00
+        bne loop
+        jsl $00E04B
+        brl loop
+buffer: .byte 1, 2
+"""
+
+
+@pytest.mark.parametrize("symbols", ["none", "text", "json"])
+def test_dis_output_assembles_back_to_the_same_file(tmp_path, capsys, symbols):
+    src = tmp_path / "prog.asm"
+    src.write_text(PROGRAM)
+    hex_path = tmp_path / "prog.hex"
+    args = ["asm", str(src), "-o", str(hex_path)]
+    sym = tmp_path / ("prog.json" if symbols == "json" else "prog.sym")
+    if symbols != "none":
+        args += ["--symbols", str(sym)]
+    assert main(args) == 0
+    dis_args = ["dis", str(hex_path), "-o", str(tmp_path / "back.asm"), "--io-names"]
+    if symbols != "none":
+        dis_args += ["--symbols", str(sym)]
+    assert main(dis_args) == 0
+    back = (tmp_path / "back.asm").read_text()
+    assert "sta PD7" in back
+    if symbols != "none":
+        assert "bne loop" in back and "buffer:" in back
+    assert main(["asm", str(tmp_path / "back.asm"), "-o", str(tmp_path / "back.hex")]) == 0
+    assert capsys.readouterr().err == ""  # no warnings either
+    original = Image.load(hex_path)
+    assert Image.load(tmp_path / "back.hex").data == original.data

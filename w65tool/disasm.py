@@ -355,9 +355,13 @@ def to_source(
     labels = {value: name for value, name in by_value.items() if value in starts}
     used = _names_in_operands(line for _, lines in runs for line in lines)
     out = [f"; {text}" if text else ";" for text in header]
-    for value, name in sorted(by_value.items(), key=lambda item: item[1]):
-        if name in used and value not in labels:
-            out.append(f"{name} = {hex_value(value, 6 if value > 0xFFFF else 4)}")
+    constants = [
+        f"{name} = {hex_value(value, 6 if value > 0xFFFF else 4)}"
+        for value, name in sorted(by_value.items(), key=lambda item: item[1])
+        if name in used and value not in labels
+    ]
+    if constants:
+        out.extend(["", *constants])
     for state, lines in runs:
         if not lines:
             continue

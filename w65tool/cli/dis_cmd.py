@@ -10,11 +10,13 @@ examples:
   w65 dis led_blink.hex
   w65 dis rom.bin --org E000 --x16 -o rom.asm
   w65 dis prog.hex --symbols prog.sym --start 2000 --length 0x40
+  w65 dis prog.hex --io-names
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from pathlib import Path
@@ -65,7 +67,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--emulation", action="store_true", help="start in emulation mode (8-bit registers)"
     )
     parser.add_argument(
-        "--symbols", metavar="FILE", help="name addresses from a symbol file (NAME = $VALUE)"
+        "--symbols",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="name addresses from a symbol file (NAME = $VALUE, JSON, VICE); repeatable",
+    )
+    parser.add_argument(
+        "--io-names",
+        action="store_true",
+        help="name the W65C265's I/O registers ($DF00-$DF7F): sta PD7",
     )
     parser.add_argument("--start", type=_address, metavar="ADDR", help="first address to show")
     parser.add_argument("--length", type=_count, metavar="N", help="number of bytes to show")
@@ -83,12 +94,19 @@ _SYMBOL_LINE = (
 
 
 def read_symbols(path: str) -> dict[str, int]:
-    """Read a symbol file: `NAME = value` lines (w65 asm --symbols, 64tass --labels) or VICE."""
+    """Read a symbol file: `NAME = value` or `NAME equ value` lines (w65 asm --symbols, 64tass
+    --labels, asm/w65c265.inc), w65's JSON, or a VICE label file."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         reason = getattr(err, "strerror", None) or "not a UTF-8 text file"
         raise W65Error(f"cannot read {path}: {reason}") from None
+    if text.lstrip().startswith("{"):  # w65 asm --symbols prog.json
+        try:
+            table = json.loads(text)["symbols"]
+            return {str(name): int(value) for name, value in table.items()}
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise W65Error(f"{path}: not a w65 JSON symbol file") from None
     symbols: dict[str, int] = {}
     for lineno, raw in enumerate(text.splitlines(), 1):
         line = raw.split(";", 1)[0].split("#", 1)[0].strip()
@@ -111,7 +129,13 @@ def run(args: argparse.Namespace) -> int:
     from w65tool.image import Image, write_atomic
 
     image = Image.load(args.file, org=args.org)
-    symbols = read_symbols(args.symbols) if args.symbols else {}
+    symbols: dict[str, int] = {}
+    if args.io_names:
+        from w65tool.board.registers import REGISTERS
+
+        symbols.update((register.name, register.address) for register in REGISTERS)
+    for path in args.symbols:
+        symbols.update(read_symbols(path))
     first = args.start if args.start is not None else 0
     last = first + args.length if args.length is not None else 1 << 24
     state = State(args.m8 or args.emulation, args.x8 or args.emulation, args.emulation)
