@@ -1,0 +1,441 @@
+"""The TUI's controls, driven as a person would (pilot clicks and keys), on the emulated board."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+from tui_support import async_test, blink_image, screen_text, settle
+
+from w65tool.board.board import Board
+from w65tool.target.emulator import EmulatedTarget
+from w65tool.tui import make_app
+from w65tool.tui.screens.help import HelpScreen
+from w65tool.tui.widgets.hex_grid import HexGrid
+from w65tool.tui.widgets.registers import RegisterPanel
+from w65tool.tui.widgets.status_bar import StatusBar
+from w65tool.tui.widgets.upload import UploadPanel
+
+START, LOOP, SUB = 0x0080, 0x0085, 0x008E
+
+
+@pytest.fixture
+def target():
+    """A Mensch chip with the blink program loaded, halted at `start`."""
+    target = EmulatedTarget(board=Board("mensch", monitor=False))
+    image, _ = blink_image()
+    target.load(image)
+    target.board.go(START)
+    return target
+
+
+@pytest.fixture
+def symbols():
+    return blink_image()[1]
+
+
+def app_for(target, symbols=None, **kwargs):
+    return make_app(target, symbols=symbols, running=False, **kwargs)
+
+
+async def type_into(pilot, selector: str, text: str) -> None:
+    """Click a field, put `text` in it (keys are slow in bulk), press Enter."""
+    await pilot.click(selector)
+    pilot.app.query_one(selector, Input).value = text
+    await pilot.press("enter")
+
+
+def pc(target) -> int:
+    return target.cpu_registers().pc
+
+
+class TestJumps:
+    @async_test
+    async def test_jml_button_starts_the_program_at_the_typed_address(self, target):
+        """Typing an address and pressing JML starts the code there, and the board runs."""
+        target.board.go(SUB)  # somewhere else first
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.click("#address")
+            await pilot.press(*"00:0080")
+            await pilot.click("#jml")
+            await settle(pilot)
+            assert app.session.running
+            assert app.query_one(StatusBar).state == "running"
+            await pilot.press("f6")  # stop
+            await pilot.pause(0.2)
+            await settle(pilot)
+            assert not app.session.running
+            assert LOOP <= pc(target) <= SUB + 1
+            assert target.board.ports.pin_levels(7) != 0xFF  # the program wrote the lamps
+
+    @async_test
+    async def test_f2_jumps_to_a_symbol(self, target, symbols):
+        """F2 is JML for the Address field, which takes symbol names."""
+        target.board.go(SUB)
+        app = app_for(target, symbols)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            app.query_one("#address", Input).value = "start"
+            await pilot.press("f2")
+            await settle(pilot)
+            assert app.session.running
+
+    @async_test
+    async def test_a_bad_address_is_reported_and_nothing_runs(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#address", "nowhere")
+            await settle(pilot)
+            assert not app.session.running
+            error = app.query_one(StatusBar).error
+            assert "JML" in error and "'nowhere'" in error and "not hex" in error
+
+
+class TestRegisters:
+    @async_test
+    async def test_editing_a_register_sends_it_to_the_target(self, target):
+        """A value typed in the A field reaches the halted CPU and the saved registers."""
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#reg-a", "1234")
+            await settle(pilot)
+            assert target.cpu_registers().a == 0x1234
+            assert target.read_registers().a == 0x1234
+            assert app.query_one("#reg-a", Input).value == "1234"
+
+    @async_test
+    async def test_editing_pc_moves_the_disassembly(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#reg-pc", "00008E")
+            await settle(pilot)
+            assert pc(target) == SUB
+            assert "▶00:008E EA" in screen_text(app)
+
+    @async_test
+    async def test_what_is_not_hex_is_refused_with_a_reason(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            a = target.cpu_registers().a
+            await type_into(pilot, "#reg-a", "$$")
+            await settle(pilot)
+            assert "A: '$$' is not hex" in app.query_one(StatusBar).error
+            assert target.cpu_registers().a == a
+
+    @async_test
+    async def test_clicking_a_flag_toggles_it(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            before = target.cpu_registers().p
+            await pilot.click("#flag-c")
+            await settle(pilot)
+            assert target.cpu_registers().p == before ^ 0x01
+            assert app.query_one("#flag-c").has_class("-on") == bool(~before & 1)
+
+    @async_test
+    async def test_get_reads_the_registers_again(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            target.board.cpu.x = 0x00AB  # changed behind the TUI's back
+            await pilot.click("#get-registers")
+            await settle(pilot)
+            assert app.query_one("#reg-x", Input).value == "00AB"
+            assert app.query_one("#reg-x").has_class("-changed")
+
+    @async_test
+    async def test_values_changed_by_a_step_are_highlighted(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("f7")  # lda #$00: changes A's low byte and the flags
+            await settle(pilot)
+            panel = app.query_one(RegisterPanel)
+            assert panel.query_one("#reg-pc").has_class("-changed")
+            assert not panel.query_one("#reg-y").has_class("-changed")
+
+
+class TestRunControl:
+    @async_test
+    async def test_step_executes_one_instruction(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.click("#step")
+            await settle(pilot)
+            assert pc(target) == START + 2
+            assert app.query_one("#reg-pc", Input).value == "00:0082"
+            assert "▶00:0082 8D 27 DF" in screen_text(app)
+
+    @async_test
+    async def test_step_over_runs_the_subroutine_to_its_return(self, target):
+        target.board.go(LOOP + 4)  # at jsr sub
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.click("#step-over")
+            await settle(pilot)
+            await pilot.pause(0.3)
+            await settle(pilot)
+            assert pc(target) == LOOP + 7  # the bra after the jsr
+            assert not app.session.running
+            assert target.breakpoints == set()  # the step over's own breakpoint is gone
+
+    @async_test
+    async def test_step_over_an_ordinary_instruction_is_a_step(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("f8")
+            await settle(pilot)
+            assert pc(target) == START + 2
+
+    @async_test
+    async def test_run_then_stop_halts_where_the_program_is(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.click("#run")
+            await pilot.pause(0.3)
+            assert app.session.running
+            assert app.query_one("#run").disabled and not app.query_one("#stop").disabled
+            await pilot.click("#stop")
+            await pilot.pause(0.2)
+            await settle(pilot)
+            assert not app.session.running
+            assert app.query_one(StatusBar).state == "halted"
+            assert app.query_one("#reg-pc", Input).value == f"00:{pc(target):04X}"
+
+    @async_test
+    async def test_a_breakpoint_at_a_symbol_stops_the_run(self, target, symbols):
+        app = app_for(target, symbols)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#breakpoint", "sub")
+            await settle(pilot)
+            assert target.breakpoints == {SUB}
+            assert "● sub" in screen_text(app)
+            await pilot.press("f5")
+            await pilot.pause(0.3)
+            await settle(pilot)
+            assert pc(target) == SUB
+            assert not app.session.running
+            assert app.query_one("#reg-pc", Input).value == "00:008E"
+            # Run again from the breakpoint: it goes round the loop and stops there again
+            a_before = target.cpu_registers().a
+            await pilot.press("f5")
+            await pilot.pause(0.3)
+            await settle(pilot)
+            assert pc(target) == SUB
+            assert target.cpu_registers().a & 0xFF == (a_before + 1) & 0xFF
+
+    @async_test
+    async def test_typing_a_breakpoint_again_removes_it(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#breakpoint", "8E")
+            await settle(pilot)
+            await type_into(pilot, "#breakpoint", "00:008E")
+            await settle(pilot)
+            assert target.breakpoints == set()
+
+    @async_test
+    async def test_clicking_a_code_line_toggles_its_breakpoint(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            view = app.query_one("#disassembly")
+            rows = [line.address if line else None for line, _ in view.rows()]
+            first = view._first(view.rows())
+            row = rows.index(LOOP) - first
+            await pilot.click("#disassembly", offset=(3, row + 1))  # +1: the border
+            await settle(pilot)
+            assert target.breakpoints == {LOOP}
+            assert "●▶" not in screen_text(app) and "● 00:0085" in screen_text(app)
+
+    @async_test
+    async def test_lamps_follow_the_program(self, target):
+        target.board.go(LOOP + 4)
+        target.board.cpu.a = 0x81
+        target.board.bus.write(0xDF27, 0)  # PCS7: plain outputs
+        target.board.bus.write(0xDF23, 0x81)
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.pause(0.2)
+            assert "LEDs ●○○○○○○●" in screen_text(app)
+
+
+class TestMemory:
+    @async_test
+    async def test_go_to_an_address_and_edit_a_byte_in_place(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#memory-address", "0100")
+            await settle(pilot)
+            grid = app.query_one(HexGrid)
+            assert grid.base == 0x0100 and grid.has_focus
+            await pilot.press("right", "4", "2")
+            await settle(pilot)
+            assert target.read_memory(0x0101, 1) == b"\x42"
+            assert "00:0100  00 42 00" in screen_text(app)
+            assert grid.cursor == 0x0102
+
+    @async_test
+    async def test_the_io_window_is_never_read(self, target):
+        reads = []
+        read = target.read_memory
+
+        def recording(address, length):
+            reads.append((address, length))
+            return read(address, length)
+
+        target.read_memory = recording
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#memory-address", "DEF0")
+            await settle(pilot)
+            assert "00:DF00  -- -- --" in screen_text(app)
+        assert reads
+        for address, length in reads:
+            assert address + length <= 0xDF00 or address > 0xDF7F
+
+    @async_test
+    async def test_paging_moves_the_window(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            grid = app.query_one(HexGrid)
+            grid.focus()
+            await pilot.press("pagedown")
+            await settle(pilot)
+            assert grid.base == grid.length
+
+    @async_test
+    async def test_a_symbol_names_the_address(self, target, symbols):
+        app = app_for(target, symbols)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#memory-address", "sub")
+            await settle(pilot)
+            assert app.query_one(HexGrid).cursor == SUB
+            assert "00:0080  A9 00 8D 27" in screen_text(app)
+
+
+class TestUpload:
+    @async_test
+    async def test_a_hex_file_loads_verifies_and_fills_the_address(self, tmp_path):
+        target = EmulatedTarget(board=Board("mensch", monitor=False))
+        image, _ = blink_image()
+        path = tmp_path / "blink.hex"
+        image.save(path)
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#upload-path", str(path))
+            await settle(pilot)
+            text = screen_text(app)
+            assert "loaded and verified 16 bytes: 00:0080-00:008F" in text
+            assert "100%" in text
+            assert app.query_one("#address", Input).value == "00:0080"
+            assert target.read_memory(0x80, 16) == image.segments()[0][1]
+
+    @async_test
+    async def test_source_is_assembled_and_its_symbols_are_used(self, tmp_path):
+        target = EmulatedTarget(board=Board("mensch", monitor=False))
+        path = tmp_path / "blink.asm"
+        from tui_support import BLINK
+
+        path.write_text(BLINK)
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#upload-path", str(path))
+            await settle(pilot)
+            assert app.symbols["sub"] == SUB
+            await type_into(pilot, "#breakpoint", "sub")
+            await settle(pilot)
+            assert target.breakpoints == {SUB}
+
+    @async_test
+    async def test_a_broken_source_shows_its_diagnostic(self, tmp_path, target):
+        path = tmp_path / "broken.asm"
+        path.write_text("        .org $80\n        lda #$12\n        bogus 12\n")
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#upload-path", str(path))
+            await settle(pilot)
+            report = app.query_one(UploadPanel).report
+            assert "broken.asm:3:9: error: unknown mnemonic 'bogus'" in report
+            assert "        bogus 12\n        ^" in report  # the source line and the caret
+            assert report.index("error:") < report.index("warning:")  # why it failed, first
+            assert app.query_one("#upload").has_class("-failed")
+            assert "broken.asm:3:9" in app.query_one(StatusBar).error
+
+    @async_test
+    async def test_a_missing_file_is_a_clear_error(self, tmp_path, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#upload-path", str(tmp_path / "nope.hex"))
+            await settle(pilot)
+            assert "nope.hex: no such file" in app.query_one(UploadPanel).report
+
+    @async_test
+    async def test_browse_picks_a_file_and_uploads_it(self, tmp_path, target, monkeypatch):
+        image, _ = blink_image()
+        image.save(tmp_path / "blink.hex")
+        (tmp_path / "notes.txt").write_text("not a program")
+        monkeypatch.chdir(tmp_path)
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+o")
+            await pilot.pause(0.3)
+            text = screen_text(app)
+            assert "blink.hex" in text and "notes.txt" not in text
+            await pilot.press("down", "enter")  # the first file below the root
+            await pilot.pause(0.1)
+            await settle(pilot)
+            assert "loaded and verified 16 bytes" in screen_text(app)
+
+
+class TestHelp:
+    @async_test
+    async def test_f1_lists_every_key(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("f1")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            text = screen_text(app)
+            for key, what in [("F2", "JML"), ("F8", "Over"), ("Ctrl+R", "Reconnect")]:
+                assert key in text and what in text
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+
+    @async_test
+    async def test_question_mark_is_help_outside_fields_and_a_character_inside(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.click("#address")
+            await pilot.press("?")
+            assert app.query_one("#address", Input).value.endswith("?")
+            assert not isinstance(app.screen, HelpScreen)
+            app.query_one(HexGrid).focus()
+            await pilot.press("?")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)

@@ -1,0 +1,85 @@
+"""Helpers for the TUI's tests: the screen as plain text, waiting for the target's workers."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import io
+import time
+
+from rich.console import Console
+from textual.app import App
+
+
+def async_test(test):
+    """Run an `async def` test in its own event loop (the suite has no asyncio plugin)."""
+
+    @functools.wraps(test)
+    def run(*args, **kwargs):
+        return asyncio.run(test(*args, **kwargs))
+
+    return run
+
+
+def screen_text(app: App) -> str:
+    """What the terminal shows, as plain text lines."""
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        color_system=None,
+        record=True,
+        legacy_windows=False,
+        safe_box=False,
+    )
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text()
+
+
+async def settle(pilot, timeout: float = 10.0) -> None:
+    """Wait until no worker talks to the target and the messages they posted are handled."""
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while True:
+        busy = [w for w in app.workers if w.group != "pump" and not w.is_finished]
+        if not busy:
+            break
+        if time.monotonic() > deadline:
+            raise AssertionError(f"workers still busy after {timeout} s: {busy}")
+        await asyncio.sleep(0.01)
+    await pilot.pause()
+    await pilot.pause()
+
+
+BLINK = """\
+; port 7 counts up, calling a subroutine each time round
+        .org $0080
+        .a8
+        .i8
+start:  lda #$00
+        sta $DF27       ; PCS7: port 7 pins are plain outputs
+loop:   inc a
+        sta $DF23       ; PD7: the lamps
+        jsr sub
+        bra loop
+sub:    nop
+        rts
+"""
+"""The test program: `start` $0080, `loop` $0085, `sub` $008E."""
+
+
+def blink_image():
+    """BLINK assembled, and its symbols."""
+    from w65tool.asm import assemble_source
+
+    result = assemble_source(BLINK, "blink.asm")
+    return result.image, dict(result.symbols)
+
+
+def within(app: App, selector: str) -> bool:
+    """True when the widget is shown whole inside the screen."""
+    widget = app.query_one(selector)
+    region = widget.region
+    screen = app.screen.region
+    return bool(region.area) and screen.contains_region(region)

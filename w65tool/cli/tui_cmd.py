@@ -1,0 +1,65 @@
+"""The monitor terminal UI: registers, memory, disassembly, JML/JSL, upload and the console.
+
+On a board (--port) it does what EasySXB's window does; on the emulated board (--sim) it adds
+run, stop, step, step over, breakpoints and the board's lamps. F1 (or ?) lists every key.
+
+examples:
+  w65 tui --port auto
+  w65 tui --port /dev/ttyUSB0 --symbols blink.sym
+  w65 tui --sim samples/led_groups.asm        # assemble it and load it (then F2: JML)
+  w65 tui --sim --board sxb --halted
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from w65tool.cli.target_args import add_connection_arguments
+from w65tool.errors import EXIT_OK, W65Error
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "program",
+        nargs="?",
+        metavar="FILE",
+        help="a program to upload at start (.hex, .s28, or .asm, assembled first)",
+    )
+    parser.add_argument(
+        "--symbols",
+        metavar="FILE",
+        help="name addresses with a symbol file (w65 asm --symbols, 64tass --labels, VICE)",
+    )
+    parser.add_argument(
+        "--halted",
+        action="store_true",
+        help="with --sim: start with the emulated board halted instead of running",
+    )
+    add_connection_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    from w65tool.cli.dis_cmd import read_symbols
+    from w65tool.cli.target_args import open_target
+
+    if args.json:
+        raise W65Error("w65 tui has no JSON output (--json is for the one-shot commands)")
+    if args.halted and not args.sim:
+        raise W65Error("--halted needs --sim: a real board cannot be halted from the monitor")
+    if args.program and not Path(args.program).is_file():
+        raise W65Error(f"cannot read {args.program}: no such file")
+    symbols = read_symbols(args.symbols) if args.symbols else {}
+    target = open_target(args)
+
+    from w65tool.tui import make_app
+
+    app = make_app(
+        target,
+        symbols=symbols,
+        running=not args.halted,
+        connect=None if args.sim else (lambda: open_target(args)),
+        program=args.program,
+    )
+    app.run()
+    return EXIT_OK

@@ -1,0 +1,629 @@
+"""The monitor TUI: registers, memory, disassembly, JML/JSL, upload and console over a `Target`.
+
+Build it with `make_app(target)`: on a serial `MonitorTarget` it is EasySXB's window in a
+terminal; on the `EmulatedTarget` it adds run, stop, step, step over, breakpoints and the
+board's lamps. The UI thread never talks to the target: every operation is a thread worker
+that goes through the `Session` and posts messages (`w65tool.tui.messages`) back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Container, Horizontal, Vertical
+from textual.widgets import Footer, Input, Tab, Tabs
+from textual.worker import get_current_worker
+
+from w65tool.errors import W65Error
+from w65tool.target.base import Target
+from w65tool.tui import messages as msg
+from w65tool.tui.addresses import format_address, resolve
+from w65tool.tui.listing import around_pc, instruction_at
+from w65tool.tui.program import Program, read_program
+from w65tool.tui.screens.file_picker import FilePicker
+from w65tool.tui.screens.help import HelpScreen
+from w65tool.tui.session import Session, View
+from w65tool.tui.widgets.address_bar import AddressBar
+from w65tool.tui.widgets.breakpoints import BreakpointBar
+from w65tool.tui.widgets.console import ConsoleView
+from w65tool.tui.widgets.disassembly import DisassemblyView
+from w65tool.tui.widgets.hex_grid import HexGrid
+from w65tool.tui.widgets.leds import LedStrip
+from w65tool.tui.widgets.memory import MemoryView
+from w65tool.tui.widgets.registers import RegisterPanel
+from w65tool.tui.widgets.run_controls import RunControls
+from w65tool.tui.widgets.status_bar import StatusBar
+from w65tool.tui.widgets.upload import UploadPanel
+
+PANELS = (
+    ("disassembly", "Code"),
+    ("memory", "Memory"),
+    ("console", "Console"),
+    ("upload", "Upload"),
+)
+"""The panels, in tab order; at small sizes one shows at a time."""
+
+EMULATOR_ACTIONS = frozenset({"run", "stop", "step", "step_over", "focus_breakpoint"})
+
+CODE_LINES = 48
+"""Disassembly lines read around PC (the view shows as many as fit)."""
+
+FOLLOW_SECONDS = 0.5
+"""How often the views follow a running emulated board."""
+
+JSL_WAIT = 30.0
+"""Seconds a JSL may take before the TUI reports that the code did not return."""
+
+
+class W65App(App[None]):
+    """The `w65 tui` application over one target; see `make_app`."""
+
+    CSS_PATH = "w65.tcss"
+    TITLE = "w65 tui"
+    ENABLE_COMMAND_PALETTE = False
+    HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("f1,question_mark", "help", "Help"),
+        Binding("f2", "jump('jml')", "JML"),
+        Binding("f3", "jump('jsl')", "JSL"),
+        Binding("f4", "get", "Get"),
+        Binding("f5", "run", "Run"),
+        Binding("f6", "stop", "Stop"),
+        Binding("f7", "step", "Step"),
+        Binding("f8", "step_over", "Over"),
+        Binding("f9", "focus_breakpoint", "Break", show=False),
+        Binding("f10", "upload", "Upload", show=False),
+        Binding("ctrl+o", "browse", "Open a file", show=False),
+        Binding("ctrl+n", "next_panel", "Next panel", show=False),
+        Binding("ctrl+g", "focus_address", "Address field", show=False),
+        Binding("ctrl+r", "reconnect", "Reconnect", show=False),
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        target: Target,
+        *,
+        symbols: Mapping[str, int] | None = None,
+        running: bool | None = None,
+        connect: Callable[[], Target] | None = None,
+        program: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.session = Session(target, connect)
+        self.session.running = self.session.emulated and (running is None or running)
+        self.symbols: dict[str, int] = dict(symbols or {})
+        self.program = program
+        self._following = False
+
+    # -- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="top"):
+            yield RegisterPanel(id="registers")
+            with Vertical(id="controls"):
+                yield AddressBar(id="address-bar")
+                yield RunControls(id="run-controls", classes="emulator-only")
+                yield BreakpointBar(id="breakpoint-bar", classes="emulator-only")
+                yield LedStrip(id="leds", classes="emulator-only")
+        yield Tabs(*(Tab(title, id=f"tab-{name}") for name, title in PANELS), id="panel-tabs")
+        with Container(id="panels"):
+            yield DisassemblyView(id="disassembly", classes="panel")
+            yield MemoryView(id="memory", classes="panel")
+            yield ConsoleView(id="console", classes="panel")
+            yield UploadPanel(id="upload", classes="panel")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        session = self.session
+        self.screen.set_class(session.emulated, "-emulated")
+        self.screen.set_class(not session.emulated, "-board")
+        self.query_one("#controls").border_title = "Control"
+        status = self.query_one(StatusBar)
+        status.target = session.target.description
+        status.state = self._state_name()
+        self.query_one(RunControls).running = session.running
+        self._share_symbols()
+        self._show_panel("disassembly")
+        self.pump()
+        self.set_interval(FOLLOW_SECONDS, self._follow)
+        if self.program:
+            self.query_one(UploadPanel).path = self.program
+            self.upload(self.program)
+        else:
+            self.refresh_views()
+
+    def _state_name(self) -> str:
+        session = self.session
+        if not session.connected:
+            return "disconnected"
+        if session.emulated:
+            return "running" if session.running else "halted"
+        return "connected"
+
+    # -- panels at small sizes -------------------------------------------------------------
+    def _show_panel(self, name: str) -> None:
+        for panel_name, _ in PANELS:
+            self.query_one(f"#{panel_name}").set_class(panel_name == name, "-current")
+        self.query_one(Tabs).active = f"tab-{name}"
+
+    @on(Tabs.TabActivated, "#panel-tabs")
+    def _tab(self, event: Tabs.TabActivated) -> None:
+        self._show_panel((event.tab.id or "").removeprefix("tab-"))
+
+    def action_next_panel(self) -> None:
+        names = [name for name, _ in PANELS]
+        current = next(n for n in names if self.query_one(f"#{n}").has_class("-current"))
+        following = names[(names.index(current) + 1) % len(names)]
+        self._show_panel(following)
+        self.query_one(f"#{following}").focus()
+
+    # -- errors and notices ---------------------------------------------------------------
+    def show_error(self, text: str) -> None:
+        """Put an error in the status bar and a notification."""
+        self.query_one(StatusBar).error = text
+        self.notify(text, severity="error", timeout=6)
+
+    @contextmanager
+    def reporting(self, what: str) -> Iterator[None]:
+        """In a worker: turn a failure of `what` into a `TargetFailed` message."""
+        try:
+            yield
+        except W65Error as err:
+            text = err.message if err.message.startswith("Failed") else f"{what}: {err.message}"
+            self.post_message(msg.TargetFailed(text + (f" ({err.hint})" if err.hint else "")))
+        except OSError as err:
+            self.session.mark_lost()
+            reason = err.strerror or str(err) or type(err).__name__
+            self.post_message(msg.TargetFailed(f"{what}: connection lost: {reason}", lost=True))
+
+    def on_target_failed(self, message: msg.TargetFailed) -> None:
+        self.show_error(message.text)
+        if message.lost:
+            self.query_one(StatusBar).state = "disconnected"
+
+    def on_done(self, message: msg.Done) -> None:
+        self.query_one(StatusBar).error = ""
+        self.notify(message.text, timeout=3)
+
+    # -- workers: reading -----------------------------------------------------------------
+    @work(thread=True, group="target", exit_on_error=False)
+    def refresh_views(self, view: View | None = None) -> None:
+        """Read registers, the code around PC and the memory window; post them."""
+        grid = self.query_one(HexGrid)
+        window = (grid.base, grid.length)
+        with self.reporting("read the board"):
+            self._read_views(view, window)
+
+    def _read_views(self, view: View | None, window: tuple[int, int]) -> None:
+        session = self.session
+        if view is None:
+            view = session.registers()
+        self.post_message(msg.RegistersShown(view))
+        regs = view.registers
+        with session.use() as target:
+            lines = around_pc(
+                target.read_memory, regs.pc, regs.p, regs.e, count=CODE_LINES, symbols=self.symbols
+            )
+            values = read_window(target, *window)
+        self.post_message(msg.CodeShown(lines, regs.pc))
+        self.post_message(msg.MemoryShown(window[0], values))
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def read_memory(self, address: int, length: int) -> None:
+        """Read the memory window; post it."""
+        with self.reporting("read memory"), self.session.use() as target:
+            self.post_message(msg.MemoryShown(address, read_window(target, address, length)))
+
+    def _follow(self) -> None:
+        """While the emulated board runs, keep the views in step (one read at a time)."""
+        if self.session.running and not self._following:
+            self._following = True
+            self.follow_views()
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def follow_views(self) -> None:
+        grid = self.query_one(HexGrid)
+        try:
+            with self.reporting("read the board"):
+                self._read_views(None, (grid.base, grid.length))
+        finally:
+            self._following = False
+
+    # -- workers: the pump ----------------------------------------------------------------
+    @work(thread=True, group="pump", exit_on_error=False)
+    def pump(self) -> None:
+        """Run the emulated board and carry console bytes and lamps to the UI, for ever."""
+        worker = get_current_worker()
+        was_running = self.session.running
+        while not worker.is_cancelled:
+            try:
+                result = self.session.pump()
+            except W65Error as err:
+                self.post_message(msg.TargetFailed(f"console: {err.message}"))
+                continue
+            if result.console:
+                self.post_message(msg.ConsoleReceived(result.console))
+            if result.leds is not None:
+                self.post_message(msg.LedsShown(result.leds))
+            if result.lost is not None:
+                reason = getattr(result.lost, "strerror", None) or str(result.lost)
+                self.post_message(msg.TargetFailed(f"connection lost: {reason}", lost=True))
+            if result.halted or result.running != was_running:
+                self.post_message(msg.RunStateChanged(result.running, result.halted))
+            was_running = result.running
+
+    def on_console_received(self, message: msg.ConsoleReceived) -> None:
+        self.query_one(ConsoleView).received(message.data)
+
+    def on_leds_shown(self, message: msg.LedsShown) -> None:
+        self.query_one(LedStrip).leds = message.leds
+
+    def on_run_state_changed(self, message: msg.RunStateChanged) -> None:
+        self.query_one(RunControls).running = message.running
+        self.query_one(StatusBar).state = self._state_name()
+        if not message.running and message.reason:  # a run ended: show where
+            if message.reason != "stop requested":
+                self.notify(f"halted: {message.reason}", timeout=3)
+            self.refresh_views()
+
+    # -- showing results ------------------------------------------------------------------
+    def on_registers_shown(self, message: msg.RegistersShown) -> None:
+        panel = self.query_one(RegisterPanel)
+        panel.live = message.view.live
+        panel.registers = message.view.registers
+
+    def on_code_shown(self, message: msg.CodeShown) -> None:
+        view = self.query_one(DisassemblyView)
+        view.pc = message.pc
+        view.lines = message.lines
+
+    def on_memory_shown(self, message: msg.MemoryShown) -> None:
+        self.query_one(HexGrid).set_values(message.address, message.values)
+
+    def on_breakpoints_shown(self, message: msg.BreakpointsShown) -> None:
+        self.query_one(DisassemblyView).breakpoints = message.addresses
+        self.query_one(BreakpointBar).addresses = message.addresses
+
+    def _share_symbols(self) -> None:
+        self.query_one(DisassemblyView).set_symbols(self.symbols)
+        self.query_one(BreakpointBar).set_symbols(self.symbols)
+
+    # -- registers ------------------------------------------------------------------------
+    @on(RegisterPanel.Edited)
+    def _register_edited(self, event: RegisterPanel.Edited) -> None:
+        self.write_registers({event.name: event.value})
+
+    @on(RegisterPanel.Invalid)
+    def _register_invalid(self, event: RegisterPanel.Invalid) -> None:
+        self.show_error(event.reason)
+
+    @on(RegisterPanel.RefreshRequested)
+    def _get_pressed(self) -> None:
+        self.refresh_views()
+
+    def action_get(self) -> None:
+        self.refresh_views()
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def write_registers(self, values: dict[str, int]) -> None:
+        grid = self.query_one(HexGrid)
+        window = (grid.base, grid.length)
+        names = ", ".join(n.upper() for n in values)
+        with self.reporting(f"set {names}"):
+            view = self.session.write_registers(values)
+            self._read_views(view, window)
+            self.post_message(msg.Done(f"{names} set"))
+
+    # -- memory ---------------------------------------------------------------------------
+    @on(HexGrid.WindowChanged)
+    def _window(self, event: HexGrid.WindowChanged) -> None:
+        self.read_memory(event.address, event.length)
+
+    @on(MemoryView.GoRequested)
+    def _memory_go(self, event: MemoryView.GoRequested) -> None:
+        try:
+            address = resolve(event.text, self.symbols)
+        except W65Error as err:
+            self.show_error(err.message)
+            return
+        self.query_one(MemoryView).show(address)
+        self.query_one(HexGrid).focus()
+
+    @on(HexGrid.ByteEdited)
+    def _byte_edited(self, event: HexGrid.ByteEdited) -> None:
+        self.write_byte(event.address, event.value)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def write_byte(self, address: int, value: int) -> None:
+        grid = self.query_one(HexGrid)
+        window = (grid.base, grid.length)
+        with self.reporting(f"write ${address:06X}"):
+            with self.session.use() as target:
+                target.write_memory(address, bytes([value]))
+            self._read_views(None, window)
+
+    # -- JML and JSL ----------------------------------------------------------------------
+    def action_jump(self, kind: str) -> None:
+        self.query_one(AddressBar).jump(kind)
+
+    def action_focus_address(self) -> None:
+        self.query_one("#address", Input).focus()
+
+    @on(AddressBar.Jump)
+    def _jump(self, event: AddressBar.Jump) -> None:
+        try:
+            address = resolve(event.text, self.symbols)
+        except W65Error as err:
+            self.show_error(f"{event.kind.upper()}: {err.message}")
+            return
+        self.query_one(StatusBar).state = "busy"
+        self.jump(event.kind, address)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def jump(self, kind: str, address: int) -> None:
+        """JML (start and let run) or JSL (call and wait for the RTL) at `address`."""
+        where = format_address(address)
+        session = self.session
+        with self.reporting(f"{kind.upper()} {where}"):
+            if kind == "jml":
+                with session.use() as target:
+                    target.jml(address)
+                if session.emulated:
+                    session.run()
+                self.post_message(msg.RunStateChanged(session.running))
+                self.post_message(msg.Done(f"JML {where}: started"))
+                return
+            with session.use() as target:
+                regs = target.jsl(address, timeout=JSL_WAIT)
+                output = getattr(target, "program_output", b"")
+            if output:
+                self.post_message(msg.ConsoleReceived(output + b"\r"))
+            self.post_message(msg.Done(f"JSL {where}: returned"))
+            self.post_message(msg.RegistersShown(View(regs, False)))
+        self.post_message(msg.RunStateChanged(session.running))
+
+    # -- run control (emulated board) -----------------------------------------------------
+    @on(RunControls.Command)
+    def _command(self, event: RunControls.Command) -> None:
+        getattr(self, f"action_{event.command}")()
+
+    def _emulator_only(self, what: str) -> bool:
+        if not self.session.emulated:
+            self.show_error(f"{what} needs the emulated board (w65 tui --sim)")
+        return self.session.emulated
+
+    def action_run(self) -> None:
+        if self._emulator_only("Run") and not self.session.running:
+            self.control("run")
+
+    def action_stop(self) -> None:
+        if self._emulator_only("Stop"):
+            self.session.stop()
+
+    def action_step(self) -> None:
+        if self._emulator_only("Step"):
+            self.control("step")
+
+    def action_step_over(self) -> None:
+        if self._emulator_only("Step over"):
+            self.control("step_over")
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def control(self, command: str) -> None:
+        """Run, step or step over on the emulated board."""
+        session = self.session
+        grid = self.query_one(HexGrid)
+        window = (grid.base, grid.length)
+        with self.reporting(command.replace("_", " ")):
+            if command == "run":
+                session.run()
+            elif command == "step":
+                self._read_views(session.step(), window)
+            else:
+
+                def line_at(target: Target, regs) -> tuple[str, int]:
+                    line = instruction_at(target.read_memory, regs.pc, regs.p, regs.e)
+                    return line.mnemonic, line.size
+
+                self._read_views(session.step_over(line_at), window)
+        self.post_message(msg.RunStateChanged(session.running))
+
+    # -- breakpoints ----------------------------------------------------------------------
+    def action_focus_breakpoint(self) -> None:
+        if self._emulator_only("Breakpoints"):
+            self.query_one("#breakpoint", Input).focus()
+
+    @on(BreakpointBar.Toggled)
+    def _breakpoint_typed(self, event: BreakpointBar.Toggled) -> None:
+        try:
+            address = resolve(event.text, self.symbols, "breakpoint")
+        except W65Error as err:
+            self.show_error(err.message)
+            return
+        self.toggle_breakpoint(address)
+
+    @on(DisassemblyView.BreakpointToggled)
+    def _breakpoint_clicked(self, event: DisassemblyView.BreakpointToggled) -> None:
+        if self._emulator_only("Breakpoints"):
+            self.toggle_breakpoint(event.address)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def toggle_breakpoint(self, address: int) -> None:
+        session = self.session
+        with self.reporting("breakpoint"):
+            on_now = address not in session.target.breakpoints
+            addresses = session.set_breakpoint(address, on_now)
+            self.post_message(msg.BreakpointsShown(frozenset(addresses)))
+
+    # -- console --------------------------------------------------------------------------
+    @on(ConsoleView.Send)
+    def _console_send(self, event: ConsoleView.Send) -> None:
+        if self.session.emulated and not self.session.running:
+            self.notify("the board is halted: Run (F5) lets the monitor answer", timeout=4)
+        self.console_write(event.data)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def console_write(self, data: bytes) -> None:
+        with self.reporting("console"), self.session.use() as target:
+            target.console_write(data)
+
+    # -- upload ---------------------------------------------------------------------------
+    def action_upload(self) -> None:
+        self.query_one(UploadPanel).request()
+
+    def action_browse(self) -> None:
+        self.post_message(UploadPanel.BrowseRequested())
+
+    @on(UploadPanel.BrowseRequested)
+    def _browse(self) -> None:
+        def chosen(path: str | None) -> None:
+            if path:
+                panel = self.query_one(UploadPanel)
+                panel.path = path
+                self._show_panel("upload")
+                panel.request()
+
+        self.push_screen(FilePicker(), chosen)
+
+    @on(UploadPanel.UploadRequested)
+    def _upload_requested(self, event: UploadPanel.UploadRequested) -> None:
+        self._show_panel("upload")
+        self.query_one(UploadPanel).started(f"loading {event.path} …")
+        self.upload(event.path)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def upload(self, path: str) -> None:
+        """Read (or assemble) the file, load it, verify it; post progress and the result."""
+        from w65tool.asm import AsmError
+
+        try:
+            program = read_program(path)
+            text = self._load(program)
+        except AsmError as err:
+            # errors first: they are why nothing was loaded; warnings follow
+            ordered = sorted(err.diagnostics, key=lambda d: d.severity not in ("error", "fatal"))
+            self.post_message(msg.UploadFinished(AsmError(ordered).render(), False, err.message))
+        except W65Error as err:
+            self.post_message(msg.UploadFinished(err.render(), False, err.message))
+        except OSError as err:
+            self.session.mark_lost()
+            reason = err.strerror or str(err)
+            self.post_message(msg.TargetFailed(f"upload: connection lost: {reason}", lost=True))
+            self.post_message(msg.UploadFinished(f"upload failed: {reason}", False, reason))
+        else:
+            summary = text.splitlines()[0]
+            self.post_message(
+                msg.UploadFinished(text, True, summary, program.symbols, program.entry)
+            )
+
+    def _load(self, program: Program) -> str:
+        image = program.image
+
+        def progress(done: int, total: int) -> None:
+            self.post_message(msg.UploadProgress(done, total))
+
+        with self.session.use() as target:
+            target.load(image, progress)
+            mismatches = target.verify(image)
+        if mismatches:
+            shown = "\n".join(str(m) for m in mismatches[:8])
+            more = f"\n… and {len(mismatches) - 8} more" if len(mismatches) > 8 else ""
+            raise W65Error(f"verify found {len(mismatches)} bytes that differ:\n{shown}{more}")
+        ranges = ", ".join(
+            f"{format_address(start)}-{format_address(start + len(data) - 1)}"
+            for start, data in image.segments()
+        )
+        lines = [f"loaded and verified {len(image)} bytes: {ranges}"]
+        if program.entry is not None:
+            lines.append(f"entry {format_address(program.entry)} (in Address: F2 JML, F3 JSL)")
+        lines += program.warnings
+        return "\n".join(lines)
+
+    def on_upload_progress(self, message: msg.UploadProgress) -> None:
+        self.query_one(UploadPanel).progress(message.done, message.total)
+
+    def on_upload_finished(self, message: msg.UploadFinished) -> None:
+        self.query_one(UploadPanel).finished(message.text, message.ok)
+        if not message.ok:
+            self.show_error(message.summary)
+            return
+        if message.symbols:
+            self.symbols.update(message.symbols)
+            self._share_symbols()
+        if message.entry is not None:
+            self.query_one(AddressBar).text = format_address(message.entry)
+        self.query_one(StatusBar).error = ""
+        self.notify(message.summary, timeout=3)
+        self.refresh_views()
+
+    # -- connection -----------------------------------------------------------------------
+    def action_reconnect(self) -> None:
+        if self.session.connect is None:
+            self.show_error("this target cannot be reopened")
+            return
+        self.reconnect()
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def reconnect(self) -> None:
+        with self.reporting("reconnect"):
+            self.post_message(msg.Reconnected(self.session.reconnect()))
+
+    def on_reconnected(self, message: msg.Reconnected) -> None:
+        status = self.query_one(StatusBar)
+        status.target = message.description
+        status.state = self._state_name()
+        status.error = ""
+        self.notify(f"connected to {message.description}", timeout=3)
+        self.refresh_views()
+
+    # -- help and quitting ----------------------------------------------------------------
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        grid = [b for b in HexGrid.BINDINGS if isinstance(b, Binding)]
+        self.push_screen(HelpScreen([("Keys", list(self.BINDINGS)), ("Memory grid", grid)]))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Run control and breakpoints exist only on the emulated board: hide their keys."""
+        return self.session.emulated or action not in EMULATOR_ACTIONS
+
+    def on_unmount(self) -> None:
+        self.workers.cancel_group(self, "pump")
+        self.session.close()
+
+
+def read_window(target: Target, address: int, length: int) -> list[int | None]:
+    """`length` bytes from `address`, None for those in the I/O window (never read)."""
+    from w65tool.disasm import IO_FIRST, IO_LAST
+
+    values: list[int | None] = [None] * length
+    end = address + length
+    for lo, hi in ((address, min(end, IO_FIRST)), (max(address, IO_LAST + 1), end)):
+        if lo < hi:
+            values[lo - address : hi - address] = target.read_memory(lo, hi - lo)
+    return values
+
+
+def make_app(
+    target: Target,
+    *,
+    symbols: Mapping[str, int] | None = None,
+    running: bool | None = None,
+    connect: Callable[[], Target] | None = None,
+    program: str | None = None,
+) -> W65App:
+    """The TUI over `target`.
+
+    `symbols` names addresses (name -> value); `running` (emulated board only) says whether
+    the board starts running, as a powered board does (the default), or halted; `connect`
+    reopens the target after a lost connection (Ctrl+R); `program` is a file to upload at
+    start."""
+    return W65App(target, symbols=symbols, running=running, connect=connect, program=program)

@@ -1,0 +1,103 @@
+"""App-wide messages: what the workers talking to the target report back to the UI thread."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from w65tool.disasm import Line
+from w65tool.tui.session import View
+
+
+@dataclass
+class RegistersShown(Message):
+    """Registers read (or set) on the target."""
+
+    view: View
+
+
+@dataclass
+class CodeShown(Message):
+    """Disassembly around PC."""
+
+    lines: list[Line]
+    pc: int
+
+
+@dataclass
+class MemoryShown(Message):
+    """Bytes read from `address` on (None where the I/O window was not read)."""
+
+    address: int
+    values: list[int | None]
+
+
+@dataclass
+class ConsoleReceived(Message):
+    """Bytes the board sent on its console."""
+
+    data: bytes
+
+
+@dataclass
+class LedsShown(Message):
+    """The lamps changed."""
+
+    leds: dict[str, bool]
+
+
+@dataclass
+class RunStateChanged(Message):
+    """The emulated board started or stopped running; `reason` says why it stopped."""
+
+    running: bool
+    reason: str | None = None
+
+
+@dataclass
+class BreakpointsShown(Message):
+    """The breakpoints now set."""
+
+    addresses: frozenset[int]
+
+
+@dataclass
+class TargetFailed(Message):
+    """An operation failed; `lost` when the connection itself is gone."""
+
+    text: str
+    lost: bool = False
+
+
+@dataclass
+class Reconnected(Message):
+    """The target was opened again."""
+
+    description: str
+
+
+@dataclass
+class Done(Message):
+    """An operation finished; `text` says what happened."""
+
+    text: str
+
+
+@dataclass
+class UploadProgress(Message):
+    """`done` of `total` bytes are on the board."""
+
+    done: int
+    total: int
+
+
+@dataclass
+class UploadFinished(Message):
+    """An upload ended (`ok`: loaded and verified), with what it adds to the session."""
+
+    text: str
+    ok: bool
+    summary: str  # one line for the status bar
+    symbols: dict[str, int] = field(default_factory=dict)
+    entry: int | None = None

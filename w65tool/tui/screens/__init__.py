@@ -1,0 +1,1 @@
+"""The TUI's modal screens: key help and the file picker."""

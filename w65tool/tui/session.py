@@ -1,0 +1,263 @@
+"""The TUI's line to its target: one operation at a time, from worker threads, never the UI.
+
+A `Session` owns the `Target`. Every operation takes the session's lock, so the app's
+workers (a register read, an upload, the console pump) never interleave on a serial line.
+The console pump steps aside whenever an operation is waiting for the lock.
+
+On the emulated board the session also keeps the debugger's state: whether the board runs
+(the pump drives it in real time) or is halted, breakpoints, and a pending step over. Which
+registers the TUI shows follows where the CPU is: in the ROM monitor (idle at its prompt,
+or back from a program) they are the monitor's saved registers, exactly what `Get` reads on
+a real board; in a user program they are the live CPU's, so a halted program can be
+inspected and edited.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+
+from w65tool.target.base import Registers, Target
+
+ROM_FIRST = 0x00E000
+"""The ROM monitor's code: a CPU here is the monitor, not a user program."""
+
+RUN_SLICE = 0.05
+"""Seconds (emulated, paced to the wall clock) the pump runs the board between looks."""
+
+POLL_WAIT = 0.05
+"""Seconds the pump waits for console bytes from a real board before looking again."""
+
+LIVE_REGISTERS = ("pc", "a", "x", "y", "s", "d", "p", "dbr", "e")
+
+
+@dataclass
+class View:
+    """The registers to show and where they come from (`live`: the CPU, else the saved ones)."""
+
+    registers: Registers
+    live: bool
+
+
+@dataclass
+class PumpResult:
+    """What one round of the pump saw."""
+
+    console: bytes = b""
+    leds: dict[str, bool] | None = None  # only when they changed
+    halted: str | None = None  # why a run ended ("breakpoint", "stp", "wai", ...)
+    running: bool = False
+    lost: BaseException | None = None
+
+
+@dataclass
+class StepOver:
+    """A step over in progress: stop at `address` once the stack is back to `stack`."""
+
+    address: int
+    stack: int
+    added: bool  # the breakpoint is the step over's own, removed when it ends
+
+
+@dataclass
+class Session:
+    """Exclusive, thread-safe use of one target, plus the emulator's run state."""
+
+    target: Target
+    connect: Callable[[], Target] | None = None
+    running: bool = False
+    connected: bool = True
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _waiting: int = 0
+    _over: StepOver | None = None
+    _leds: dict[str, bool] | None = None
+    _reason: str | None = None
+    _in_run: bool = False
+
+    @property
+    def emulated(self) -> bool:
+        """True when the target is the in-process emulated board (run, step, breakpoints)."""
+        return callable(getattr(self.target, "run_for", None))
+
+    # -- exclusive use --------------------------------------------------------------------
+    @contextmanager
+    def use(self) -> Iterator[Target]:
+        """The target, for this thread alone until the block ends."""
+        self._waiting += 1
+        self._lock.acquire()
+        self._waiting -= 1
+        try:
+            yield self.target
+        finally:
+            self._lock.release()
+
+    # -- registers ------------------------------------------------------------------------
+    def registers(self) -> View:
+        """The registers to show (see the module docstring)."""
+        with self.use() as target:
+            return self._view(target)
+
+    def _view(self, target: Target) -> View:
+        if self.emulated:
+            live = target.cpu_registers()
+            if live.pc < ROM_FIRST:
+                return View(live, True)
+        return View(target.read_registers(), False)
+
+    def write_registers(self, values: Mapping[str, int]) -> View:
+        """Set registers where they are shown (live CPU or saved) and return the new view.
+
+        On a halted program the saved registers get the same values too, so a later JML
+        or JSL starts with what the user sees."""
+        saved = {k: v for k, v in values.items() if k != "e"}
+        with self.use() as target:
+            if self._view(target).live:
+                cpu = target.board.cpu
+                for name, value in values.items():
+                    if name == "pc":
+                        cpu.pbr, cpu.pc = value >> 16 & 0xFF, value & 0xFFFF
+                    else:
+                        setattr(cpu, name, value)
+            if saved:
+                target.write_registers(**saved)
+            return self._view(target)
+
+    # -- emulator: run control ------------------------------------------------------------
+    def run(self) -> None:
+        """Let the board run (from a breakpoint, its instruction is executed first)."""
+        with self.use() as target:
+            self._leave_breakpoint(target)
+            self.running = True
+
+    def stop(self) -> None:
+        """Halt the board at the next instruction boundary (safe from any thread)."""
+        if self.running:
+            self._reason = "stop requested"
+        self.running = False
+        if self._in_run:  # a request made between runs would stop the next one at once
+            self.target.stop()
+
+    def step(self) -> View:
+        """Execute one instruction of the halted board."""
+        with self.use() as target:
+            self.running = False
+            self._drop_step_over(target)
+            target.step()
+            return self._view(target)
+
+    def step_over(self, read_line: Callable[[Target, Registers], tuple[str, int]]) -> View:
+        """Step, but run a JSR or JSL through to its return (at the same stack depth).
+
+        `read_line(target, registers)` gives the mnemonic and size of the instruction at PC.
+        Returns the view right after the first instruction; the run to the return address,
+        if any, goes on in the pump and ends as a halt."""
+        with self.use() as target:
+            self.running = False
+            self._drop_step_over(target)
+            regs = target.cpu_registers()
+            mnemonic, size = read_line(target, regs)
+            target.step()
+            back = regs.pc & 0xFF0000 | (regs.pc + size) & 0xFFFF
+            now = target.cpu_registers()
+            if mnemonic in ("jsr", "jsl") and now.pc != back:
+                added = back not in target.breakpoints
+                target.breakpoints.add(back)
+                self._over = StepOver(back, regs.s, added)
+                self.running = True
+            return self._view(target)
+
+    def _leave_breakpoint(self, target: Target) -> None:
+        """Execute the instruction at a breakpoint, which a run would otherwise stop before."""
+        regs = target.cpu_registers()
+        if regs.pc in target.breakpoints:
+            target.step()
+
+    # -- the pump -------------------------------------------------------------------------
+    def pump(self) -> PumpResult:
+        """One round: run the board a slice (emulator), collect console bytes and lamps."""
+        if self._waiting or not self.connected:
+            time.sleep(0.005 if self.connected else POLL_WAIT)
+            return PumpResult(running=self.running)
+        result = PumpResult()
+        try:
+            with self.use() as target:
+                if self.emulated:
+                    self._pump_board(target, result)
+                else:
+                    result.console = target.console_read(POLL_WAIT)
+        except OSError as err:
+            self.connected = False
+            result.lost = err
+        result.running = self.running
+        if self.emulated and not self.running:
+            time.sleep(POLL_WAIT)
+        return result
+
+    def _pump_board(self, target: Target, result: PumpResult) -> None:
+        if self.running:
+            self._in_run = True
+            try:
+                why = target.run_for(seconds=RUN_SLICE, realtime=True)
+            finally:
+                self._in_run = False
+            over = self._over
+            regs = target.cpu_registers() if why == "breakpoint" and over else None
+            if regs is not None and over is not None and regs.pc == over.address:
+                if regs.s < over.stack:
+                    target.step()  # a deeper (recursive) call passed the address: run on
+                else:
+                    self.running = False
+                    self._reason = "step over"
+            elif why != "cycles":
+                self.running = False
+                self._reason = why
+        if self._reason is not None and not self.running:
+            self._drop_step_over(target)
+            result.halted, self._reason = self._reason, None
+        result.console = target.console_read(0)
+        leds = target.leds
+        if leds != self._leds:
+            self._leds = leds
+            result.leds = leds
+
+    def _drop_step_over(self, target: Target) -> None:
+        over = self._over
+        if over is not None and over.added:
+            target.breakpoints.discard(over.address)
+        self._over = None
+
+    # -- breakpoints ----------------------------------------------------------------------
+    def set_breakpoint(self, address: int, on: bool) -> set[int]:
+        """Add or remove a breakpoint; return them all."""
+        with self.use() as target:
+            if on:
+                target.breakpoints.add(address)
+            else:
+                target.breakpoints.discard(address)
+            return set(target.breakpoints)
+
+    # -- connection -----------------------------------------------------------------------
+    def reconnect(self) -> str:
+        """Close the target and open it again; return its description."""
+        if self.connect is None:
+            raise OSError("this target cannot be reopened")
+        with self.use() as target:
+            with suppress(OSError):  # the port is already gone; a fresh one is what matters
+                target.close()
+            self.target = self.connect()
+            self.connected = True
+            return self.target.description
+
+    def mark_lost(self) -> None:
+        """Record that the target stopped answering at the transport level."""
+        self.connected = False
+
+    def close(self) -> None:
+        """Stop any run and release the target."""
+        if self.emulated:
+            self.stop()
+        with self.use() as target:
+            target.close()
