@@ -160,7 +160,7 @@ def program_body(lines: int, seed: int = 65816) -> str:
             out.append(f"        .word L{a}, L{b}+2, (L{b}-L{a})/2, T{table}")
             table += 1
     # Every referenced label exists, each ending the program in an RTS.
-    out.extend(f"L{n}:\n        rts" for n in range(block, blocks + 1))
+    out.extend(f"L{n}:\n        rts" for n in range(block, max(block, blocks) + 1))
     out.extend(f"T{n}:\n        .byte 0" for n in range(table, tables))
     return "\n".join(out) + "\n"
 
