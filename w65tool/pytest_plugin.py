@@ -51,9 +51,12 @@ class EmulatedProgram:
         from w65tool.board.board import Board
 
         self.board: Board = Board(kind, monitor=monitor)
+        if monitor:
+            self.board.wait_for_prompt()  # the reset banner is out, as on a board at rest
         self.symbols: dict[str, int] = {}
         self._serial = bytearray()
         self._received_to = 0
+        self._events_from = 0
 
     # -- loading --------------------------------------------------------------------------
     def load(
@@ -83,6 +86,7 @@ class EmulatedProgram:
         if start and address is not None:
             self._drain()
             self._received_to = len(self._serial)  # the program's output starts here
+            self._events_from = len(self.board.led_events)
             self.board.go(address)
         return self
 
@@ -199,8 +203,10 @@ class EmulatedProgram:
         return self.board.leds
 
     def port_writes(self, port: int) -> list[tuple[int, int]]:
-        """(cycle, value) of every write to a lamp port's data register, in order."""
-        return [(c, v) for c, p, v in self.board.led_events if p == port]
+        """(cycle, value) of every write to a lamp port's data register since the program
+        started, in order."""
+        events = self.board.led_events[self._events_from :]
+        return [(c, v) for c, p, v in events if p == port]
 
     def memory(self, address: int | str, length: int = 1) -> bytes:
         """Bytes of memory (I/O registers read as 0 here: reading them has side effects)."""

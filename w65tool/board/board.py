@@ -148,6 +148,17 @@ class Board:
                 f"memory ({memory})"
             )
 
+    def wait_for_prompt(self, seconds: float = 2.0) -> bool:
+        """Run until the monitor has sent everything it had to say (its banner after a
+        reset) and sits at its prompt: UART3's transmitter is switched off, as the ROM does
+        when its output ring empties. False if that does not happen within `seconds`."""
+        uart = self.uart3
+
+        def quiet(board: Board) -> bool:
+            return not uart.acsr & 0x01 and uart.tx_pending() == 0
+
+        return quiet(self) or self.run(seconds=seconds, until=quiet) == "until"
+
     def go(self, address: int) -> None:
         """Start code at `address` as the monitor's G command does (PC set directly on a
         bare chip)."""

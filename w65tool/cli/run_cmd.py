@@ -117,6 +117,7 @@ class Output:
 
     def __init__(self, board: Board, args: argparse.Namespace, stream: TextIO) -> None:
         self.board = board
+        self.start = board.cycles  # the clock shown counts from the program's start
         self.json = args.json
         self.stream = stream
         self.live = None
@@ -133,6 +134,10 @@ class Output:
                 transient=False,
             )
             self.live.start()
+
+    def elapsed(self) -> float:
+        """Emulated seconds since the program started."""
+        return (self.board.cycles - self.start) / FCLK_HZ
 
     def close(self) -> None:
         if self._uart_line:
@@ -159,7 +164,7 @@ class Output:
         text = Text()
         for lit in board.leds.values():
             text.append(" ● " if lit else " ○ ", style="bold red" if lit else "grey50")
-        text.append(f"   {board.seconds:10.6f} s emulated", style="cyan")
+        text.append(f"   {self.elapsed():10.6f} s emulated", style="cyan")
         text.append("\n")
         for name in board.leds:
             text.append(f"{name:^3}", style="grey50")
@@ -171,12 +176,12 @@ class Output:
             return
         self._lamps = leds
         if self.json:
-            self.record({"cycle": self.board.cycles, "leds": leds})
+            self.record({"cycle": self.board.cycles - self.start, "leds": leds})
         elif self.live is not None:
             self.live.update(self._lamp_view())
         else:
             row = "".join("●" if lit else "○" for lit in leds.values())
-            print(f"[{self.board.seconds:10.6f} s] LEDs {row}", file=self.stream)
+            print(f"[{self.elapsed():10.6f} s] LEDs {row}", file=self.stream)
 
     def tick(self) -> None:
         """After each slice: the clock on the live display."""
@@ -189,7 +194,7 @@ class Output:
             return
         text = data.decode("latin-1")
         if self.json:
-            self.record({"cycle": self.board.cycles, "uart3": text})
+            self.record({"cycle": self.board.cycles - self.start, "uart3": text})
             return
         text = self._uart_line + text.replace("\r\n", "\n").replace("\r", "\n")
         *lines, self._uart_line = text.split("\n")
@@ -198,12 +203,14 @@ class Output:
 
     # traces
     def io_write(self, cycle: int, address: int, name: str, value: int) -> None:
+        cycle -= self.start
         if self.json:
             self.record({"cycle": cycle, "register": name, "address": address, "value": value})
         else:
             print(f"{cycle:>12}  {name:<6} ${value:02X}", file=self.stream)
 
     def instruction(self, cycle: int, pc: int, data: bytes, text: str, regs: dict) -> None:
+        cycle -= self.start
         if self.json:
             self.record({"cycle": cycle, "pc": pc, "bytes": data.hex(), "text": text, **regs})
         else:
@@ -244,9 +251,11 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
     from w65tool.board.board import Board
 
     board = Board(args.board, monitor=not args.no_monitor)
+    if board.monitor is not None:
+        board.wait_for_prompt()  # the banner goes out before the program is loaded
+    board.uart3.host_receive()
     board.load(image)
     board.go(entry)
-    board.uart3.host_receive()  # what the monitor said before the program started
     out = Output(board, args, sys.stdout)
     if args.trace_io:
         board.io_listeners.append(out.io_write)
