@@ -6,22 +6,22 @@ import pytest
 from textual.widgets import Input
 from tui_support import async_test, blink_image, screen_text, settle
 
-from w65tool.board.board import Board
 from w65tool.target.emulator import EmulatedTarget
 from w65tool.tui import make_app
 from w65tool.tui.screens.help import HelpScreen
+from w65tool.tui.widgets.console import ConsoleView
 from w65tool.tui.widgets.hex_grid import HexGrid
 from w65tool.tui.widgets.registers import RegisterPanel
 from w65tool.tui.widgets.status_bar import StatusBar
 from w65tool.tui.widgets.upload import UploadPanel
 
-START, LOOP, SUB = 0x0080, 0x0085, 0x008E
+START, LOOP, SUB, DOUBLE = 0x00C0, 0x00C5, 0x00CE, 0x00D0
 
 
 @pytest.fixture
 def target():
-    """A Mensch chip with the blink program loaded, halted at `start`."""
-    target = EmulatedTarget(board=Board("mensch", monitor=False))
+    """The emulated Mensch board with the blink program loaded, halted at `start`."""
+    target = EmulatedTarget()
     image, _ = blink_image()
     target.load(image)
     target.board.go(START)
@@ -57,7 +57,7 @@ class TestJumps:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.click("#address")
-            await pilot.press(*"00:0080")
+            await pilot.press(*"00:00C0")
             await pilot.click("#jml")
             await settle(pilot)
             assert app.session.running
@@ -111,10 +111,10 @@ class TestRegisters:
         app = app_for(target)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            await type_into(pilot, "#reg-pc", "00008E")
+            await type_into(pilot, "#reg-pc", "0000CE")
             await settle(pilot)
             assert pc(target) == SUB
-            assert "▶00:008E EA" in screen_text(app)
+            assert "▶00:00CE EA" in screen_text(app)
 
     @async_test
     async def test_what_is_not_hex_is_refused_with_a_reason(self, target):
@@ -170,8 +170,8 @@ class TestRunControl:
             await pilot.click("#step")
             await settle(pilot)
             assert pc(target) == START + 2
-            assert app.query_one("#reg-pc", Input).value == "00:0082"
-            assert "▶00:0082 8D 27 DF" in screen_text(app)
+            assert app.query_one("#reg-pc", Input).value == "00:00C2"
+            assert "▶00:00C2 8D 27 DF" in screen_text(app)
 
     @async_test
     async def test_step_over_runs_the_subroutine_to_its_return(self, target):
@@ -226,7 +226,7 @@ class TestRunControl:
             await settle(pilot)
             assert pc(target) == SUB
             assert not app.session.running
-            assert app.query_one("#reg-pc", Input).value == "00:008E"
+            assert app.query_one("#reg-pc", Input).value == "00:00CE"
             # Run again from the breakpoint: it goes round the loop and stops there again
             a_before = target.cpu_registers().a
             await pilot.press("f5")
@@ -240,9 +240,9 @@ class TestRunControl:
         app = app_for(target)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            await type_into(pilot, "#breakpoint", "8E")
+            await type_into(pilot, "#breakpoint", "CE")
             await settle(pilot)
-            await type_into(pilot, "#breakpoint", "00:008E")
+            await type_into(pilot, "#breakpoint", "00:00CE")
             await settle(pilot)
             assert target.breakpoints == set()
 
@@ -258,7 +258,7 @@ class TestRunControl:
             await pilot.click("#disassembly", offset=(3, row + 1))  # +1: the border
             await settle(pilot)
             assert target.breakpoints == {LOOP}
-            assert "●▶" not in screen_text(app) and "● 00:0085" in screen_text(app)
+            assert "●▶" not in screen_text(app) and "● 00:00C5" in screen_text(app)
 
     @async_test
     async def test_lamps_follow_the_program(self, target):
@@ -279,15 +279,15 @@ class TestMemory:
         app = app_for(target)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            await type_into(pilot, "#memory-address", "0100")
+            await type_into(pilot, "#memory-address", "00E0")
             await settle(pilot)
             grid = app.query_one(HexGrid)
-            assert grid.base == 0x0100 and grid.has_focus
+            assert grid.base == 0x00E0 and grid.has_focus
             await pilot.press("right", "4", "2")
             await settle(pilot)
-            assert target.read_memory(0x0101, 1) == b"\x42"
-            assert "00:0100  00 42 00" in screen_text(app)
-            assert grid.cursor == 0x0102
+            assert target.read_memory(0x00E1, 1) == b"\x42"
+            assert "00:00E0  00 42 00" in screen_text(app)
+            assert grid.cursor == 0x00E2
 
     @async_test
     async def test_the_io_window_is_never_read(self, target):
@@ -328,13 +328,13 @@ class TestMemory:
             await type_into(pilot, "#memory-address", "sub")
             await settle(pilot)
             assert app.query_one(HexGrid).cursor == SUB
-            assert "00:0080  A9 00 8D 27" in screen_text(app)
+            assert "00:00C0  A9 00 8D 27" in screen_text(app)
 
 
 class TestUpload:
     @async_test
     async def test_a_hex_file_loads_verifies_and_fills_the_address(self, tmp_path):
-        target = EmulatedTarget(board=Board("mensch", monitor=False))
+        target = EmulatedTarget()
         image, _ = blink_image()
         path = tmp_path / "blink.hex"
         image.save(path)
@@ -344,14 +344,14 @@ class TestUpload:
             await type_into(pilot, "#upload-path", str(path))
             await settle(pilot)
             text = screen_text(app)
-            assert "loaded and verified 16 bytes: 00:0080-00:008F" in text
+            assert "loaded and verified 18 bytes: 00:00C0-00:00D1" in text
             assert "100%" in text
-            assert app.query_one("#address", Input).value == "00:0080"
-            assert target.read_memory(0x80, 16) == image.segments()[0][1]
+            assert app.query_one("#address", Input).value == "00:00C0"
+            assert target.read_memory(0xC0, 18) == image.segments()[0][1]
 
     @async_test
     async def test_source_is_assembled_and_its_symbols_are_used(self, tmp_path):
-        target = EmulatedTarget(board=Board("mensch", monitor=False))
+        target = EmulatedTarget()
         path = tmp_path / "blink.asm"
         from tui_support import BLINK
 
@@ -369,7 +369,7 @@ class TestUpload:
     @async_test
     async def test_a_broken_source_shows_its_diagnostic(self, tmp_path, target):
         path = tmp_path / "broken.asm"
-        path.write_text("        .org $80\n        lda #$12\n        bogus 12\n")
+        path.write_text("        .org $C0\n        lda #$12\n        bogus 12\n")
         app = app_for(target)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -407,7 +407,7 @@ class TestUpload:
             await pilot.press("down", "enter")  # the first file below the root
             await pilot.pause(0.1)
             await settle(pilot)
-            assert "loaded and verified 16 bytes" in screen_text(app)
+            assert "loaded and verified 18 bytes" in screen_text(app)
 
 
 class TestHelp:
@@ -439,3 +439,48 @@ class TestHelp:
             await pilot.press("?")
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
+
+
+class TestMonitor:
+    @async_test
+    async def test_jsl_calls_the_code_and_shows_the_registers_it_returns(self, target):
+        """JSL runs the routine to its RTL through the monitor's J; the panel shows its A."""
+        target.board.reset()  # the monitor at its prompt, the program still in RAM
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert "saved by the monitor" in screen_text(app)
+            await type_into(pilot, "#reg-a", "0021")
+            await settle(pilot)
+            app.query_one("#address", Input).value = "00D0"
+            await pilot.click("#jsl")
+            await settle(pilot)
+            assert app.query_one("#reg-a", Input).value == "0042"
+            assert target.read_registers().a == 0x42
+
+    @async_test
+    async def test_the_running_board_answers_in_the_console(self):
+        """On a running board the monitor's banner shows, and it answers what is typed."""
+        app = make_app(EmulatedTarget())
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.pause(0.3)
+            console = app.query_one(ConsoleView)
+            assert "MENSCH ROM Version 2.07" in console.text
+            assert "\nN  V  M  X  D  I  Z  C\n" in console.text  # bare CRs as line ends
+            await pilot.click("#console-input")
+            await pilot.press("enter")  # a bare CR: the monitor says ? and READY
+            await settle(pilot)
+            await pilot.pause(0.5)
+            assert console.text.endswith("?\nREADY\n>")
+            assert app.query_one(StatusBar).state == "running"
+
+    @async_test
+    async def test_the_halted_board_says_why_the_console_is_quiet(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.click("#console-input")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert any("Run (F5)" in str(n.message) for n in app._notifications)

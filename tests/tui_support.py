@@ -54,7 +54,7 @@ async def settle(pilot, timeout: float = 10.0) -> None:
 
 BLINK = """\
 ; port 7 counts up, calling a subroutine each time round
-        .org $0080
+        .org $00C0
         .a8
         .i8
 start:  lda #$00
@@ -65,8 +65,10 @@ loop:   inc a
         bra loop
 sub:    nop
         rts
+double: asl a           ; for JSL: A = 2 * A
+        rtl
 """
-"""The test program: `start` $0080, `loop` $0085, `sub` $008E."""
+"""The test program: `start` $00C0, `loop` $00C5, `sub` $00CE, `double` $00D0."""
 
 
 def blink_image():

@@ -182,6 +182,7 @@ class Session:
             time.sleep(0.005 if self.connected else POLL_WAIT)
             return PumpResult(running=self.running)
         result = PumpResult()
+        began = time.monotonic()
         try:
             with self.use() as target:
                 if self.emulated:
@@ -192,8 +193,9 @@ class Session:
             self.connected = False
             result.lost = err
         result.running = self.running
-        if self.emulated and not self.running:
-            time.sleep(POLL_WAIT)
+        idle = not self.running and not result.console
+        if idle and time.monotonic() - began < POLL_WAIT:
+            time.sleep(POLL_WAIT)  # nothing to do: never spin, whatever the target's wait
         return result
 
     def _pump_board(self, target: Target, result: PumpResult) -> None:
