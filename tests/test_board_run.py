@@ -194,3 +194,14 @@ def test_sxb_loads_its_sram_and_maps_it_with_the_external_bus():
     assert board.bus.read(0x2000) == 0xFF  # BCR bit 0 is 0 after a bare reset
     board.bus.write(0xDF40, 0x01)
     assert board.bus.read(0x2000) == 0x12
+
+
+def test_monitor_board_sends_its_banner_at_9600_baud_then_idles():
+    board = Board("sxb")
+    assert board.wait_for_prompt()
+    banner = board.uart3.host_receive()
+    assert b"MENSCH ROM Version" in banner and banner.endswith(b">")
+    assert board.uart3.char_cycles() == 3840  # T4 latch $17, 8N1
+    assert board.bus.read(0xDF40) & 0x01  # the SXB's SRAM is on the bus
+    assert board.run(max_cycles=1_000_000) == "cycles"
+    assert board.uart3.host_receive() == b""

@@ -119,3 +119,20 @@ def test_ctrl_c_stops_cleanly_with_the_summary(blink_hex):
     assert proc.returncode == 130, err
     assert "w65: stopped: stop requested" in out
     assert "Traceback" not in err
+
+
+def test_source_is_assembled_and_its_errors_reported_in_place(tmp_path, capsys):
+    source = tmp_path / "bad.asm"
+    source.write_text("        .org $00B6\n        lda #1\n        jmp nowhere\n")
+    assert main(["run", str(source), "--seconds", "0.01"]) == 1
+    err = capsys.readouterr().err
+    assert "bad.asm:3:" in err and "nowhere" in err
+    assert "Traceback" not in err
+
+
+def test_sample_prints_through_the_monitor(capsys):
+    sample = str(ROOT / "samples" / "hello_uart.asm")
+    assert main(["run", sample, "--seconds", "0.2"]) == 0
+    out = capsys.readouterr().out
+    assert "Hello from the W65C265!\n" in out
+    assert "MENSCH ROM" not in out  # the reset banner went out before the program

@@ -102,12 +102,12 @@ def load_program(path: str, org: int | None, include_dirs: list[str], defines: l
             if not name:
                 raise W65Error(f"bad -D {item!r}: expected NAME=VALUE")
             values[name] = value or "1"
-        if not Path(path).exists():
-            raise W65Error(f"cannot read {path}: no such file")
-        image = assemble_file(path, include_dirs=include_dirs, defines=values or None).image
         if org is not None:
             raise W65Error("--org is for .bin files; source sets its own address with .org")
-        return image
+        result = assemble_file(path, include_dirs=include_dirs, defines=values or None)
+        for diagnostic in result.diagnostics:
+            print(str(diagnostic), file=sys.stderr)
+        return result.image
     return Image.load(path, org)
 
 
