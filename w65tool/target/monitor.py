@@ -23,7 +23,6 @@ from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
 from w65tool.target.link import Link, SerialLike
 from w65tool.target.protocol import (
     ACK,
-    ADDRESS_PROMPT_RE,
     BANNER,
     CR,
     DISPLAY_RE,
@@ -219,8 +218,10 @@ class MonitorClient:
     def _dump(self, address: int, length: int) -> bytes:
         end = address + length - 1
         what = f"read ${address:06X}-${end:06X}"
-        echo = re.escape(address_echo(address))
-        first = re.compile(echo + rb".*?" + ADDRESS_PROMPT_RE.pattern, re.S)
+        # The end address goes out as soon as the start address is echoed: its 6 digits wait
+        # in the input queue (9) while the monitor prints the second prompt, saving a round
+        # trip, the same way the start address waits behind `W`'s own prompt.
+        first = re.compile(re.escape(address_echo(address)))
         self._ask(b"W" + address_digits(address), first, 80, what)
         self.link.write(address_digits(end))
         records = -(-length // 16)

@@ -46,7 +46,6 @@ READY = b"\rREADY\r>"
 PROMPT_RE = re.compile(rb"\rREADY\r>")
 SYNC_REPLY_RE = re.compile(rb"\?\rREADY\r>\Z")
 BANNER = b"MENSCH ROM Version"
-ADDRESS_PROMPT_RE = re.compile(rb"BB:AAAA ")
 HEX = rb"[0-9A-Fa-f]"
 
 PIPE_REPLY_RE = re.compile(

@@ -1,0 +1,77 @@
+"""A pyserial-shaped port wired to an emulated board's UART3, for in-process protocol tests.
+
+Reads run the board (in emulated time) until it has sent something or the read's timeout has
+passed in emulated time, so a client sees the monitor's real pacing without a pty or a
+thread. The host side's baud rate is only recorded: like a real line, the board's own UART
+timing decides when bytes arrive, and bytes sent at a rate the board is not at are garbled.
+"""
+
+from __future__ import annotations
+
+import random
+
+from w65tool.board.board import Board
+from w65tool.board.timers import FCLK_HZ
+
+SLICE = 0.002  # emulated seconds per run step while waiting for output
+
+
+class BoardPort:
+    def __init__(
+        self, board: Board, baudrate: int = 9600, flip: float = 0.0, seed: int = 0
+    ) -> None:
+        self.board = board
+        self.baudrate = baudrate
+        self.timeout: float | None = 0.0
+        self.flip = flip  # chance that a byte either way has one bit flipped
+        self.random = random.Random(seed)
+        self._pending = bytearray()
+
+    def _damage(self, data: bytes) -> bytes:
+        if not self.flip:
+            return data
+        out = bytearray(data)
+        for i in range(len(out)):
+            if self.random.random() < self.flip:
+                out[i] ^= 1 << self.random.randrange(7)
+        return bytes(out)
+
+    def _board_baud(self) -> int | None:
+        char = self.board.uart3.char_cycles()
+        return round(FCLK_HZ / char * 10) if char else None
+
+    def _matched(self) -> bool:
+        board = self._board_baud()
+        return board is None or abs(board - self.baudrate) <= self.baudrate // 20
+
+    @property
+    def in_waiting(self) -> int:
+        self._pending += self._take()
+        return len(self._pending)
+
+    def _take(self) -> bytes:
+        data = self.board.uart3.host_receive()
+        if data and not self._matched():
+            return bytes(0x80 | (c >> 1) for c in data)
+        return self._damage(data)
+
+    def write(self, data: bytes) -> int:
+        if self._matched():
+            self.board.uart3.host_send(self._damage(data))
+        return len(data)
+
+    def read(self, size: int = 1) -> bytes:
+        waited = 0.0
+        limit = self.timeout or 0.0
+        while len(self._pending) < size:
+            self._pending += self._take()
+            if self._pending or waited >= limit:
+                break
+            self.board.run(seconds=SLICE)
+            waited += SLICE
+        out = bytes(self._pending[:size])
+        del self._pending[:size]
+        return out
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,115 @@
+"""The serial client against the emulated ROM monitor (w65tool.board.monitor), in process.
+
+The port is the board's own UART3 (tests/board_port.py), so every byte goes through the
+monitor's emulated serial rings at the real baud rate: the same code paths `w65 sim` serves.
+"""
+
+import pytest
+from board_port import BoardPort
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from w65tool.board.board import Board
+from w65tool.image import Image
+from w65tool.target.base import TargetError
+from w65tool.target.baud import BaudSwitch
+from w65tool.target.monitor import MonitorTarget
+
+# $1000 SEP #$20 / LDA #$FB / STA $DF23 (PD7: P72 low lights the SXB's LED) / BRA *
+LED_ON = bytes([0xE2, 0x20, 0xA9, 0xFB, 0x8D, 0x23, 0xDF, 0x80, 0xFE])
+# $2000 SEP #$20 / LDA #$61 / RTL
+RETURN_61 = bytes([0xE2, 0x20, 0xA9, 0x61, 0x6B])
+
+
+def connect(kind="sxb", **faults):
+    board = Board(kind)
+    return board, MonitorTarget("uart3", timeout=0.2, serial=BoardPort(board, **faults))
+
+
+def image_at(address, payload):
+    image = Image()
+    image.put(address, payload)
+    return image
+
+
+@pytest.fixture
+def sxb():
+    board, target = connect()
+    yield board, target
+    target.close()
+
+
+def test_load_and_verify_a_kilobyte(sxb):
+    board, target = sxb
+    image = image_at(0x1000, bytes((i * 7 + 1) & 0xFF for i in range(1024)))
+    target.load(image)
+    assert target.last_upload.records == 64 and target.last_upload.retries == 0
+    assert bytes(board.bus.peek(0x1000 + i) for i in range(1024)) == image.to_bin()
+    assert target.verify(image) == []
+
+
+def test_go_starts_the_program_and_the_led_lights(sxb):
+    board, target = sxb
+    target.load(image_at(0x1000, LED_ON))
+    assert board.leds["P72"] is False
+    target.jml(0x1000)
+    board.run(seconds=0.01)
+    assert board.leds["P72"] is True
+
+
+def test_jsl_returns_with_the_programs_registers(sxb):
+    _, target = sxb
+    target.load(image_at(0x2000, RETURN_61))
+    regs = target.jsl(0x2000)
+    assert regs.pc == 0x2000 and regs.a & 0xFF == 0x61
+    assert target.read_registers().a & 0xFF == 0x61  # and the monitor saved them
+
+
+def test_register_writes_reach_the_saved_context(sxb):
+    _, target = sxb
+    target.write_registers(a=0x1234, x=0x0042, pc=0x012000, dbr=0x7E)
+    regs = target.read_registers()
+    assert (regs.a, regs.x, regs.pc, regs.dbr) == (0x1234, 0x0042, 0x012000, 0x7E)
+
+
+def test_short_and_long_reads_and_writes(sxb):
+    board, target = sxb
+    target.write_memory(0x0300, b"\xde\xad")
+    assert target.read_memory(0x02FF, 4) == b"\x00\xde\xad\x00"
+    board.bus.store(0x4000, bytes(range(100)))
+    assert target.read_memory(0x4000, 100) == bytes(range(100))
+
+
+def test_rom_does_not_take_a_load(sxb):
+    _, target = sxb
+    with pytest.raises(TargetError, match=r"Failed to write \$00E000"):
+        target.load(image_at(0xE000, b"\x01\x02"))
+    assert target.read_registers().pc == 0x00E358
+
+
+def test_fast_runs_the_transfer_at_38400_and_comes_back(sxb):
+    board, target = sxb
+    image = image_at(0x1000, bytes(range(256)) * 2)
+    before = target.read_registers()
+    with BaudSwitch(target.client, 38400, avoid=image):
+        assert board.uart3.char_cycles() == 960  # 38400 baud at 3.6864 MHz
+        target.load(image)
+        assert target.verify(image) == []
+    assert board.uart3.char_cycles() == 3840
+    assert target.read_registers() == before
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_noisy_line_never_gives_a_false_success_on_the_rom_monitor(seed):
+    board, target = connect(flip=0.002, seed=seed)
+    image = image_at(0x1000, bytes((i * 11 + seed) & 0xFF for i in range(320)))
+    try:
+        target.load(image)
+        mismatches = target.verify(image)
+    except TargetError:
+        return  # reported, never silently wrong
+    if not mismatches:
+        assert bytes(board.bus.peek(0x1000 + i) for i in range(320)) == image.to_bin()
