@@ -80,8 +80,12 @@ def blink_image():
 
 
 def within(app: App, selector: str) -> bool:
-    """True when the widget is shown whole inside the screen."""
+    """True when the widget is drawn whole: on screen and not clipped by any container."""
     widget = app.query_one(selector)
-    region = widget.region
-    screen = app.screen.region
-    return bool(region.area) and screen.contains_region(region)
+    geometry = app.screen._compositor.full_map.get(widget)
+    if geometry is None or not geometry.region.area:
+        return False
+    region = geometry.region
+    return region.intersection(geometry.clip) == region and app.screen.region.contains_region(
+        region
+    )

@@ -131,6 +131,8 @@ class W65App(App[None]):
         status.state = self._state_name()
         self.query_one(RunControls).running = session.running
         self._share_symbols()
+        if session.emulated:
+            self.post_message(msg.BreakpointsShown(frozenset(session.target.breakpoints)))
         self._show_panel("disassembly")
         self.pump()
         self.set_interval(FOLLOW_SECONDS, self._follow)

@@ -1,0 +1,141 @@
+"""Snapshots of the TUI's screens, and checks that nothing is cut off at 80x24 or 120x40.
+
+The emulated board is halted with the test program loaded, so every run draws the same
+screen. Update the pictures with `pytest tests/test_tui_snapshots.py --snapshot-update`
+after a deliberate change, and look at them (the report shows the difference).
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+from tui_fakes import FakeTarget
+from tui_support import async_test, blink_image, settle, within
+
+from w65tool.target.emulator import EmulatedTarget
+from w65tool.tui import make_app
+from w65tool.tui.widgets.memory import MemoryView
+
+SUB = 0x00CE
+
+
+def halted_board_app():
+    """The blink program at its first instruction, a breakpoint at `sub`, symbols loaded."""
+    target = EmulatedTarget()
+    image, symbols = blink_image()
+    target.load(image)
+    target.board.go(0x00C0)
+    target.breakpoints.add(SUB)
+    return make_app(target, symbols=symbols, running=False)
+
+
+async def show_program_memory(pilot):
+    """Memory at `start`, the Address field filled, as after a user's first minutes."""
+    await settle(pilot)
+    app = pilot.app
+    app.query_one("#address", Input).value = "start"
+    app.query_one("#memory-address", Input).value = "start"
+    memory = app.query_one(MemoryView)
+    memory.post_message(MemoryView.GoRequested("start"))  # as Enter in the field does
+    await settle(pilot)
+    app.set_focus(None)
+    await pilot.pause()
+
+
+class TestMainScreen:
+    def test_wide_terminal_shows_every_panel(self, snap_compare):
+        """120x40: registers, controls, code, memory, console and upload all at once."""
+        assert snap_compare(
+            halted_board_app(), terminal_size=(120, 40), run_before=show_program_memory
+        )
+
+    def test_80x24_shows_one_panel_under_tabs(self, snap_compare):
+        """80x24: the code panel under the tabs, registers and controls whole above it."""
+        assert snap_compare(
+            halted_board_app(), terminal_size=(80, 24), run_before=show_program_memory
+        )
+
+    def test_80x24_memory_tab(self, snap_compare):
+        """80x24 with the memory tab chosen: eight bytes a row, nothing cut off."""
+
+        async def memory_tab(pilot):
+            await show_program_memory(pilot)
+            await pilot.press("ctrl+n")
+            pilot.app.set_focus(None)
+            await pilot.pause()
+
+        assert snap_compare(halted_board_app(), terminal_size=(80, 24), run_before=memory_tab)
+
+    def test_a_board_without_emulator_controls(self, snap_compare):
+        """On a serial monitor: no run controls, breakpoints or lamps; saved registers."""
+        assert snap_compare(make_app(FakeTarget()), terminal_size=(80, 24), run_before=settle)
+
+    def test_help_screen(self, snap_compare):
+        """F1: every key binding."""
+
+        async def help_screen(pilot):
+            await settle(pilot)
+            await pilot.press("f1")
+            await pilot.pause()
+
+        assert snap_compare(halted_board_app(), terminal_size=(120, 40), run_before=help_screen)
+
+
+CONTROLS = [
+    "#registers",
+    "#reg-pc",
+    "#reg-p",
+    "#flag-n",
+    "#flag-e",
+    "#get-registers",
+    "#address",
+    "#jml",
+    "#jsl",
+    "#run",
+    "#stop",
+    "#step",
+    "#step-over",
+    "#breakpoint",
+    "#leds",
+    "#status",
+    "Footer",
+]
+PANEL_PARTS = {
+    "disassembly": ["#disassembly"],
+    "memory": ["#memory", "#memory-address", "#memory-refresh", "#hex-grid"],
+    "console": ["#console", "#console-log", "#console-input"],
+    "upload": ["#upload", "#upload-path", "#browse", "#upload", "#upload-progress"],
+}
+
+
+class TestNothingIsCutOff:
+    @pytest.mark.parametrize("size", [(80, 24), (120, 40), (100, 30), (160, 50)])
+    @async_test
+    async def test_every_control_is_whole_on_screen(self, size):
+        app = halted_board_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            cut = [s for s in CONTROLS if not within(app, s)]
+            assert not cut, f"cut off at {size}: {cut}"
+
+    @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+    @async_test
+    async def test_every_panel_is_whole_when_its_tab_is_chosen(self, size):
+        app = halted_board_app()
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            for name, parts in PANEL_PARTS.items():
+                await pilot.click(f"#tab-{name}")
+                await pilot.pause()
+                cut = [s for s in parts if not within(app, s)]
+                assert not cut, f"{name} tab at {size}: cut off {cut}"
+
+    @async_test
+    async def test_all_panels_are_whole_together_at_120x40(self):
+        app = halted_board_app()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert not app.query_one("#panel-tabs").display
+            cut = [s for parts in PANEL_PARTS.values() for s in parts if not within(app, s)]
+            assert not cut
+            assert app.query_one("#hex-grid").per_row == 16
