@@ -1,11 +1,10 @@
 """The serial client against the emulated ROM monitor (w65tool.board.monitor), in process.
 
-The port is the board's own UART3 (tests/board_port.py), so every byte goes through the
+The port is the board's own UART3 (`w65tool.target.uart_port`), so every byte goes through the
 monitor's emulated serial rings at the real baud rate: the same code paths `w65 sim` serves.
 """
 
 import pytest
-from board_port import BoardPort
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +13,7 @@ from w65tool.image import Image
 from w65tool.target.base import TargetError
 from w65tool.target.baud import BaudSwitch
 from w65tool.target.monitor import MonitorTarget
+from w65tool.target.uart_port import UartPort
 
 # $1000 SEP #$20 / LDA #$FB / STA $DF23 (PD7: P72 low lights the SXB's LED) / BRA *
 LED_ON = bytes([0xE2, 0x20, 0xA9, 0xFB, 0x8D, 0x23, 0xDF, 0x80, 0xFE])
@@ -23,7 +23,7 @@ RETURN_61 = bytes([0xE2, 0x20, 0xA9, 0x61, 0x6B])
 
 def connect(kind="sxb", **faults):
     board = Board(kind)
-    return board, MonitorTarget("uart3", timeout=0.2, serial=BoardPort(board, **faults))
+    return board, MonitorTarget("uart3", timeout=0.2, serial=UartPort(board, **faults))
 
 
 def image_at(address, payload):

@@ -1,9 +1,12 @@
-"""A pyserial-shaped port wired to an emulated board's UART3, for in-process protocol tests.
+"""A pyserial-shaped port wired to an emulated board's UART3, in process.
 
-Reads run the board (in emulated time) until it has sent something or the read's timeout has
-passed in emulated time, so a client sees the monitor's real pacing without a pty or a
-thread. The host side's baud rate is only recorded: like a real line, the board's own UART
-timing decides when bytes arrive, and bytes sent at a rate the board is not at are garbled.
+`MonitorTarget(..., serial=UartPort(board))` speaks the monitor protocol to the emulated ROM
+monitor with no pty and no thread: reads run the board (in emulated time) until it has sent
+something or the read's timeout has passed in emulated time. Bytes therefore arrive exactly
+as the board's UART clocks them, which makes protocol tests and the loader benchmark
+deterministic. As on a real line, bytes exchanged while host and board are at different
+baud rates arrive garbled; `flip` damages bytes at random (reproducibly by `seed`) to test
+fault handling.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ import random
 from w65tool.board.board import Board
 from w65tool.board.timers import FCLK_HZ
 
-SLICE = 0.002  # emulated seconds per run step while waiting for output
+SLICE = 0.002
+"""Emulated seconds the board runs per step while a read waits for output."""
 
 
-class BoardPort:
+class UartPort:
+    """The host end of the board's UART3, with pyserial's `read`/`write`/`in_waiting`."""
+
     def __init__(
         self, board: Board, baudrate: int = 9600, flip: float = 0.0, seed: int = 0
     ) -> None:
