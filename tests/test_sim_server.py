@@ -1,0 +1,190 @@
+"""`w65 sim` and `VirtualBoard`: the monitor on a real pseudo-terminal, talked to with pyserial."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from w65tool.image import srec_record
+from w65tool.target.sim_server import LineFaults, VirtualBoard
+
+serial = pytest.importorskip("serial")
+pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals here")
+
+READY = b"\rREADY\r>"
+
+
+def read_until(port, marker: bytes, timeout: float = 3.0) -> bytes:
+    """Bytes from `port` up to and including `marker` (fails the test on timeout)."""
+    got = bytearray()
+    deadline = time.monotonic() + timeout
+    while marker not in got:
+        if time.monotonic() > deadline:
+            pytest.fail(f"no {marker!r} within {timeout} s; got {bytes(got)!r}")
+        got += port.read(port.in_waiting or 1)
+    return bytes(got)
+
+
+def open_port(vb: VirtualBoard):
+    """Open the line, then reset the board and wait for its prompt."""
+    port = serial.serial_for_url(vb.port, 9600, timeout=0.05)
+    time.sleep(0.4)  # the power-on banner is out
+    port.reset_input_buffer()
+    vb.reset()
+    read_until(port, b"\r>")
+    return port
+
+
+def test_banner_and_prompt_reach_a_pyserial_client():
+    with VirtualBoard("sxb", pacing=False) as vb:
+        assert vb.port.startswith("/dev/")
+        port = serial.Serial(vb.port, timeout=0.05)  # opening flushes what came before
+        time.sleep(0.2)
+        port.reset_input_buffer()
+        vb.reset()  # the reset button
+        banner = read_until(port, b"\r>")
+        assert banner.startswith(b"\x00\rMENSCH ROM Version 2.07\r")
+        port.write(b"\r")
+        assert read_until(port, READY) == b"\x11\r?" + READY
+
+
+def test_pipe_and_slash_answer_as_on_the_board():
+    with VirtualBoard("sxb", pacing=False) as vb:
+        port = open_port(vb)
+        port.write(b"| ")
+        reply = read_until(port, READY)
+        assert reply.endswith(b"|  00E358 0000 E0B7 00B3 01FF 0000 22 00 " + READY)
+        port.write(b"/00:0300A5")
+        assert read_until(port, READY) == b"/  A5" + READY
+
+
+def test_s28_upload_is_acknowledged_record_by_record():
+    records = [srec_record(2, 0x0300 + 16 * i, bytes(range(i, i + 16))) for i in range(3)]
+    with VirtualBoard("sxb", pacing=False) as vb:
+        port = open_port(vb)
+        port.write(b"\r")
+        read_until(port, READY)
+        replies = bytearray()
+        for record in records:
+            port.write(record.encode() + b"\r")
+            replies += read_until(port, b".%04d" % (records.index(record) + 1))
+        port.write(b"S804000000FB\r")
+        replies += read_until(port, READY)
+        assert bytes(replies) == b"S  .0001.0002.0003" + READY
+        with vb.lock:
+            assert vb.board.bus.read(0x0321) == 3
+
+
+def test_paced_line_runs_at_9600_baud():
+    with VirtualBoard("sxb") as vb:
+        port = open_port(vb)
+        port.write(b"?")
+        start = time.monotonic()
+        text = read_until(port, READY)
+        elapsed = time.monotonic() - start
+        # about 1 ms a character at 9600 baud (the help text is ~400 characters)
+        assert elapsed > 0.8 * len(text) / 960
+
+
+def test_tcp_serves_pyserial_socket_urls():
+    with VirtualBoard("mensch", tcp=0, pacing=False) as vb:
+        assert vb.port.startswith("socket://localhost:")
+        port = serial.serial_for_url(vb.port, timeout=0.05)
+        port.write(b"\r")
+        assert read_until(port, READY).endswith(b"?" + READY)
+
+
+def test_dropped_bytes_come_at_the_requested_rate():
+    faults = LineFaults(drop=0.25, seed=7)
+    assert faults.apply(bytes(4000), 0.0).count(0) == 4000 - faults.counts["dropped"]
+    assert 850 <= faults.counts["dropped"] <= 1150
+
+
+def test_corrupted_bytes_differ_in_one_bit():
+    faults = LineFaults(corrupt=0.1, seed=3)
+    out = faults.apply(bytes(2000), 0.0)
+    changed = [b for b in out if b]
+    assert len(changed) == faults.counts["corrupted"]
+    assert 150 <= len(changed) <= 250
+    assert all(bin(b).count("1") == 1 for b in changed)
+
+
+def test_faults_repeat_with_the_same_seed():
+    data = bytes(range(256)) * 8
+    one = LineFaults(drop=0.1, corrupt=0.1, seed=42).apply(data, 0.0)
+    two = LineFaults(drop=0.1, corrupt=0.1, seed=42).apply(data, 0.0)
+    three = LineFaults(drop=0.1, corrupt=0.1, seed=43).apply(data, 0.0)
+    assert one == two != three
+
+
+def test_stall_holds_the_line():
+    faults = LineFaults(stall=1.0, seed=1)
+    faults.apply(b"x", 100.0)
+    assert faults.stalled_until == pytest.approx(100.5)
+
+
+def test_a_rate_outside_0_to_1_is_refused():
+    from w65tool.errors import W65Error
+
+    with pytest.raises(W65Error, match="between 0 and 1"):
+        LineFaults(drop=1.5)
+
+
+def test_hangup_after_n_bytes_closes_the_line():
+    with VirtualBoard("sxb", pacing=False, faults=LineFaults(hangup_after=50)) as vb:
+        with pytest.raises(serial.SerialException):  # on open or on a read, as it falls
+            port = serial.Serial(vb.port, timeout=0.05)
+            deadline = time.monotonic() + 3
+            while time.monotonic() < deadline:
+                port.read(64)
+        assert vb.faults.hung_up
+
+
+def test_line_follows_the_board_to_38400_baud():
+    # a J helper calls SELECT_COMMON_BAUD_RATE with $0B: the display comes back at 38400
+    helper = bytes.fromhex("E220A90B2260E0006B")  # sep #$20; lda #$0B; jsl $E060; rtl
+    with VirtualBoard("sxb", pacing=False) as vb:
+        with vb.lock:
+            vb.board.bus.store(0x0300, helper)
+        port = open_port(vb)
+        port.write(b"J000300")
+        read_until(port, b"\r\r>")
+        with vb.lock:
+            assert vb.board.uart3.char_cycles() == 3_686_400 * 10 // 38400
+        port.write(b"| ")
+        assert read_until(port, READY).endswith(b" 00 " + READY)
+
+
+def test_cli_prints_the_port_first_and_stops_cleanly_on_sigterm(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "w65tool", "sim", "--no-pacing"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=os.getcwd(),
+    )
+    try:
+        first = proc.stdout.readline().decode()
+        assert first.startswith("port: /dev/")
+        port = serial.Serial(first.split()[1], timeout=0.05)
+        port.write(b"\r")
+        assert read_until(port, READY, timeout=10).endswith(b"?" + READY)
+    finally:
+        proc.terminate()
+        assert proc.wait(timeout=10) == 0
+
+
+def test_cli_reports_a_bad_program_file_before_opening_a_port(tmp_path):
+    bad = tmp_path / "bad.asm"
+    bad.write_text(" lda (\n")
+    proc = subprocess.run(
+        [sys.executable, "-m", "w65tool", "sim", str(bad)],
+        capture_output=True,
+        timeout=30,
+    )
+    assert proc.returncode == 1
+    assert b"port:" not in proc.stdout
+    assert b"bad.asm:1:" in proc.stderr
