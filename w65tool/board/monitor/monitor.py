@@ -244,6 +244,7 @@ class Monitor:
     def _leave(self, action: object, parked: bool = True) -> None:
         self._tasks.clear()
         cpu, con = self.cpu, self.commands
+        cpu.waiting = False  # called from outside (go, jsl) the core may sit in the idle WAI
         kind = action[0] if isinstance(action, tuple) else None
         if kind == "jsl":
             top = cpu.s
