@@ -221,22 +221,17 @@ class UART:
 
     def write_acsr(self, value: int) -> None:
         """ACSR write: bit 7 (receive error) clears when written 1; the rest are stored."""
-        was_on = self.acsr & ACSR_TXEN
-        was_shift_irq = self.acsr & ACSR_TXSR
         error = self.acsr & ACSR_RXERR and not value & ACSR_RXERR
         self.acsr = (value & 0x7F) | (ACSR_RXERR if error else 0)
-        if not was_on and value & ACSR_TXEN and self._tx_shift is None and self._tx_data is None:
-            self.tx_flag = True  # an idle transmitter just turned on is ready for a byte
-        elif (
-            was_shift_irq
-            and not value & ACSR_TXSR
-            and value & ACSR_TXEN
-            and self._tx_data is None
-            and not self._fifo
-        ):
-            # back to "data register empty" interrupts with the register already empty: the
-            # flag comes at once (the ROM's output code relies on it to keep sending)
-            self.tx_flag = True
+        if value & ACSR_TXEN:
+            # The transmit flag follows the condition bit 1 selects, as a level: the data
+            # register empty (0), or the whole transmitter idle (1). The ROM's output code
+            # switches between the two and relies on the flag coming (or not) at once.
+            data_empty = self._tx_data is None and not self._fifo
+            if value & ACSR_TXSR:
+                self.tx_flag = data_empty and self._tx_shift is None
+            elif data_empty:
+                self.tx_flag = True
         self.reclock()
 
     # -- host side ------------------------------------------------------------------------
