@@ -188,3 +188,20 @@ def test_cli_reports_a_bad_program_file_before_opening_a_port(tmp_path):
     assert proc.returncode == 1
     assert b"port:" not in proc.stdout
     assert b"bad.asm:1:" in proc.stderr
+
+
+def test_loader_recovers_from_a_lossy_line(tmp_path, capsys):
+    import os as _os
+
+    from w65tool.cli import main
+    from w65tool.image import Image
+
+    image = Image()
+    image.put(0x1000, bytes(_os.urandom(256)))
+    path = tmp_path / "random.hex"
+    path.write_text(image.to_hex())
+    faults = LineFaults(drop=0.005, corrupt=0.005, seed=5)
+    with VirtualBoard("sxb", pacing=False, faults=faults) as vb:
+        assert main(["load", str(path), "--port", vb.port, "--verify"]) == 0
+    assert faults.counts["dropped"] + faults.counts["corrupted"] > 0
+    assert "verified 256 bytes" in capsys.readouterr().err
