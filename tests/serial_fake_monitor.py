@@ -54,6 +54,7 @@ class FakeMonitor(threading.Thread):
         self.pace = pace  # seconds per received character, to act like a slow line
         self.reset_on_input = reset_on_input  # the reset button is pressed as the host starts
         self.flaky: dict[int, int] = {}  # address -> value the W dump shows instead
+        self.spoil_once: dict[int, int] = {}  # address -> value stored after the next load
         self.baud = 9600
         self.running = False  # a program started with G
         self.commands: list[str] = []
@@ -266,6 +267,9 @@ class FakeMonitor(threading.Thread):
             if kind == "8":
                 while self.getc() not in (0x0D, 0x0A):
                     pass
+                for addr, value in self.spoil_once.items():
+                    self.poke(addr, value)  # as a record acknowledged but never stored
+                self.spoil_once = {}
                 return
             if kind == "2":
                 left = (total - 4) & 0xFF

@@ -69,6 +69,16 @@ def test_verify_lists_every_difference_and_fails(fake, hexfile, capsys):
     assert f"$001003: wrote ${image.data[0x1003]:02X}, read $EE" in err
     assert f"$001050: wrote ${image.data[0x1050]:02X}, read $00" in err
     assert "verify failed: 2 of 100 bytes differ" in err
+    assert err.count("loading them again") == 3  # --retries rounds of repair first
+
+
+def test_verify_reloads_bytes_that_differ_once(fake, hexfile, capsys):
+    path, image = hexfile
+    fake.spoil_once = {0x1003: 0xEE, 0x1004: 0xEE}
+    assert main(["load", str(path), "--port", fake.path, "--verify"]) == 0
+    assert bytes(fake.memory[0x1000:0x1064]) == image.to_bin()
+    err = capsys.readouterr().err
+    assert "2 bytes differ; loading them again" in err and "verified 100 bytes" in err
 
 
 def test_load_json_reports_the_transfer(fake, hexfile, capsys):

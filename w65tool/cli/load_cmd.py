@@ -157,6 +157,7 @@ def run(args: argparse.Namespace) -> int:
             if args.verify:
                 with progress_bar("verify", show) as progress:
                     mismatches = target.verify(image, progress)
+                mismatches = _repair(target, image, mismatches, args.retries, quiet, report)
                 report["verified"] = not mismatches
                 report["mismatches"] = [
                     {"address": m.address, "expected": m.expected, "actual": m.actual}
@@ -188,6 +189,33 @@ def run(args: argparse.Namespace) -> int:
     if quiet:
         print_json(report)
     return EXIT_OK
+
+
+def _repair(target, image, mismatches, rounds: int, quiet: bool, report: dict) -> list:
+    """Load the bytes that did not verify again, then verify the whole image again.
+
+    A record can be acknowledged yet not stored (the ROM skips a record whose type letter
+    was damaged on the line, and still counts it as good): reloading what differs repairs
+    it. The whole image is checked again, since a reload on a noisy line could itself have
+    strayed. Returns what still differs after `rounds` tries.
+    """
+    from w65tool.image import Image
+
+    repaired = 0
+    while mismatches and repaired < rounds:
+        repaired += 1
+        if not quiet:
+            print(
+                f"w65: verify: {len(mismatches)} bytes differ; loading them again",
+                file=sys.stderr,
+            )
+        fix = Image()
+        for m in mismatches:
+            fix.put(m.address, bytes([m.expected]))
+        target.load(fix)
+        mismatches = target.verify(image)
+    report["repairs"] = repaired
+    return mismatches
 
 
 def _summary(size: int, seconds: float, stats) -> str:

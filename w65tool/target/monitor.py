@@ -120,7 +120,7 @@ class MonitorClient:
         steps = [ESC, CR, *[CR * INPUT_QUEUE] * bursts, END_RECORD]
         if in_loader:
             steps.insert(0, END_RECORD)
-        for step in steps:
+        for step in steps * 2:  # a second round, in case noise hid the first answer
             self.link.discard()
             self.link.write(step)
             if step == CR * INPUT_QUEUE:
@@ -195,14 +195,37 @@ class MonitorClient:
 
     # -- memory ---------------------------------------------------------------------------
     def read_memory(self, address: int, length: int) -> bytes:
-        """`length` bytes from `address`: `/` for a few, an S28 dump (`W`) for more."""
+        """`length` bytes from `address`: `/` for a few, an S28 dump (`W`) for more.
+
+        A dump line whose checksum fails is read again on its own (the others are kept),
+        so a noisy line costs a few lines, not the whole range.
+        """
         if length <= 0:
             return b""
         if address < 0 or address + length > 1 << 24:
             raise TargetError(f"cannot read ${address:06X}+{length}: past the 24-bit space")
-        if length <= SMALL_READ:
-            return self._command(lambda: self._slash_read(address, length))
-        return self._command(lambda: self._dump(address, length))
+        data = bytearray(length)
+        missing = [(address, length)]
+        for _ in range(self.retries + 1):
+            still: list[tuple[int, int]] = []
+            for start, count in missing:
+                if count <= SMALL_READ:
+                    got = self._command(lambda s=start, c=count: self._slash_read(s, c))
+                    data[start - address : start - address + count] = got
+                    continue
+                good = self._command(lambda s=start, c=count: self._dump(s, c))
+                for at, value in good.items():
+                    data[at - address] = value
+                still += _gaps(start, count, good)
+            if not still:
+                return bytes(data)
+            missing = still
+        lost = sum(n for _, n in missing)
+        raise TargetError(
+            f"Failed to read ${address:06X}-${address + length - 1:06X}: {lost} bytes did not "
+            f"arrive intact after {self.retries + 1} tries",
+            hint="the line is noisy: check the cable, or try a lower --baud",
+        )
 
     def _slash_read(self, address: int, length: int) -> bytes:
         out = bytearray()
@@ -215,7 +238,8 @@ class MonitorClient:
             out.append(int(m.group(1), 16))
         return bytes(out)
 
-    def _dump(self, address: int, length: int) -> bytes:
+    def _dump(self, address: int, length: int) -> dict[int, int]:
+        """The bytes of `address`..+`length` that arrived in dump lines with good checksums."""
         end = address + length - 1
         what = f"read ${address:06X}-${end:06X}"
         # The end address goes out as soon as the start address is echoed: its 6 digits wait
@@ -224,28 +248,26 @@ class MonitorClient:
         first = re.compile(re.escape(address_echo(address)))
         self._ask(b"W" + address_digits(address), first, 80, what)
         self.link.write(address_digits(end))
-        records = -(-length // 16)
-        chars = 45 * records + 40
+        chars = 45 * -(-length // 16) + 40
         tail = re.compile(re.escape(DUMP_END))
         m = self.link.expect(tail, self.link.reply_timeout(chars), what)
-        body = m.string[: m.start()]
-        data = bytearray(length)
-        seen = 0
-        for rec in DUMP_RECORD_RE.finditer(body):
+        good: dict[int, int] = {}
+        for rec in DUMP_RECORD_RE.finditer(m.string[: m.start()]):
             try:
                 at, payload = parse_dump_record(rec.group(1), rec.group(2))
-            except ValueError as err:
-                raise TargetError(f"Failed to {what}: {err}") from None
-            for i, b in enumerate(payload):
+            except ValueError:
+                continue  # a damaged line: its bytes are read again
+            for i, value in enumerate(payload):
                 if address <= at + i <= end:
-                    data[at + i - address] = b
-                    seen += 1
-        # The dump waits for a key before READY.
+                    good[at + i] = value
+        # The dump waits for a key before READY; if READY comes damaged, the next command
+        # syncs first, and the bytes already checked stand.
         self.link.write(CR)
-        self.link.expect(PROMPT_RE, self.link.reply_timeout(24), what)
-        if seen != length:
-            raise TargetError(f"Failed to {what}: the dump held {seen} of {length} bytes")
-        return bytes(data)
+        try:
+            self.link.expect(PROMPT_RE, self.link.reply_timeout(24), what)
+        except TargetError:
+            self.at_prompt = False
+        return good
 
     def write_memory(self, address: int, data: bytes) -> None:
         """Store bytes: `/` (each read back) for a few, the S28 loader for more."""
@@ -335,6 +357,20 @@ class MonitorClient:
                     hint="it may still be running (does it end in RTL?); press reset to stop it",
                 )
             self.link.poll(1.0 if deadline is None else deadline - time.monotonic())
+
+
+def _gaps(start: int, count: int, good: dict[int, int]) -> list[tuple[int, int]]:
+    """The runs of `start`..+`count` missing from `good`, as (address, length)."""
+    runs: list[tuple[int, int]] = []
+    run_start = None
+    for at in range(start, start + count + 1):
+        if at < start + count and at not in good:
+            if run_start is None:
+                run_start = at
+        elif run_start is not None:
+            runs.append((run_start, at - run_start))
+            run_start = None
+    return runs
 
 
 def check_registers(values: dict[str, int]) -> None:

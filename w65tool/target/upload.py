@@ -31,7 +31,6 @@ from w65tool.target.protocol import (
     END_RECORD,
     INPUT_QUEUE,
     PROMPT_RE,
-    READY,
     RECORD_BYTES,
     loader_reply,
     s2_records,
@@ -133,8 +132,17 @@ def upload_image(
         _recover(link, window, len(line))
         count = None
 
-    link.write(END_RECORD)
-    link.expect(PROMPT_RE, link.reply_timeout(len(END_RECORD) + len(READY) + 16), "end the upload")
+    # Every record is in; only leaving the loader remains. A damaged S8 or READY is
+    # repaired like a damaged record: find the loader (or the prompt) again and resend.
+    for attempt in range(retries + 1):
+        link.write(END_RECORD)
+        try:
+            link.expect(PROMPT_RE, link.reply_timeout(len(END_RECORD) + 24), "end the upload")
+            break
+        except TargetError:
+            if attempt == retries:
+                raise
+            _recover(link, window, len(END_RECORD))
     return UploadStats(total, len(records), time.monotonic() - started, resent)
 
 
