@@ -10,10 +10,14 @@ measure the loader's pacing, not this machine. Ways compared in one run:
 - stop-and-wait (the classic loader, as EasySXB does it): each record waits for its reply;
 - `--fast` (38400 baud after the ROM's baud switch) and `--record-bytes 64`.
 
+With `--sim`, the pipelined and stop-and-wait uploads also go through `w65 sim`'s virtual
+board on a real pty, paced at 9600 baud, timed by the wall clock (pty and thread latency
+included).
+
 The limit for 16-byte S2 records is 16 bytes per 45 characters (44 + CR) of 10 bits:
 341.3 bytes/s at 9600 baud. Target: pipelined >= 85 % of it (95 % moonshot).
 
-    python benchmarks/load_speed.py [--size 4096]
+    python benchmarks/load_speed.py [--size 4096] [--sim]
 """
 
 from __future__ import annotations
@@ -58,9 +62,26 @@ def timed_upload(image: Image, window: int, fast: bool, record_bytes: int) -> tu
     return seconds, stats.retries
 
 
+def sim_upload(image: Image, window: int) -> tuple[float, int]:
+    """Wall-clock seconds and retries of one upload into `w65 sim` (paced at the baud rate)."""
+    from w65tool.target.sim_server import VirtualBoard
+
+    with VirtualBoard("sxb", pacing=True) as vb, MonitorTarget(vb.port) as target:
+        client = target.client
+        client.sync()
+        client.link.discard()
+        client.at_prompt = False
+        stats = upload_image(client.link, image, window=window)
+        client.at_prompt = True
+        if target.verify(image):
+            raise SystemExit("verify failed")
+    return stats.seconds, stats.retries
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=4096)
+    parser.add_argument("--sim", action="store_true", help="also time uploads into w65 sim")
     args = parser.parse_args()
     image = Image()
     image.put(0x1000, bytes((i * 37 + 11) & 0xFF for i in range(args.size)))
@@ -83,6 +104,13 @@ def main() -> None:
         share = 100 * rate / line_limit(baud, record_bytes)
         note = f"  {retries} retries" if retries else ""
         print(f"{name:28} {baud:6} {record_bytes:4} {seconds:8.2f} {rate:8.1f} {share:7.1f}%{note}")
+    if args.sim:
+        print(f"{args.size} bytes into w65 sim on a pty at 9600 baud, wall-clock time")
+        for name, window in (("pipelined (w65 load)", 9), ("stop-and-wait", 0)):
+            seconds, retries = sim_upload(image, window)
+            rate = args.size / seconds
+            share = 100 * rate / line_limit(9600)
+            print(f"{name:28} {9600:6} {16:4} {seconds:8.2f} {rate:8.1f} {share:7.1f}%")
     pipelined, stop_wait, fast = rows[0][3], rows[1][3], rows[2][3]
     limit = line_limit(9600)
     print(f"line limit, 16-byte records at 9600 baud: {limit:.1f} bytes/s")
