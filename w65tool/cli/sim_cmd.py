@@ -28,8 +28,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--board", choices=("sxb", "mensch"), default="sxb", help="board (default sxb)"
     )
     parser.add_argument("--go", action="store_true", help="start FILE at its entry point")
-    parser.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR")
-    parser.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE")
+    parser.add_argument(
+        "-I",
+        dest="include_dirs",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="include directory for a .asm FILE",
+    )
+    parser.add_argument(
+        "-D",
+        dest="defines",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="define a symbol for a .asm FILE",
+    )
     parser.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT instead")
     pacing = parser.add_mutually_exclusive_group()
     pacing.add_argument(
@@ -46,10 +60,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="run flat out while bytes are in flight (fast tests)",
     )
     faults = parser.add_argument_group("fault injection (per byte, both directions)")
-    faults.add_argument("--fault-drop", type=float, default=0.0, metavar="RATE")
-    faults.add_argument("--fault-corrupt", type=float, default=0.0, metavar="RATE")
-    faults.add_argument("--fault-stall", type=float, default=0.0, metavar="RATE")
-    faults.add_argument("--fault-hangup-after", type=int, metavar="N")
+    faults.add_argument(
+        "--fault-drop", type=float, default=0.0, metavar="RATE", help="lose a byte (0-1)"
+    )
+    faults.add_argument(
+        "--fault-corrupt", type=float, default=0.0, metavar="RATE", help="flip one bit (0-1)"
+    )
+    faults.add_argument(
+        "--fault-stall",
+        type=float,
+        default=0.0,
+        metavar="RATE",
+        help="hold the line for 0.5 s (0-1)",
+    )
+    faults.add_argument(
+        "--fault-hangup-after", type=int, metavar="N", help="close the line after N bytes"
+    )
     faults.add_argument("--seed", type=int, help="seed of the fault generator (repeatable runs)")
     parser.add_argument("--quiet", action="store_true", help="print only the port line")
 
