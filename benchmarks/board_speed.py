@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from w65tool.asm import assemble_file  # noqa: E402
-
 from w65tool.board.board import Board  # noqa: E402
 from w65tool.board.timers import FCLK_HZ  # noqa: E402
 from w65tool.cpu import CPU, FlatBus  # noqa: E402
