@@ -38,18 +38,21 @@ def screen_text(app: App) -> str:
 
 
 async def settle(pilot, timeout: float = 10.0) -> None:
-    """Wait until no worker talks to the target and the messages they posted are handled."""
+    """Wait until the target's workers are done and the messages they posted are handled.
+
+    Idle must hold for a few turns of the event loop in a row: a key's action may take a
+    turn or two to start its worker."""
     app = pilot.app
     deadline = time.monotonic() + timeout
-    while True:
-        busy = [w for w in app.workers if w.group != "pump" and not w.is_finished]
-        if not busy:
-            break
-        if time.monotonic() > deadline:
+    quiet = 0
+    while quiet < 4:
+        await pilot.pause()
+        busy = [w for w in app.workers if w.group == "target" and not w.is_finished]
+        quiet = 0 if busy else quiet + 1
+        if busy and time.monotonic() > deadline:
             raise AssertionError(f"workers still busy after {timeout} s: {busy}")
-        await asyncio.sleep(0.01)
-    await pilot.pause()
-    await pilot.pause()
+        if busy:
+            await asyncio.sleep(0.01)
 
 
 BLINK = """\

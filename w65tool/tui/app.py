@@ -8,14 +8,16 @@ that goes through the `Session` and posts messages (`w65tool.tui.messages`) back
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from textual import on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import get_current_worker
 
@@ -60,31 +62,58 @@ JSL_WAIT = 30.0
 """Seconds a JSL may take before the TUI reports that the code did not return."""
 
 
+M = TypeVar("M", bound=Message)
+
+
+def while_running(handler: Callable[[W65App, M], None]) -> Callable[[W65App, M], None]:
+    """Drop a worker's message that arrives after the app began to shut down.
+
+    A worker may post while the app exits; by then the screen's widgets are gone."""
+
+    @functools.wraps(handler)
+    def handle(app: W65App, message: M) -> None:
+        if app.is_running:
+            handler(app, message)
+
+    return handle
+
+
 class W65App(App[None]):
     """The `w65 tui` application over one target; see `make_app`."""
 
     CSS_PATH = "w65.tcss"
     TITLE = "w65 tui"
     ENABLE_COMMAND_PALETTE = False
+    AUTO_FOCUS = "#disassembly"  # the keys stay free for the bindings (? for help)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
     VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("f1,question_mark", "help", "Help"),
-        Binding("f2", "jump('jml')", "JML"),
-        Binding("f3", "jump('jsl')", "JSL"),
-        Binding("f4", "get", "Get"),
-        Binding("f5", "run", "Run"),
-        Binding("f6", "stop", "Stop"),
-        Binding("f7", "step", "Step"),
-        Binding("f8", "step_over", "Over"),
-        Binding("f9", "focus_breakpoint", "Break", show=False),
-        Binding("f10", "upload", "Upload", show=False),
-        Binding("ctrl+o", "browse", "Open a file", show=False),
-        Binding("ctrl+n", "next_panel", "Next panel", show=False),
-        Binding("ctrl+g", "focus_address", "Address field", show=False),
-        Binding("ctrl+r", "reconnect", "Reconnect", show=False),
-        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1,question_mark", "help", "Help", tooltip="this list of keys"),
+        Binding("f2", "jump('jml')", "JML", tooltip="start the code at Address (monitor G)"),
+        Binding("f3", "jump('jsl')", "JSL", tooltip="call Address, wait for its RTL (monitor J)"),
+        Binding("f4", "get", "Get", tooltip="read registers, code and memory again"),
+        Binding("f5", "run", "Run", tooltip="emulator: let the board run"),
+        Binding("f6", "stop", "Stop", tooltip="emulator: halt the board"),
+        Binding("f7", "step", "Step", tooltip="emulator: execute one instruction"),
+        Binding("f8", "step_over", "Over", tooltip="emulator: step, over a JSR or JSL call"),
+        Binding(
+            "f9", "focus_breakpoint", "Break", show=False, tooltip="emulator: to the Break field"
+        ),
+        Binding(
+            "f10", "upload", "Upload", show=False, tooltip="upload the file in the Upload field"
+        ),
+        Binding("ctrl+o", "browse", "Open", show=False, tooltip="pick a file to upload"),
+        Binding(
+            "ctrl+n",
+            "next_panel",
+            "Next panel",
+            show=False,
+            tooltip="code, memory, console, upload",
+        ),
+        Binding("ctrl+g", "focus_address", "Address", show=False, tooltip="to the Address field"),
+        Binding("ctrl+r", "reconnect", "Reconnect", show=False, tooltip="open the port again"),
+        Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave w65 tui"),
     ]
 
     def __init__(
@@ -186,11 +215,13 @@ class W65App(App[None]):
             reason = err.strerror or str(err) or type(err).__name__
             self.post_message(msg.TargetFailed(f"{what}: connection lost: {reason}", lost=True))
 
+    @while_running
     def on_target_failed(self, message: msg.TargetFailed) -> None:
         self.show_error(message.text)
         if message.lost:
             self.query_one(StatusBar).state = "disconnected"
 
+    @while_running
     def on_done(self, message: msg.Done) -> None:
         self.query_one(StatusBar).error = ""
         self.notify(message.text, timeout=3)
@@ -262,12 +293,15 @@ class W65App(App[None]):
                 self.post_message(msg.RunStateChanged(result.running, result.halted))
             was_running = result.running
 
+    @while_running
     def on_console_received(self, message: msg.ConsoleReceived) -> None:
         self.query_one(ConsoleView).received(message.data)
 
+    @while_running
     def on_leds_shown(self, message: msg.LedsShown) -> None:
         self.query_one(LedStrip).leds = message.leds
 
+    @while_running
     def on_run_state_changed(self, message: msg.RunStateChanged) -> None:
         self.query_one(RunControls).running = message.running
         self.query_one(StatusBar).state = self._state_name()
@@ -277,19 +311,23 @@ class W65App(App[None]):
             self.refresh_views()
 
     # -- showing results ------------------------------------------------------------------
+    @while_running
     def on_registers_shown(self, message: msg.RegistersShown) -> None:
         panel = self.query_one(RegisterPanel)
         panel.live = message.view.live
         panel.registers = message.view.registers
 
+    @while_running
     def on_code_shown(self, message: msg.CodeShown) -> None:
         view = self.query_one(DisassemblyView)
         view.pc = message.pc
         view.lines = message.lines
 
+    @while_running
     def on_memory_shown(self, message: msg.MemoryShown) -> None:
         self.query_one(HexGrid).set_values(message.address, message.values)
 
+    @while_running
     def on_breakpoints_shown(self, message: msg.BreakpointsShown) -> None:
         self.query_one(DisassemblyView).breakpoints = message.addresses
         self.query_one(BreakpointBar).addresses = message.addresses
@@ -549,9 +587,11 @@ class W65App(App[None]):
         lines += program.warnings
         return "\n".join(lines)
 
+    @while_running
     def on_upload_progress(self, message: msg.UploadProgress) -> None:
         self.query_one(UploadPanel).progress(message.done, message.total)
 
+    @while_running
     def on_upload_finished(self, message: msg.UploadFinished) -> None:
         self.query_one(UploadPanel).finished(message.text, message.ok)
         if not message.ok:
@@ -578,6 +618,7 @@ class W65App(App[None]):
         with self.reporting("reconnect"):
             self.post_message(msg.Reconnected(self.session.reconnect()))
 
+    @while_running
     def on_reconnected(self, message: msg.Reconnected) -> None:
         status = self.query_one(StatusBar)
         status.target = message.description

@@ -26,7 +26,8 @@ ROM_FIRST = 0x00E000
 """The ROM monitor's code: a CPU here is the monitor, not a user program."""
 
 RUN_SLICE = 0.05
-"""Seconds (emulated, paced to the wall clock) the pump runs the board between looks."""
+"""Seconds (emulated, paced to the wall clock) the pump runs the board between looks: how
+long Stop may take to land."""
 
 POLL_WAIT = 0.05
 """Seconds the pump waits for console bytes from a real board before looking again."""
@@ -75,7 +76,6 @@ class Session:
     _over: StepOver | None = None
     _leds: dict[str, bool] | None = None
     _reason: str | None = None
-    _in_run: bool = False
 
     @property
     def emulated(self) -> bool:
@@ -133,12 +133,13 @@ class Session:
             self.running = True
 
     def stop(self) -> None:
-        """Halt the board at the next instruction boundary (safe from any thread)."""
+        """Halt the board when the pump's current slice ends (safe from any thread).
+
+        `EmulatedTarget.stop()` is not used: a request that lands between the board's own
+        run slices stays pending and would end the next run at once."""
         if self.running:
             self._reason = "stop requested"
         self.running = False
-        if self._in_run:  # a request made between runs would stop the next one at once
-            self.target.stop()
 
     def step(self) -> View:
         """Execute one instruction of the halted board."""
@@ -200,11 +201,7 @@ class Session:
 
     def _pump_board(self, target: Target, result: PumpResult) -> None:
         if self.running:
-            self._in_run = True
-            try:
-                why = target.run_for(seconds=RUN_SLICE, realtime=True)
-            finally:
-                self._in_run = False
+            why = target.run_for(seconds=RUN_SLICE, realtime=True)
             over = self._over
             regs = target.cpu_registers() if why == "breakpoint" and over else None
             if regs is not None and over is not None and regs.pc == over.address:

@@ -30,6 +30,8 @@ class ProgramTree(DirectoryTree):
 class FilePicker(ModalScreen[str | None]):
     """Dismisses with the chosen file's path, or None on Escape."""
 
+    AUTO_FOCUS = "#picker-tree"
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "dismiss(None)", "Cancel")]
 
     def __init__(self, start: str | Path = ".") -> None:

@@ -37,15 +37,24 @@ def key_name(binding: Binding) -> str:
 
 
 def help_table(sections: Iterable[tuple[str, Iterable[Binding]]]) -> Table:
-    """A table of keys and what they do, by section."""
+    """A table of keys, their names in the footer, and what they do, by section."""
     table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
     table.add_column(style="bold cyan", no_wrap=True)
+    table.add_column(style="bold", no_wrap=True)
     table.add_column()
     for title, bindings in sections:
-        table.add_row(f"[b]{title}[/b]", "")
+        table.add_row(f"[b]{title}[/b]", "", "")
         for binding in bindings:
-            table.add_row(key_name(binding), binding.description)
-        table.add_row("", "")
+            table.add_row(key_name(binding), binding.description, binding.tooltip)
+        table.add_row("", "", "")
+    return table
+
+
+def mouse_table() -> Table:
+    """What clicks and Enter in the fields do."""
+    table = Table(box=None, show_header=False, padding=(0, 2, 0, 0))
+    table.add_column(style="bold cyan")
+    table.add_column()
     table.add_row("[b]Mouse and fields[/b]", "")
     for what, does in MOUSE_AND_FIELDS:
         table.add_row(what, does)
@@ -53,7 +62,9 @@ def help_table(sections: Iterable[tuple[str, Iterable[Binding]]]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Every key of the app; Escape, q, ? or F1 closes it."""
+    """Every key of the app; Escape, q, ? or F1 closes it; arrows and Page keys scroll."""
+
+    AUTO_FOCUS = "#help"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark,f1", "dismiss", "Close", show=False),
@@ -66,4 +77,5 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
             yield Static(help_table(self.sections), id="help-table")
+            yield Static(mouse_table(), id="help-mouse")
             yield Static("Escape closes this help.", id="help-close")

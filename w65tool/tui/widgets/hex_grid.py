@@ -38,13 +38,13 @@ class HexGrid(Widget, can_focus=True):
     `None` in `values` and show as `--`."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up", "move(-1, 0)", "Up", show=False),
-        Binding("down", "move(1, 0)", "Down", show=False),
-        Binding("left", "move(0, -1)", "Left", show=False),
-        Binding("right", "move(0, 1)", "Right", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("escape", "cancel_edit", "Cancel edit", show=False),
+        Binding("up", "move(-1, 0)", "Up", show=False, tooltip="cursor up a row"),
+        Binding("down", "move(1, 0)", "Down", show=False, tooltip="cursor down a row"),
+        Binding("left", "move(0, -1)", "Left", show=False, tooltip="cursor back a byte"),
+        Binding("right", "move(0, 1)", "Right", show=False, tooltip="cursor on a byte"),
+        Binding("pageup", "page(-1)", "Page up", show=False, tooltip="a screenful back"),
+        Binding("pagedown", "page(1)", "Page down", show=False, tooltip="a screenful on"),
+        Binding("escape", "cancel_edit", "Cancel", show=False, tooltip="drop a half-typed byte"),
     ]
 
     base: reactive[int] = reactive(0)

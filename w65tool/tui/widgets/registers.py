@@ -69,6 +69,7 @@ class RegisterPanel(Vertical):
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
         self._previous: Registers | None = None
+        self._shown: dict[str, str] = {}  # what each field was last given
 
     def compose(self) -> ComposeResult:
         for row in range(0, len(FIELDS), 2):
@@ -106,8 +107,9 @@ class RegisterPanel(Vertical):
         for name, _, _ in FIELDS:
             field = self.query_one(f"#reg-{name}", Input)
             value = getattr(regs, name)
-            if not field.has_focus:  # never overwrite what the user is typing
-                field.value = format_value(name, value)
+            typing = field.has_focus and field.value != self._shown.get(name)
+            if not typing:  # never overwrite what the user is typing
+                field.value = self._shown[name] = format_value(name, value)
             field.set_class(before is not None and getattr(before, name) != value, "-changed")
         for bit, flag in enumerate(FLAGS):
             button = self.query_one(f"#flag-{flag.lower()}", Button)
@@ -129,7 +131,7 @@ class RegisterPanel(Vertical):
         except ValueError as err:
             self.post_message(self.Invalid(str(err)))
             return
-        event.input.value = format_value(name, value)
+        event.input.value = self._shown[name] = format_value(name, value)
         self.post_message(self.Edited(name, value))
 
     @on(Button.Pressed, ".flag")

@@ -1,0 +1,167 @@
+"""`w65 tui --sim` in a real terminal (tmux), driven by keys as a person would.
+
+The tmux server is this test's own (a private socket), started in the foreground mode
+(`tmux -D`) so that it needs no daemon; the app runs `python -m w65tool tui` in it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from tui_support import BLINK
+
+ROOT = Path(__file__).resolve().parent.parent
+
+pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
+
+
+class Tmux:
+    """One tmux server and session running the TUI."""
+
+    def __init__(self, command: list[str], size: tuple[int, int] = (80, 24)) -> None:
+        self.socket = f"w65-test-{uuid.uuid4().hex[:8]}"
+        self.server = subprocess.Popen(
+            ["tmux", "-D", "-L", self.socket, "-f", os.devnull],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        self._wait_for_server()
+        env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
+        shell = " ".join(command)
+        self.tmux(
+            "new-session",
+            "-d",
+            "-s",
+            "tui",
+            "-x",
+            str(size[0]),
+            "-y",
+            str(size[1]),
+            "-c",
+            str(ROOT),
+            "-e",
+            f"PYTHONPATH={env['PYTHONPATH']}",
+            "-e",
+            "TERM=xterm-256color",
+            shell,
+        )
+
+    def _wait_for_server(self) -> None:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            ok = subprocess.run(["tmux", "-L", self.socket, "start-server"], capture_output=True)
+            if ok.returncode == 0 and self.server.poll() is None:
+                listed = subprocess.run(["tmux", "-L", self.socket, "ls"], capture_output=True)
+                if b"no server" not in listed.stderr:
+                    return
+            if self.server.poll() is not None:
+                pytest.skip("tmux cannot start a server here")
+            time.sleep(0.1)
+        pytest.skip("tmux server did not come up")
+
+    def tmux(self, *args: str) -> str:
+        result = subprocess.run(
+            ["tmux", "-L", self.socket, *args], capture_output=True, text=True, timeout=10
+        )
+        if result.returncode != 0:
+            raise AssertionError(f"tmux {args[0]} failed: {result.stderr.strip()}")
+        return result.stdout
+
+    def screen(self) -> str:
+        return self.tmux("capture-pane", "-p", "-t", "tui")
+
+    def keys(self, *keys: str) -> None:
+        for key in keys:
+            self.tmux("send-keys", "-t", "tui", key)
+            time.sleep(0.15)
+
+    def type(self, text: str) -> None:
+        self.tmux("send-keys", "-t", "tui", "-l", text)
+
+    def wait_for(self, *texts: str, timeout: float = 30.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if all(t in screen for t in texts):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"never showed {texts!r}; the screen was:\n{screen}")
+            time.sleep(0.2)
+
+    def press_until(self, key: str, *texts: str, tries: int = 3) -> str:
+        """Press `key` until the screen shows `texts` (a key's escape sequence split by a
+        slow machine can reach the app as Escape plus letters, as in any terminal)."""
+        for _ in range(tries - 1):
+            self.keys(key)
+            try:
+                return self.wait_for(*texts, timeout=5.0)
+            except AssertionError:
+                continue
+        self.keys(key)
+        return self.wait_for(*texts)
+
+    def alive(self) -> bool:
+        """True while the TUI's session (its process) lives."""
+        found = subprocess.run(
+            ["tmux", "-L", self.socket, "has-session", "-t", "tui"], capture_output=True
+        )
+        return found.returncode == 0
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
+        try:
+            self.server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.server.kill()
+
+
+@pytest.fixture
+def blink(tmp_path):
+    path = tmp_path / "blink.asm"
+    path.write_text(BLINK)
+    return path
+
+
+def test_a_session_on_the_emulated_board(blink):
+    """Start with a program, JML it, stop it, break at a symbol, read the help, quit."""
+    term = Tmux([sys.executable, "-m", "w65tool", "tui", "--sim", "--halted", str(blink)])
+    try:
+        # the program was assembled and loaded; its entry is in the Address field
+        term.wait_for("loaded and verified 18 bytes", "Address 00:00C0", "halted")
+        time.sleep(1)  # read the screen first, as a person does
+
+        term.press_until("F2", "running")  # JML 00:00C0: the board runs the program
+        screen = term.press_until("F6", "halted", "Registers (CPU)")  # Stop
+        assert "halted program" in screen
+
+        term.keys("F9")  # to the Break field
+        term.type("sub")
+        term.keys("Enter")
+        term.wait_for("● sub")
+        term.press_until("F5", "●▶00:00CE EA", "halted", "PC  00:00CE")  # to the breakpoint
+
+        term.keys("F8", "F8")  # step over nop, then rts back into the loop
+        term.wait_for("PC  00:00CC")
+
+        term.keys("F1")
+        term.wait_for("Keys", "F8", "step, over a JSR or JSL call")
+        term.keys("PageDown")  # the rest of the list
+        term.wait_for("Mouse and fields", "Escape closes this help")
+        term.keys("Escape")
+        term.wait_for("Registers (CPU)")
+
+        term.keys("C-q")
+        deadline = time.monotonic() + 10
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not term.alive(), "the app did not quit on Ctrl+Q"
+    finally:
+        term.close()
