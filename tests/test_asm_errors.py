@@ -77,6 +77,35 @@ def test_all_errors_of_the_run_are_reported():
     assert text.rstrip().endswith("3 errors generated.")
 
 
+def test_errors_stop_at_the_cap_with_a_message():
+    # undefined symbols, branches out of reach and parse errors: 150 genuine errors
+    source = ".org $1000\n" + "".join(
+        f"  lda nowhere{i}\n  bra $9000\n  lda (\n" for i in range(50)
+    )
+    text = report(source)
+    assert text.count(": error: ") == 100
+    assert "prog.asm:101:7: error: undefined symbol 'nowhere33'" in text
+    assert "nowhere34" not in text
+    assert text.rstrip().endswith(
+        "prog.asm: fatal: too many errors: stopped after the first 100\n100 errors generated."
+    )
+
+
+def test_errors_up_to_the_cap_are_all_shown():
+    text = report("".join(f"  lda nowhere{i}\n" for i in range(99)))
+    assert text.count(": error: ") == 99
+    assert "fatal" not in text
+
+
+def test_undefined_symbols_after_many_forward_references_are_reported():
+    # 150 forward references resolve; the one genuine mistake after them is the only error
+    source = "".join(f"  jmp f{i}\n" for i in range(150)) + "  jmp f150\n"
+    source += "".join(f"f{i}: nop\n" for i in range(150))
+    text = report(source)
+    assert text.count(": error: ") == 1
+    assert "prog.asm:151:7: error: undefined symbol 'f150'; did you mean 'f50'?" in text
+
+
 def test_include_cycle(tmp_path):
     (tmp_path / "a.asm").write_text('.include "b.asm"\n')
     (tmp_path / "b.asm").write_text('nop\n  .include "a.asm"\n')

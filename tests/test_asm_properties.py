@@ -99,11 +99,6 @@ def test_round_trip_with_symbols_as_labels_and_constants():
     assert assemble_source(source).image.to_bin() == data
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="w65 asm stops its first pass at 100 'undefined' forward references, so labels "
-    "after them are never defined",
-)
 def test_a_program_with_many_forward_references_assembles():
     count = 150
     source = ".org $1000\n" + "".join(f"        jmp f{i}\n" for i in range(count))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from w65tool.asm.diagnostics import Sink, WarningPolicy
+from w65tool.asm.diagnostics import Sink, WarningPolicy, cap_errors
 from w65tool.asm.expander import Expander, Line, read_source
 from w65tool.asm.expr import Text
 from w65tool.asm.parser import LineError, parse_line
@@ -83,6 +83,7 @@ def assemble_source(
     path = _path if _path is not None else (Path(filename) if Path(filename).is_file() else None)
     expander = Expander(sink, tuple(Path(d) for d in include_dirs), defines, naken)
     lines = expander.expand_text(text, filename, path)
+    stopped = sink.full  # the expander stops reading at the error cap
     parsed = _parse(lines, naken, sink)
     binfiles = _binfiles(lines, parsed, expander, sink)
     final = Assembler(lines, parsed, policy, naken, default_width, binfiles).run()
@@ -97,7 +98,7 @@ def assemble_source(
         )
         for i in range(len(lines))
     ]
-    items = sorted(items + overlaps, key=lambda d: d.order)
+    items = cap_errors(sorted(items + overlaps, key=lambda d: d.order), filename, stopped)
     if any(d.severity in ("error", "fatal") for d in items):
         raise AsmError(items)
     instructions = sum(

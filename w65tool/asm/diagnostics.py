@@ -204,11 +204,29 @@ class Sink:
         return self.errors >= self.MAX_ERRORS
 
 
+def cap_errors(items: list[Diagnostic], filename: str, stopped: bool = False) -> list[Diagnostic]:
+    """`items` (in source order) up to the `Sink.MAX_ERRORS`-th error, then a fatal saying so.
+
+    The fatal is added when errors were left off, or when a stage `stopped` at the cap.
+    """
+    limit = Sink.MAX_ERRORS
+    errors = 0
+    for n, d in enumerate(items):
+        if d.severity == "error":
+            errors += 1
+            if errors == limit:
+                if stopped or any(e.severity == "error" for e in items[n + 1 :]):
+                    note = f"too many errors: stopped after the first {limit}"
+                    return [*items[: n + 1], Diagnostic("fatal", note, Origin(filename, 0, ""))]
+                break
+    return items
+
+
 def render_text(items: list[Diagnostic]) -> str:
     """All diagnostics as text, with a count of errors and warnings at the end."""
     if not items:
         return ""
-    errors = sum(d.severity in ("error", "fatal") for d in items)
+    errors = sum(d.severity == "error" for d in items)  # a fatal only says why it stopped
     warnings = sum(d.severity == "warning" for d in items)
     parts = [d.render() for d in items]
     tally = []

@@ -2,8 +2,10 @@
 
 The source is parsed once; each pass walks the statement objects. A pass reads forward
 references from the previous pass. Address sizes only grow from pass to pass (each line keeps
-a floor), so the walk reaches a fixed point: the pass whose symbols, addresses and jump widths
-equal the previous pass's is the final one, and its bytes and diagnostics are the result.
+a floor), so the walk reaches a fixed point. A pass is final when everything it read from the
+previous pass held: the symbols at its end equal those at its start, and every label saw the
+widths the jumps to it arrive with. Its bytes and diagnostics are the result; symbols still
+undefined then are reported (only then: in earlier passes a forward reference is expected).
 """
 
 from __future__ import annotations
@@ -112,6 +114,32 @@ def fits(value: int, size: int) -> bool:
     return lo <= value <= hi
 
 
+Jump = tuple[widths.State, int]  # the widths a jump arrives with, and its line
+Conflict = tuple[str, int, int, int, int]  # register, width and line, other width and line
+Arrival = tuple[widths.State, tuple[Conflict, ...]]
+
+
+def _arrival(state: widths.State, fall: bool, sources: list[Jump] | None) -> Arrival:
+    """The widths at a label reached by `sources` (and by falling through, when `fall`).
+
+    The fall-through's widths win, else the first jump's; a register reached with two known
+    widths is a conflict (line -1 stands for the fall-through).
+    """
+    if not sources:
+        return state, ()
+    incoming = [(state, -1)] if fall else []
+    incoming += sorted(sources, key=lambda s: s[1])
+    conflicts = []
+    for reg, k in (("A", widths.M), ("X", widths.X)):
+        known = [(st[k], src) for st, src in incoming if st[k] is not None]
+        if len({w for w, _ in known}) < 2:
+            continue
+        (w1, s1) = known[0]
+        (w2, s2) = next((w, s) for w, s in known if w != w1)
+        conflicts.append((reg, w1, s1, w2, s2))
+    return incoming[0][0], tuple(conflicts)
+
+
 @dataclass
 class PassResult:
     """What the final pass produced."""
@@ -145,20 +173,18 @@ class Assembler:
         n = len(lines)
         self.floor = [0] * n
         self.symbols: dict[str, int] = {}
-        self.jumps: dict[int, list[tuple[widths.State, int]]] = {}
+        self.jumps: dict[int, list[Jump]] = {}
 
     # -- driving --------------------------------------------------------------------------
     def run(self) -> PassResult:
         """Walk until a fixed point; return the final pass."""
-        previous = None
         for _ in range(MAX_PASSES):
             before = dict(self.symbols)
             result = self._walk()
-            signature = (result.addrs, self.symbols, self.jumps_next)
-            self.jumps = self.jumps_next
-            if previous is not None and signature == previous and before == self.symbols:
+            if before == self.symbols and self._arrivals_hold():
+                self._report_undefined()
                 return result
-            previous = (list(result.addrs), dict(self.symbols), self.jumps_next)
+            self.jumps = self.jumps_next
         changed = sorted(k for k in self.symbols if before.get(k) != self.symbols.get(k))
         result.sink.error(
             f"addresses did not settle after {MAX_PASSES} passes"
@@ -166,6 +192,30 @@ class Assembler:
             None,
         )
         return result
+
+    def _arrivals_hold(self) -> bool:
+        """Whether each label's widths would be the same with the jumps this pass found."""
+        jumps = self.jumps_next
+        return all(
+            _arrival(state, fall, jumps.get(pc)) == seen for pc, state, fall, seen in self.arrivals
+        )
+
+    def _report_undefined(self) -> None:
+        """The final pass's undefined symbols, with a close name where there is one."""
+        if not self.missing:
+            return
+        import difflib
+
+        names = [k.rpartition(".")[2] for k in self.symbols]
+        for n, (i, node) in enumerate(self.missing):
+            hint = ""
+            # errors past the cap are not shown: no need to look for their close names
+            if n < Sink.MAX_ERRORS:
+                close = difflib.get_close_matches(node.name, names, n=1)
+                if close:
+                    hint = f"; did you mean '{close[0]}'?"
+            self.i = i
+            self._error(f"undefined symbol '{node.name}'{hint}", node.col)
 
     # -- one pass -------------------------------------------------------------------------
     def _walk(self) -> PassResult:
@@ -189,7 +239,9 @@ class Assembler:
         self.defined: dict[str, int] = {}  # name -> line, this pass
         self.kinds: dict[str, str] = {}
         self.reported: set[tuple[int, int]] = set()
-        self.jumps_next: dict[int, list[tuple[widths.State, int]]] = {}
+        self.missing: list[tuple[int, Sym]] = []  # undefined symbols read: (line, node)
+        self.arrivals: list[tuple[int, widths.State, bool, Arrival]] = []
+        self.jumps_next: dict[int, list[Jump]] = {}
         parsed = self.parsed
         for i in range(n):
             pl = parsed[i]
@@ -218,8 +270,6 @@ class Assembler:
                 self._error(err.message, err.col)
             except RecursionError:
                 self._error("expression nests too deeply", 1)
-            if self.sink.full:
-                break
         for _prefix, kind, line in self.scopes:
             end = ".ends" if kind == "scope" else ".endf"
             self.sink.error(f"'.{kind}' has no '{end}'", self.lines[line].origin, 1)
@@ -261,16 +311,8 @@ class Assembler:
             key = (self.i, node.col)
             if key not in self.reported:
                 self.reported.add(key)
-                self._undefined(node)
+                self.missing.append((self.i, node))
         return value
-
-    def _undefined(self, node: Sym) -> None:
-        import difflib
-
-        names = [k.rpartition(".")[2] for k in self.symbols]
-        close = difflib.get_close_matches(node.name, names, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        self._error(f"undefined symbol '{node.name}'{hint}", node.col)
 
     def _key(self, name: str) -> str:
         if name[0] == "@":
@@ -301,22 +343,12 @@ class Assembler:
         pc = self.pc
         for label in pl.labels:
             self._define(label.name, pc, "label", label.col)
-        sources = self.jumps.get(pc)
-        if sources:
-            self._arrive(pl, sources)
-
-    def _arrive(self, pl: ParsedLine, sources: list[tuple[widths.State, int]]) -> None:
-        """Widths at a label reached by jumps: the fall-through's, else the first jump's."""
-        incoming = [(self.state, -1)] if self.fall else []
-        incoming += sorted(sources, key=lambda s: s[1])
-        self.state = incoming[0][0]
+        state, fall = self.state, self.fall
+        arrival = _arrival(state, fall, self.jumps.get(pc))
+        self.arrivals.append((pc, state, fall, arrival))
+        self.state = arrival[0]
         label = pl.labels[0]
-        for reg, k in (("A", widths.M), ("X", widths.X)):
-            known = [(st[k], src) for st, src in incoming if st[k] is not None]
-            if len({w for w, _ in known}) < 2:
-                continue
-            (w1, s1) = known[0]
-            (w2, s2) = next((w, s) for w, s in known if w != w1)
+        for reg, w1, s1, w2, s2 in arrival[1]:
             notes = [self._arrival_note(reg, w1, s1), self._arrival_note(reg, w2, s2)]
             self._warn(
                 "width-conflict",
