@@ -11,12 +11,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from w65tool.asm import AsmError, assemble_source
 from w65tool.disasm import State, disassemble, to_source
-from w65tool.isa import OPCODES
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -49,29 +48,13 @@ def _round_trip(data: bytes, org: int, state: State) -> bytes:
     return result.image.to_bin()
 
 
-def _branch_wraps_around_its_bank(data: bytes, org: int, state: State) -> bool:
-    """A short branch whose target is reached by wrapping past the end or start of the bank."""
-    lines = disassemble(data, org, m8=state.m8, x8=state.x8, emulation=state.emulation)
-    for line in lines:
-        if len(line.data) == 2 and OPCODES[line.data[0]].mode.name == "rel8":
-            offset = line.data[1] - 256 if line.data[1] > 127 else line.data[1]
-            if (line.address + 2 + offset) >> 16 != line.address >> 16:
-                return True
-    return False
-
-
 @SETTINGS
 @given(placed_bytes())
 def test_assembling_a_disassembly_gives_back_the_bytes(case):
     data, org, state = case
-    assume(not _branch_wraps_around_its_bank(data, org, state))  # see the xfail test below
     assert _round_trip(data, org, state) == data
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="w65 asm refuses a short branch that wraps within its bank (the CPU and 64tass wrap)",
-)
 @pytest.mark.parametrize(
     ("code", "org"),
     [("10 80", 0x000000), ("80 10", 0x7EFFF0)],

@@ -273,3 +273,33 @@ def test_databank_chooses_absolute_inside_the_bank():
 def test_bad_input_is_an_asm_error_not_a_crash():
     with pytest.raises(AsmError):
         assemble_source("\x00\x01\x02 lda (((")
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (".org $0000\n bpl $FF82", "10 80"),  # back past the start of bank 0
+        (".org $7EFFF0\n bra $7E0002", "80 10"),  # forward past the end of bank $7E
+        (".org $FFFE\n bne $0000", "D0 00"),  # the next instruction wraps to $0000
+        (".org $0000\n brl $8003", "82 00 80"),
+        (".org $0010\n brl $FFF0", "82 DD FF"),  # brl reaches anywhere in its bank
+        (".org $7EFFF0\n per $7E0010", "62 1D 00"),
+    ],
+)
+def test_relative_branches_wrap_within_their_bank(source, expected):
+    assert bytes_of(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        (".org $0000\n bpl $FF00", "branch too far by 130 bytes (back 258"),
+        (".org $FFF0\n bra $0080", "branch too far by 15 bytes (forward 142"),
+        (".org $FFF0\n bra $010000", "branch target $010000 is outside the current bank $00"),
+        (".org $7E0000\n brl $7DFFF0", "branch target $7DFFF0 is outside the current bank $7E"),
+    ],
+)
+def test_branches_that_cannot_reach_say_by_how_much(source, message):
+    with pytest.raises(AsmError) as err:
+        bytes_of(source)
+    assert message in err.value.render()

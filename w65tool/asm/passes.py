@@ -598,7 +598,9 @@ class Assembler:
             return
         if st.mnemonic != "per":
             self.jumps_next.setdefault(target, []).append((state, self.i))
-        offset = target - (pc + size)
+        # the CPU adds the offset to the 16-bit PC, wrapping within the bank: the reach is
+        # measured around the bank (brl reaches all of it)
+        offset = ((target - (pc + size) + 0x8000) & 0xFFFF) - 0x8000
         if (target >> 16) != (pc >> 16) or target < 0:
             self._error(
                 f"branch target {_hex(target)} is outside the current bank ${pc >> 16:02X}", op.col
