@@ -136,3 +136,18 @@ def test_sample_prints_through_the_monitor(capsys):
     out = capsys.readouterr().out
     assert "Hello from the W65C265!\n" in out
     assert "MENSCH ROM" not in out  # the reset banner went out before the program
+
+
+@pytest.mark.parametrize("trace", [[], ["--trace"]], ids=["run", "trace"])
+def test_summary_counts_instructions_exactly(blink_hex, capsys, trace):
+    # 11 to the first WAI, then per T0 interrupt 6 (lda, sta, inc, rti; bra, wai): two of
+    # them by cycle 2,100. Interrupt entries are not instructions.
+    args = ["run", blink_hex, "--no-monitor", "--max-cycles", "2100", "--json", *trace]
+    assert main(args) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])["summary"]
+    assert summary["instructions"] == 11 + 2 * 6
+
+
+def test_text_summary_names_the_instructions(blink_hex, capsys):
+    assert main(["run", blink_hex, "--no-monitor", "--max-cycles", "2100"]) == 0
+    assert " 23 instructions, " in capsys.readouterr().out

@@ -266,10 +266,8 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
     elif limit_cycles is None and not sys.stdout.isatty():
         limit_cycles = round(DEFAULT_SECONDS * FCLK_HZ)
     start_cycles = board.cycles
+    start_instructions = board.cpu.instructions
     end = None if limit_cycles is None else start_cycles + limit_cycles
-    # The core may keep an instruction count; without one the summary leaves it out.
-    counted = hasattr(board.cpu, "instructions")
-    instructions = 0
 
     previous = signal.signal(signal.SIGINT, lambda *_: board.request_stop())
     wall0 = time.perf_counter()
@@ -279,13 +277,9 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
         while end is None or board.cycles < end:
             remaining = SLICE_CYCLES if end is None else min(SLICE_CYCLES, end - board.cycles)
             if args.trace:
-                reason, n = _trace_slice(board, out, board.cycles + remaining, until_pc)
-                instructions += n
+                reason = _trace_slice(board, out, board.cycles + remaining, until_pc)
             else:
-                before = board.cpu.instructions if counted else 0
                 reason = board.run(max_cycles=remaining, until=until_pc)
-                if counted:
-                    instructions += board.cpu.instructions - before
             out.lamps()
             out.uart(board.uart3.host_receive())
             out.tick()
@@ -299,32 +293,30 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
         signal.signal(signal.SIGINT, previous)
         wall = time.perf_counter() - wall0
         out.close()
-    known = counted or args.trace
-    summary = _summary(
-        board, reason, board.cycles - start_cycles, instructions if known else None, wall
-    )
+    instructions = board.cpu.instructions - start_instructions
+    summary = _summary(board, reason, board.cycles - start_cycles, instructions, wall)
     _print_summary(out, summary)
     return EXIT_INTERRUPTED if reason == "stop requested" else EXIT_OK
 
 
-def _trace_slice(board: Board, out: Output, end: int, until_pc: int | None) -> tuple[str, int]:
-    """Run to cycle `end` one instruction at a time, printing each; (reason, instructions)."""
+def _trace_slice(board: Board, out: Output, end: int, until_pc: int | None) -> str:
+    """Run to cycle `end` one instruction at a time, printing each; why it stopped."""
     from w65tool.disasm import disassemble
 
     cpu = board.cpu
-    count = 0
+    first = True
     while cpu.cycles < end:
         pc = cpu.pbr << 16 | cpu.pc
-        if count and (pc == until_pc or pc in cpu.breakpoints):
-            return ("until" if pc == until_pc else "breakpoint"), count
+        if not first and (pc == until_pc or pc in cpu.breakpoints):
+            return "until" if pc == until_pc else "breakpoint"
         if cpu.stopped:
-            return "stp", count
+            return "stp"
         if cpu.stop_requested:
             cpu.stop_requested = False
-            return "stop requested", count
+            return "stop requested"
         if cpu.waiting and not cpu.irq:
             if board.step(limit=end) == 0:
-                return "wai", count
+                return "wai"
             continue
         data = bytes(board.bus.peek(pc + i) for i in range(4))
         m8 = bool(cpu.p & 0x20) or bool(cpu.e)
@@ -333,11 +325,11 @@ def _trace_slice(board: Board, out: Output, end: int, until_pc: int | None) -> t
         regs = registers(board)
         out.instruction(cpu.cycles, pc, data[: line.size], line.text, regs)
         board.step()
-        count += 1
-    return "cycles", count
+        first = False
+    return "cycles"
 
 
-def _summary(board: Board, reason: str, cycles: int, instructions: int | None, wall: float) -> dict:
+def _summary(board: Board, reason: str, cycles: int, instructions: int, wall: float) -> dict:
     emulated = cycles / FCLK_HZ
     return {
         "reason": reason,
@@ -360,9 +352,8 @@ def _print_summary(out: Output, s: dict) -> None:
     speed = f"{s['speed']:.2f}x real time" if s["speed"] else "-"
     stream = out.stream
     print(f"w65: stopped: {s['reason']}", file=stream)
-    count = "" if s["instructions"] is None else f"{s['instructions']:,} instructions, "
     print(
-        f"  {s['cycles']:,} cycles, {count}"
+        f"  {s['cycles']:,} cycles, {s['instructions']:,} instructions, "
         f"{s['emulated_seconds']:.6f} s emulated in {s['real_seconds']:.3f} s real ({speed})",
         file=stream,
     )

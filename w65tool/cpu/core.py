@@ -48,6 +48,10 @@ class CPU:
     p = _register("p", "Status register NVMXDIZC (bit 4 is B, bit 5 is 1, in emulation mode).")
     e = _register("e", "Emulation flag, 0 or 1.")
     cycles = _register("cycles", "Bus cycles run so far (writable: a board may add idle time).")
+    instructions = _register(
+        "instructions",
+        "Instructions executed so far (writable); see docs/emulator.md for what counts.",
+    )
     irq = _register("irq", "IRQB input level: True requests an interrupt while I = 0.")
     stop_requested = _register("stop_requested", "Set to make `run` return early.")
     stopped = _register("stopped", "True after STP, until `reset()`.")

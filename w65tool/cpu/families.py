@@ -322,7 +322,7 @@ def _transfer(source: str, dest: str, bits: int) -> list[str]:
 FLAG_OPS = {
     "clc": "fc = 0",
     "sec": "fc = 1",
-    "cli": "fi = 0",
+    "cli": "fi = 0; attn = attn or irq",  # a held IRQ line is now unmasked
     "sei": "fi = 1",
     "cld": "fd = 0",
     "sed": "fd = 1",

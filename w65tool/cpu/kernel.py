@@ -27,7 +27,7 @@ CELLS = frozenset(
     {
         *("a", "x", "y", "s", "d", "pc", "pb", "db"),  # pb, db: PBR and DBR shifted left 16
         *("fn", "fv", "fm", "fx", "fd", "fi", "fz", "fc", "e"),  # flags, see alu.py
-        *("cyc", "ops", "slow"),  # cycles, dispatch tables
+        *("cyc", "icount", "ops", "slow"),  # cycles, instructions, dispatch tables
         *("attn", "irq", "nmi_req", "abort_req", "stop_req", "stopped", "waiting"),
     }
 )
@@ -68,6 +68,8 @@ def set_p(value):
     if fx:  # 8-bit index registers lose their high bytes
         x &= 0xFF
         y &= 0xFF
+    if irq and not fi:  # a held IRQ line is unmasked: look before the next instruction
+        attn = True
     select()
 
 def set_e(value):
@@ -85,7 +87,9 @@ def exchange_ce():
     fc = carry
 
 def update_attn():
-    attn = bool(irq or nmi_req or abort_req or stop_req or stopped or waiting)
+    # A masked IRQ line needs no look before each instruction: CLI and set_p (REP, PLP,
+    # RTI, register writes) raise attn when they clear I while the line is held.
+    attn = bool((irq and not fi) or nmi_req or abort_req or stop_req or stopped or waiting)
 
 def poll():
     # Before an instruction: take a pending interrupt and return its cycles; 0 when the
@@ -121,6 +125,7 @@ def step():
             cyc += n
             return n
     before = cyc
+    icount += 1
     t = pb | pc
     if rh[t >> 8] or (t & 0xFF) > 0xFB:
         cyc = slow[bus_read(t) if rh[t >> 8] else ram[t]](t) + cyc
@@ -169,6 +174,7 @@ def {name}(max_cycles{params}):
     start = cyc
     limit = cyc + max_cycles
     memory, hooks = ram, rh  # locals: the fastest names CPython has
+    count = 0  # instructions, added to icount on the way out
 {first}    while cyc < limit:
         if attn:
             if stop_req:
@@ -182,10 +188,12 @@ def {name}(max_cycles{params}):
                 cyc += n
                 continue
         t = pb | pc
-{check}        if hooks[t >> 8] or (t & 0xFF) > 0xFB:
+{check}        count += 1
+        if hooks[t >> 8] or (t & 0xFF) > 0xFB:
             cyc = slow[bus_read(t) if hooks[t >> 8] else memory[t]](t) + cyc
         else:
             cyc = ops[memory[t]](t) + cyc
+    icount += count
     return cyc - start
 """
 # A run may start on a breakpoint (resuming from it): that one address is passed once.
@@ -210,6 +218,7 @@ ACCESSORS = {  # register -> (getter expression, setter statement using `value`)
     "p": ("get_p()", "set_p(value & 0xFF)"),
     "e": ("e", "set_e(value)"),
     "cycles": ("cyc", "cyc = value"),
+    "instructions": ("icount", "icount = value"),
     "irq": ("irq", "set_irq(value)"),
     "stop_requested": ("stop_req", "set_stop_request(value)"),
     "stopped": ("stopped", "set_flags(value, waiting)"),
@@ -293,7 +302,7 @@ def generate() -> str:
     exports += [f"reg_{kind}_{reg}" for reg in ACCESSORS for kind in ("get", "set")]
     header = [
         "def make_core(cpu, bus_read, bus_write, ram, rh, wh):",
-        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = 0",
+        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = icount = 0",
         "    s = 0x1FF",
         "    e = fm = fx = fi = fz = 1",
         "    ops = slow = None",
