@@ -2,7 +2,9 @@
 
 `parse_line(text)` returns a `ParsedLine` or raises `LineError` at a column. Lines are
 memoised by text: programs repeat lines (`dex`, `rts`, macro and `.repeat` bodies), and a
-statement holds no location, so identical lines share their objects.
+statement holds no location, so identical lines share their objects. A new line is parsed by
+replaying the parser's actions for lines of its token shape (`shapes`); Lark parses the first
+line of each shape, and any line the replay cannot take, with its exact syntax errors.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from w65tool.asm.builder import LineBuilder, LineError
 from w65tool.asm.expr import Expr
+from w65tool.asm.shapes import UNPLANNED, ShapeParser
 from w65tool.asm.statements import ParsedLine
 
 _PARSERS: dict[bool, Lark] = {}
+_SHAPES: dict[bool, ShapeParser] = {}
 _MEMO: dict[bool, dict[str, ParsedLine]] = {False: {}, True: {}}
 _BUILDERS: dict[bool, LineBuilder] = {}
 
@@ -60,6 +64,7 @@ def _parser(naken: bool) -> Lark:
     parser = _PARSERS.get(naken)
     if parser is None:
         parser = _PARSERS[naken] = build_parser(naken)
+        _SHAPES[naken] = ShapeParser(parser)
     return parser
 
 
@@ -80,7 +85,8 @@ def parse_expression(text: str, naken: bool = False) -> Expr:
 def _parse(text: str, naken: bool, start: str):
     parser = _parser(naken)
     try:
-        return parser.parse(text, start=start)
+        result = _SHAPES[naken].parse(text, start)
+        return parser.parse(text, start=start) if result is UNPLANNED else result
     except UnexpectedInput as err:
         # a callback may have queued warnings before the failure: drop them
         parser.options.transformer.warnings.clear()

@@ -344,7 +344,12 @@ class Assembler:
         for label in pl.labels:
             self._define(label.name, pc, "label", label.col)
         state, fall = self.state, self.fall
-        arrival = _arrival(state, fall, self.jumps.get(pc))
+        # jumps from lines above were found in this pass; the rest come from the previous one
+        sources = self.jumps_next.get(pc, [])
+        later = self.jumps.get(pc)
+        if later:
+            sources = sources + [s for s in later if s[1] >= self.i]
+        arrival = _arrival(state, fall, sources)
         self.arrivals.append((pc, state, fall, arrival))
         self.state = arrival[0]
         label = pl.labels[0]
