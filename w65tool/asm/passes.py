@@ -68,6 +68,8 @@ def _opcodes() -> dict[str, dict[str, int]]:
 
 
 OPCODES = _opcodes()
+# The ranks (0 direct page, 1 absolute, 2 long) each (mnemonic, operand shape) can take.
+_AVAIL: dict[tuple[str, str], tuple[int, ...]] = {}
 BRANCHES = frozenset(o.mnemonic for o in isa.OPCODES if o.mode.name in ("rel8", "rel16"))
 JUMPS = frozenset({"jmp", "jml", "jsr", "jsl"})
 _FITS = {1: (-0x80, 0xFF), 2: (-0x8000, 0xFFFF), 3: (-0x800000, 0xFFFFFF)}
@@ -301,6 +303,8 @@ class Assembler:
         symbols = self.symbols
         if name[0] == "@":
             value = symbols.get(self.last_global + name)
+        elif len(self.chain) == 1:
+            value = symbols.get(name)
         else:
             value = None
             for prefix in self.chain:
@@ -422,7 +426,8 @@ class Assembler:
             self._branch(st, modes, state)
         else:
             self._address(st, modes, state)
-        self.state = widths.after(state, mnemonic, value, self.i, self.php)
+        if mnemonic in widths.CHANGES_STATE:
+            self.state = widths.after(state, mnemonic, value, self.i, self.php)
         self.fall = mnemonic not in widths.NO_FALL_THROUGH
         self.last_code = self.i
 
@@ -633,7 +638,11 @@ class Assembler:
         op = st.operand
         family = FAMILIES[op.shape]
         mnemonic = st.mnemonic
-        avail = [r for r in range(3) if family[r] is not None and family[r] in modes]
+        avail = _AVAIL.get((mnemonic, op.shape))
+        if avail is None:
+            avail = _AVAIL[mnemonic, op.shape] = tuple(
+                r for r in range(3) if family[r] is not None and family[r] in modes
+            )
         if not avail:
             self._bad_mode(st)
             return
@@ -667,11 +676,17 @@ class Assembler:
                 if self.naken and 1 in avail:
                     want = 1  # naken_asm: a label not yet defined is taken as 16-bit
             else:
-                want = next((r for r in avail if self._reaches(r, value, mnemonic, family[r])), -1)
-                if want < 0:
+                for want in avail:
+                    if self._reaches(want, value, mnemonic, family[want]):
+                        break
+                else:
                     self._unreachable(st, value, avail)
                     want = avail[-1]
-            rank = next((r for r in avail if r >= max(want, floor)), avail[-1])
+            rank = avail[-1]
+            for r in avail:
+                if r >= want and r >= floor:
+                    rank = r
+                    break
             self.floor[self.i] = rank
             if (
                 rank == 0
@@ -729,11 +744,11 @@ class Assembler:
             return (value >> 16) == self.databank
         return value <= 0xFFFFFF
 
-    def _unreachable(self, st: Instruction, value: int, avail: list[int]) -> None:
+    def _unreachable(self, st: Instruction, value: int, avail: tuple[int, ...]) -> None:
         op = st.operand
         if value < 0 or value > 0xFFFFFF:
             self._error(f"address {_hex(value)} is outside the 24-bit address space", op.col)
-        elif avail == [0]:
+        elif avail == (0,):
             self._error(
                 f"{_hex(value)} is not in the direct page (D = {_hex(self.dpage)}): "
                 f"'{st.mnemonic}' has only a direct page form of {SHAPE_TEXT[op.shape]}",

@@ -19,6 +19,9 @@ CHANGES_CARRY = frozenset(
     {"adc", "sbc", "cmp", "cpx", "cpy", "asl", "lsr", "rol", "ror", "plp", "rti"}
 )
 
+# Every instruction `after` may change the state for: the rest leave it as it is.
+CHANGES_STATE = CHANGES_CARRY | {"rep", "sep", "clc", "sec", "xce", "php"}
+
 
 def start(default: int | None) -> State:
     """The state at the top of a program: unknown, or --default-width for both registers."""
