@@ -8,6 +8,7 @@ from tui_support import async_test, screen_text, settle, within
 
 from w65tool.tui import make_app
 from w65tool.tui.widgets.console import ConsoleView, LineEnds
+from w65tool.tui.widgets.hex_grid import HexGrid
 from w65tool.tui.widgets.status_bar import StatusBar
 
 
@@ -130,3 +131,33 @@ class TestConnection:
             status = app.query_one(StatusBar)
             assert "no memory at $FFFFF0" in status.error
             assert status.state == "connected"
+
+
+class TestMemoryWindow:
+    @async_test
+    async def test_moves_while_the_line_is_busy_read_only_the_window_shown_last(self):
+        """Paging while an upload holds the line queues one read, of where the grid is then."""
+        target = FakeTarget()
+        target.memory[:] = bytes(i & 0xFF for i in range(0x10000))
+        reads = []
+        read = target.read_memory
+
+        def recording(address, length):
+            reads.append((address, length))
+            return read(address, length)
+
+        target.read_memory = recording
+        app = make_app(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            grid = app.query_one(HexGrid)
+            grid.focus()
+            reads.clear()
+            with app.session.use():  # the line is busy
+                await pilot.press("pagedown", "pagedown", "pagedown")
+                await pilot.pause()
+            await settle(pilot)
+            assert grid.base == 3 * grid.length
+            assert reads == [grid.window]
+            assert grid.values_base == grid.base
+            assert grid.value_at(grid.base + 1) == (grid.base + 1) & 0xFF

@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from w65tool.cli.target_args import add_connection_arguments
 from w65tool.errors import EXIT_OK, W65Error
+
+if TYPE_CHECKING:
+    from w65tool.tui.app import W65App
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -40,6 +44,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    build_app(args).run()
+    return EXIT_OK
+
+
+def build_app(args: argparse.Namespace) -> W65App:
+    """The TUI the options ask for, its target open (Ctrl+R reopens a port the same way)."""
     from w65tool.cli.dis_cmd import read_symbols
     from w65tool.cli.target_args import open_target
 
@@ -54,12 +64,10 @@ def run(args: argparse.Namespace) -> int:
 
     from w65tool.tui import make_app
 
-    app = make_app(
+    return make_app(
         target,
         symbols=symbols,
         running=not args.halted,
         connect=None if args.sim else (lambda: open_target(args)),
         program=args.program,
     )
-    app.run()
-    return EXIT_OK

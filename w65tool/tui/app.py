@@ -131,6 +131,7 @@ class W65App(App[None]):
         self.symbols: dict[str, int] = dict(symbols or {})
         self.program = program
         self._following = False
+        self._memory_queued = False  # a read of the memory window waits for the line
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -152,6 +153,7 @@ class W65App(App[None]):
 
     def on_mount(self) -> None:
         session = self.session
+        self._grid = self.query_one(HexGrid)  # workers read its window from their threads
         self.screen.set_class(session.emulated, "-emulated")
         self.screen.set_class(not session.emulated, "-board")
         self.query_one("#controls").border_title = "Control"
@@ -230,30 +232,35 @@ class W65App(App[None]):
     @work(thread=True, group="target", exit_on_error=False)
     def refresh_views(self, view: View | None = None) -> None:
         """Read registers, the code around PC and the memory window; post them."""
-        grid = self.query_one(HexGrid)
-        window = (grid.base, grid.length)
         with self.reporting("read the board"):
-            self._read_views(view, window)
+            self._read_views(view)
 
-    def _read_views(self, view: View | None, window: tuple[int, int]) -> None:
+    def _read_views(self, view: View | None) -> None:
         session = self.session
         if view is None:
             view = session.registers()
-        self.post_message(msg.RegistersShown(view))
         regs = view.registers
         with session.use() as target:
             lines = around_pc(
                 target.read_memory, regs.pc, regs.p, regs.e, count=CODE_LINES, symbols=self.symbols
             )
-            values = read_window(target, *window)
-        self.post_message(msg.CodeShown(lines, regs.pc))
-        self.post_message(msg.MemoryShown(window[0], values))
+            shown = self._read_memory_window(target)
+            # posted while the line is held, so results reach the UI in the order they were read
+            self.post_message(msg.RegistersShown(view))
+            self.post_message(msg.CodeShown(lines, regs.pc))
+            self.post_message(shown)
+
+    def _read_memory_window(self, target: Target) -> msg.MemoryShown:
+        """The bytes the grid shows now (read late: the window may have moved meanwhile)."""
+        self._memory_queued = False
+        address, length = self._grid.window
+        return msg.MemoryShown(address, read_window(target, address, length))
 
     @work(thread=True, group="target", exit_on_error=False)
-    def read_memory(self, address: int, length: int) -> None:
-        """Read the memory window; post it."""
+    def read_memory(self) -> None:
+        """Read the memory window once the line is free; post it."""
         with self.reporting("read memory"), self.session.use() as target:
-            self.post_message(msg.MemoryShown(address, read_window(target, address, length)))
+            self.post_message(self._read_memory_window(target))
 
     def _follow(self) -> None:
         """While the emulated board runs, keep the views in step (one read at a time)."""
@@ -263,10 +270,9 @@ class W65App(App[None]):
 
     @work(thread=True, group="target", exit_on_error=False)
     def follow_views(self) -> None:
-        grid = self.query_one(HexGrid)
         try:
             with self.reporting("read the board"):
-                self._read_views(None, (grid.base, grid.length))
+                self._read_views(None)
         finally:
             self._following = False
 
@@ -325,7 +331,10 @@ class W65App(App[None]):
 
     @while_running
     def on_memory_shown(self, message: msg.MemoryShown) -> None:
-        self.query_one(HexGrid).set_values(message.address, message.values)
+        grid = self._grid
+        if (message.address, len(message.values)) == grid.window:
+            grid.set_values(message.address, message.values)
+        # else the grid moved after the read: a read of its new window is on its way
 
     @while_running
     def on_breakpoints_shown(self, message: msg.BreakpointsShown) -> None:
@@ -354,18 +363,19 @@ class W65App(App[None]):
 
     @work(thread=True, group="target", exit_on_error=False)
     def write_registers(self, values: dict[str, int]) -> None:
-        grid = self.query_one(HexGrid)
-        window = (grid.base, grid.length)
         names = ", ".join(n.upper() for n in values)
         with self.reporting(f"set {names}"):
             view = self.session.write_registers(values)
-            self._read_views(view, window)
+            self._read_views(view)
             self.post_message(msg.Done(f"{names} set"))
 
     # -- memory ---------------------------------------------------------------------------
     @on(HexGrid.WindowChanged)
-    def _window(self, event: HexGrid.WindowChanged) -> None:
-        self.read_memory(event.address, event.length)
+    def _window(self) -> None:
+        # one read waiting for the line is enough: it reads the window as it is by then
+        if not self._memory_queued:
+            self._memory_queued = True
+            self.read_memory()
 
     @on(MemoryView.GoRequested)
     def _memory_go(self, event: MemoryView.GoRequested) -> None:
@@ -383,12 +393,10 @@ class W65App(App[None]):
 
     @work(thread=True, group="target", exit_on_error=False)
     def write_byte(self, address: int, value: int) -> None:
-        grid = self.query_one(HexGrid)
-        window = (grid.base, grid.length)
         with self.reporting(f"write ${address:06X}"):
             with self.session.use() as target:
                 target.write_memory(address, bytes([value]))
-            self._read_views(None, window)
+            self._read_views(None)
 
     # -- JML and JSL ----------------------------------------------------------------------
     def action_jump(self, kind: str) -> None:
@@ -423,7 +431,7 @@ class W65App(App[None]):
                 return
             with session.use() as target:
                 regs = target.jsl(address, timeout=JSL_WAIT)
-                output = getattr(target, "program_output", b"")
+                output = program_output(target)
             if output:
                 self.post_message(msg.ConsoleReceived(output + b"\r"))
             self.post_message(msg.Done(f"JSL {where}: returned"))
@@ -460,20 +468,18 @@ class W65App(App[None]):
     def control(self, command: str) -> None:
         """Run, step or step over on the emulated board."""
         session = self.session
-        grid = self.query_one(HexGrid)
-        window = (grid.base, grid.length)
         with self.reporting(command.replace("_", " ")):
             if command == "run":
                 session.run()
             elif command == "step":
-                self._read_views(session.step(), window)
+                self._read_views(session.step())
             else:
 
                 def line_at(target: Target, regs) -> tuple[str, int]:
                     line = instruction_at(target.read_memory, regs.pc, regs.p, regs.e)
                     return line.mnemonic, line.size
 
-                self._read_views(session.step_over(line_at), window)
+                self._read_views(session.step_over(line_at))
         self.post_message(msg.RunStateChanged(session.running))
 
     # -- breakpoints ----------------------------------------------------------------------
@@ -641,6 +647,13 @@ class W65App(App[None]):
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "pump")
         self.session.close()
+
+
+def program_output(target: Target) -> bytes:
+    """What the routine a JSL called printed before its RTL (kept by the monitor's client on a
+    serial target, by the target itself on the emulated board)."""
+    holder = getattr(target, "client", target)
+    return getattr(holder, "program_output", b"")
 
 
 def read_window(target: Target, address: int, length: int) -> list[int | None]:

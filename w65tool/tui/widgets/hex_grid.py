@@ -83,6 +83,12 @@ class HexGrid(Widget, can_focus=True):
         """Bytes in view."""
         return self.per_row * max(1, self.size.height)
 
+    @property
+    def window(self) -> tuple[int, int]:
+        """The address and number of the bytes in view (none past the top of memory)."""
+        base = self.base
+        return base, min(self.length, TOP + 1 - base)
+
     def show(self, address: int) -> None:
         """Put `address` at the cursor, on the top row."""
         self._nibble = None
@@ -106,7 +112,7 @@ class HexGrid(Widget, can_focus=True):
         return address - address % self.per_row
 
     def _announce(self) -> None:
-        self.post_message(self.WindowChanged(self.base, min(self.length, TOP + 1 - self.base)))
+        self.post_message(self.WindowChanged(*self.window))
 
     def on_resize(self, event: events.Resize) -> None:
         self.base = self._row_start(self.base)
