@@ -106,7 +106,7 @@ def assemble_source(
         for i, pl in enumerate(parsed)
         if pl is not None and isinstance(pl.statement, Instruction) and final.out[i]
     )
-    return AsmResult(image, dict(final.symbols), items, rows, instructions, filename)
+    return AsmResult(image, dict(final.symbols), items, rows, instructions, filename, final.passes)
 
 
 def _image(

@@ -17,6 +17,7 @@ from w65tool.asm import widths
 from w65tool.asm.diagnostics import Note, Origin, Sink, WarningPolicy
 from w65tool.asm.expander import Line
 from w65tool.asm.expr import Expr, ExprError, Sym, Text, evaluate
+from w65tool.asm.forward import ForwardLabels
 from w65tool.asm.statements import Assign, Directive, Instruction, ParsedLine
 
 MAX_PASSES = 24
@@ -152,6 +153,7 @@ class PassResult:
     entry: int | None
     sink: Sink
     symbols: dict[str, int] = field(default_factory=dict)
+    passes: int = 0
 
 
 class Assembler:
@@ -176,13 +178,15 @@ class Assembler:
         self.floor = [0] * n
         self.symbols: dict[str, int] = {}
         self.jumps: dict[int, list[Jump]] = {}
+        self.forward = ForwardLabels(parsed)
 
     # -- driving --------------------------------------------------------------------------
     def run(self) -> PassResult:
         """Walk until a fixed point; return the final pass."""
-        for _ in range(MAX_PASSES):
+        for count in range(1, MAX_PASSES + 1):
             before = dict(self.symbols)
             result = self._walk()
+            result.passes = count
             if before == self.symbols and self._arrivals_hold():
                 self._report_undefined()
                 return result
@@ -675,6 +679,10 @@ class Assembler:
                 want = avail[0]
                 if self.naken and 1 in avail:
                     want = 1  # naken_asm: a label not yet defined is taken as 16-bit
+                elif want == 0 and 1 in avail:
+                    low = self.forward.bound(expr, self.i, self.pc)
+                    if low is not None and low > self.dpage + 0xFF:
+                        want = 1  # it cannot be direct page: size it as it will end
             else:
                 for want in avail:
                     if self._reaches(want, value, mnemonic, family[want]):

@@ -56,6 +56,7 @@ class AsmResult:
     rows: list[Row] = field(default_factory=list)
     instructions: int = 0
     source: str = ""
+    passes: int = 0  # how many passes over the source it took
 
     def listing(self) -> str:
         """Address, bytes, A/X widths and source for each line."""

@@ -1,0 +1,139 @@
+"""How many passes an assembly takes, and that the shortcuts to the fixed point change no byte."""
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from w65tool.asm import AsmError, assemble_source
+from w65tool.asm.expr import Sym
+from w65tool.asm.forward import ForwardLabels
+from w65tool.asm.parser import parse_line
+
+
+def _assemble(source: str):
+    return assemble_source(source, warnings=["no-forward-dp"])
+
+
+def _bytes(source: str) -> str:
+    return _assemble(source).image.to_bin().hex(" ").upper()
+
+
+def test_a_program_without_forward_references_takes_two_passes():
+    # the first pass defines the labels, the second finds that nothing it read has changed
+    assert _assemble(".org $1000\nstart: lda start\n  bra start\n").passes == 2
+
+
+def test_forward_references_past_the_direct_page_are_sized_in_the_first_pass():
+    source = ".org $1000\n" + "".join(f"  lda t{i}+2,x\n  jsr f{i}\n" for i in range(50))
+    source += "".join(f"f{i}: rts\nt{i}: .db 1, 2, 3\n" for i in range(50))
+    result = _assemble(source)
+    assert result.passes == 2
+    assert result.image.to_bin()[:3] == bytes.fromhex("BD 2F 11")  # t0+2 = $1000 + 6 * 50 + 1 + 2
+
+
+def test_forward_references_that_stay_in_the_direct_page_take_two_passes():
+    result = _assemble(".org $0010\n  lda fwd\n  lda fwd\nfwd: nop")
+    assert result.image.to_bin().hex(" ").upper() == "A5 14 A5 14 EA"
+    assert result.passes == 2
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        # in the direct page region the reference may still be direct page: no bound
+        (".org $0010\n  lda fwd\nfwd: nop", "A5 12 EA"),
+        # an .org between: the label may lie below the reference
+        (".org $1000\n  lda fwd\n.org $0040\nfwd: nop", "A5 40"),
+        # the direct page follows the code: $1000 + 1 is not past D + $FF
+        (".dpage $1000\n.org $1000\n  lda fwd\nfwd: nop", "A5 02 EA"),
+        # an .org whose value is not a constant: no bounds at all
+        ("base = $1000\n.org base\n  lda fwd\n.org $0040\nfwd: nop", "A5 40"),
+        # past the direct page: absolute from the first pass
+        (".org $1000\n  lda fwd+1\nfwd: nop", "AD 04 10 EA"),
+        (".org $1000\n  lda fwd-$1000\nfwd: nop", "A5 02 EA"),
+    ],
+)
+def test_forward_references_keep_their_sizes(source, expected):
+    assert _bytes(source).endswith(expected)
+
+
+def test_only_labels_defined_below_without_an_org_between_have_bounds():
+    source = """
+        .org $1000
+        lda late
+        lda twice
+        lda early
+early:  nop
+        lda after
+        .org $2000
+after:  nop
+late:   nop
+twice:  nop
+twice = 3
+"""
+    lines = source.splitlines()
+    parsed = [parse_line(ln) for ln in lines]
+    labels = ForwardLabels(parsed)
+    at = {ln.strip(): i for i, ln in enumerate(lines)}
+    assert labels.bound(Sym("late", 1), at["lda late"], 0x1000) is None  # .org between
+    assert labels.bound(Sym("twice", 1), at["lda twice"], 0x1000) is None  # also assigned
+    assert labels.bound(Sym("early", 1), at["lda early"], 0x1000) == 0x1001
+    assert labels.bound(Sym("early", 1), at["early:  nop"], 0x1000) is None  # not below
+    assert labels.bound(Sym("nowhere", 1), 0, 0x1000) is None
+
+
+LINES = st.sampled_from(
+    [
+        "  lda L{k}",
+        "  lda L{k}+{n},x",
+        "  sta L{k}-{n}",
+        "  ldx L{k},y",
+        "  nop",
+        "  .resb {big}",
+        "  .db {n}",
+        ".org ${org:04X}",
+        "  jmp L{k}",
+        "  lda (L{k}),y",
+    ]
+)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            LINES,
+            st.integers(0, 5),
+            st.integers(0, 3),
+            st.integers(0, 300),
+            st.sampled_from([0, 0xE0, 0xF8, 0x100, 0x1000]),
+        ),
+        max_size=30,
+    ),
+    st.sets(st.integers(0, 30), max_size=6),
+)
+def test_the_first_pass_bounds_change_no_byte(monkeypatch, lines, places):
+    # labels L0..L5 at chosen places, so most references are forward
+    source = []
+    labels = iter(range(6))
+    for n, (template, k, small, big, org) in enumerate(lines):
+        if n in places:
+            label = next(labels, None)
+            if label is not None:
+                source.append(f"L{label}:")
+        source.append(template.format(k=k, n=small, big=big, org=org))
+    source.extend(f"L{k}: nop" for k in labels)
+    text = "\n".join(source) + "\n"
+
+    def outcome():
+        try:
+            return _bytes(text)
+        except AsmError as err:
+            return err.render()
+
+    with_bounds = outcome()
+    with monkeypatch.context() as m:
+        m.setattr(ForwardLabels, "bound", lambda self, e, line, pc: None)
+        assert outcome() == with_bounds
