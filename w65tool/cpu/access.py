@@ -7,9 +7,9 @@ emulation mode keeps the stack in page 1 and, when DL = 0, the direct page withi
 data-bank and long addresses carry into the next bank and wrap at 16 MiB.
 
 Names the snippets use (cells of the generated closure): `ram`, `rh`/`wh` (per-page hook flags),
-`bus_read`/`bus_write`, the registers `a x y s d pc`, `pb`/`db` (PBR/DBR shifted left 16), the
-handler's argument `t` (the 24-bit address of its opcode) and the temporary `m` (the address
-of the access being made).
+`bus_read`/`bus_write`, `cb`/`invalidate` (the bytes of compiled blocks), the registers
+`a x y s d pc`, `pb`/`db` (PBR/DBR shifted left 16), the handler's argument `t` (the 24-bit
+address of its opcode) and the temporary `m` (the address of the access being made).
 """
 
 from __future__ import annotations
@@ -60,7 +60,10 @@ def read(var: str, addr: str) -> list[str]:
 
 
 def write(addr: str, value: str) -> list[str]:
-    """Write byte `value` to 24-bit `addr`: RAM directly unless the page is hooked."""
+    """Write byte `value` to 24-bit `addr`: RAM directly unless the page is hooked.
+
+    A RAM byte that belongs to a compiled block (`cb`, see `blocks.py`) drops the blocks of
+    its page, so code that rewrites itself runs as written."""
     lines, m = _address(addr)
     return [
         *lines,
@@ -68,6 +71,8 @@ def write(addr: str, value: str) -> list[str]:
         f"    bus_write({m}, {value})",
         "else:",
         f"    ram[{m}] = {value}",
+        f"    if cb[{m}]:",
+        f"        invalidate({m})",
     ]
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from w65tool.cpu.kernel import ACCESSORS, make_core
+from w65tool.cpu.blocks import BlockCache
+from w65tool.cpu.kernel import ACCESSORS, block_compiler, make_core
 
 ALL_PAGES_HOOKED = bytes([1]) * 0x10000
 
@@ -70,7 +71,9 @@ class CPU:
         write_hooks = getattr(bus, "write_hooks", None)
         if ram is None or read_hooks is None or write_hooks is None:
             ram, read_hooks, write_hooks = bytearray(), ALL_PAGES_HOOKED, ALL_PAGES_HOOKED
-        core = make_core(self, bus.read, bus.write, ram, read_hooks, write_hooks)
+        self._blocks = blocks = BlockCache(ram)
+        core = make_core(self, bus.read, bus.write, ram, read_hooks, write_hooks, blocks)
+        blocks.bind(block_compiler(core["cell_owner"]))
         for name in ACCESSORS:
             setattr(self, f"_get_{name}", core[f"reg_get_{name}"])
             setattr(self, f"_set_{name}", core[f"reg_set_{name}"])

@@ -352,6 +352,7 @@ def other_family(op: Opcode, w: State) -> list[str]:
             "hook = cpu.wdm_hook",
             "if hook is not None:",
             "    hook(o)",
+            "    suspect_all()  # the hook may have written memory",
             "return 0",
         ]
     if name == "nop":

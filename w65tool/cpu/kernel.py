@@ -13,12 +13,15 @@ handlers. `CPU` (core.py) wraps one `make_core(...)` result behind attributes.
 from __future__ import annotations
 
 import re
+import types
 from collections.abc import Callable
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
 from w65tool.cpu.access import STATES, State, push, read
 from w65tool.cpu.alu import add_decimal, subtract_decimal
+from w65tool.cpu.blocks import BLOCK_CYCLES
 from w65tool.cpu.families import handler_body
 from w65tool.isa import OPCODES
 
@@ -28,9 +31,14 @@ CELLS = frozenset(
         *("a", "x", "y", "s", "d", "pc", "pb", "db"),  # pb, db: PBR and DBR shifted left 16
         *("fn", "fv", "fm", "fx", "fd", "fi", "fz", "fc", "e"),  # flags, see alu.py
         *("cyc", "icount", "ops", "slow"),  # cycles, instructions, dispatch tables
+        *("bm", "kstate"),  # the compiled blocks of the width state, and its index
         *("attn", "irq", "nmi_req", "abort_req", "stop_req", "stopped", "waiting"),
     }
 )
+
+# Names of the closure besides the cells that compiled blocks use (handlers' memory access).
+SHARED = CELLS | {"ram", "rh", "wh", "bus_read", "bus_write", "cb", "invalidate", "cpu"}
+SHARED |= {"set_p", "get_p", "exchange_ce"}
 
 VECTORS = {  # kind -> (native vector, emulation vector), bank 0
     "cop": (0xFFE4, 0xFFF4),
@@ -52,6 +60,8 @@ def select():
     k = 0 if e else 1 + (0 if fm else 2) + (0 if fx else 1)
     ops = inline_tables[k]
     slow = tables[k]
+    bm = block_maps[k]
+    kstate = k
 
 def set_p(value):
     fn = value
@@ -168,7 +178,8 @@ def set_flags(stop, wait):
     update_attn()
 """
 
-# The run loop, twice: without and with breakpoints, so the common case pays nothing for them.
+# The run loop, twice: without breakpoints, with compiled blocks (see blocks.py), and with
+# breakpoints, one instruction at a time, so the common case pays nothing for them.
 RUN_LOOP = """
 def {name}(max_cycles{params}):
     start = cyc
@@ -188,13 +199,29 @@ def {name}(max_cycles{params}):
                 cyc += n
                 continue
         t = pb | pc
-{check}        count += 1
-        if hooks[t >> 8] or (t & 0xFF) > 0xFB:
+{check}        if hooks[t >> 8] or (t & 0xFF) > 0xFB:
+            count += 1
             cyc = slow[bus_read(t) if hooks[t >> 8] else memory[t]](t) + cyc
-        else:
-            cyc = ops[memory[t]](t) + cyc
+            continue
+{blocks}        count += 1
+        cyc = ops[memory[t]](t) + cyc
     icount += count
     return cyc - start
+"""
+# Blocks only while a whole block fits before the limit; memory may have been changed from
+# outside since the last run, so every block is checked again before its next use.
+BLOCKS_START = """\
+    guard = limit - BLOCK_CYCLES
+    suspect_all()
+"""
+BLOCKS = """\
+        if cyc < guard:
+            f = bm.get(t)
+            if f is None:
+                f = block_miss(t, kstate)
+            if f:
+                f()
+                continue
 """
 # A run may start on a breakpoint (resuming from it): that one address is passed once.
 FIRST = """\
@@ -252,7 +279,7 @@ def _indent(lines: list[str], depth: int = 1) -> list[str]:
 ASSIGNMENT = re.compile(r"\s(?:[-+&|^]|<<|>>)?=\s")
 
 
-def _declare_cells(source: str) -> str:
+def declare_cells(source: str) -> str:
     """Add `nonlocal` for the cells each top-level function of `source` rebinds.
 
     The generated code assigns only in statements of the form `target [op]= value` (several
@@ -275,7 +302,7 @@ def _declare_cells(source: str) -> str:
 
 
 def generate() -> str:
-    """The source of `make_core(cpu, bus_read, bus_write, ram, rh, wh)`."""
+    """The source of `make_core(cpu, bus_read, bus_write, ram, rh, wh, blocks)`."""
     bodies: dict[str, str] = {}  # handler source -> function name
     tables: list[list[str]] = []
     for w in [*STATES, *(replace(w, inline=True) for w in STATES)]:
@@ -290,22 +317,31 @@ def generate() -> str:
         tables.append(row)
     parts = [RUNTIME, "\n".join(_enter(STATES[0])), "\n".join(_enter(STATES[1]))]
     parts += [f"def {name}(t):\n{body}" for body, name in bodies.items()]
-    parts.append(RUN_LOOP.format(name="run_fast", params="", first="", check=""))
     parts.append(
-        RUN_LOOP.format(name="run_watch", params=", breakpoints", first=FIRST, check=BREAK_CHECK)
+        RUN_LOOP.format(name="run_fast", params="", first=BLOCKS_START, check="", blocks=BLOCKS)
+    )
+    parts.append(
+        RUN_LOOP.format(
+            name="run_watch", params=", breakpoints", first=FIRST, check=BREAK_CHECK, blocks=""
+        )
     )
     for reg, (getter, setter) in ACCESSORS.items():
         parts.append(f"def reg_get_{reg}():\n    return {getter}")
         parts.append(f"def reg_set_{reg}(value):\n    {setter}")
-    inner = _declare_cells("\n\n".join(parts))
+    # Every name a compiled block may use, so that each is a cell blocks can share.
+    parts.append(f"def cell_owner():\n    return ({', '.join(sorted(SHARED))},)")
+    inner = declare_cells("\n\n".join(parts))
     exports = ["step", "run_fast", "run_watch", "reset", "request_nmi", "request_abort"]
+    exports.append("cell_owner")
     exports += [f"reg_{kind}_{reg}" for reg in ACCESSORS for kind in ("get", "set")]
     header = [
-        "def make_core(cpu, bus_read, bus_write, ram, rh, wh):",
-        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = icount = 0",
+        "def make_core(cpu, bus_read, bus_write, ram, rh, wh, blocks):",
+        "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = icount = kstate = 0",
         "    s = 0x1FF",
         "    e = fm = fx = fi = fz = 1",
-        "    ops = slow = None",
+        "    ops = slow = bm = None",
+        "    block_maps, cb, invalidate = blocks.maps, blocks.marks, blocks.invalidate",
+        "    block_miss, suspect_all = blocks.miss, blocks.suspect_all",
         "    attn = irq = nmi_req = abort_req = stop_req = stopped = waiting = False",
     ]
     footer = []
@@ -315,16 +351,45 @@ def generate() -> str:
     return "\n".join([*header, *_indent(inner.splitlines()), *_indent(footer)]) + "\n"
 
 
+NAMESPACE: dict[str, Any] = {
+    "VECTORS": VECTORS,
+    "RESET_VECTOR": RESET_VECTOR,
+    "BLOCK_CYCLES": BLOCK_CYCLES,
+    "add_decimal": add_decimal,
+    "subtract_decimal": subtract_decimal,
+}
+"""The globals of the generated core and of its compiled blocks."""
+
+
 def _compile() -> Callable[..., dict[str, Any]]:
-    namespace: dict[str, Any] = {
-        "VECTORS": VECTORS,
-        "RESET_VECTOR": RESET_VECTOR,
-        "add_decimal": add_decimal,
-        "subtract_decimal": subtract_decimal,
-    }
-    exec(compile(generate(), "<w65tool.cpu generated core>", "exec"), namespace)
-    return namespace["make_core"]
+    exec(compile(generate(), "<w65tool.cpu generated core>", "exec"), NAMESPACE)
+    return NAMESPACE["make_core"]
 
 
 make_core = _compile()
-"""make_core(cpu, bus_read, bus_write, ram, rh, wh) -> dict of the core's functions."""
+"""make_core(cpu, bus_read, bus_write, ram, rh, wh, blocks) -> dict of the core's functions."""
+
+_NAMES = tuple(sorted(SHARED))
+_OUTER = "def outer():\n    " + " = ".join(_NAMES) + " = None\n"
+
+
+@lru_cache(maxsize=4096)
+def _block_code(source: str) -> types.CodeType:
+    """Compile a block's source as a function whose free variables are core cells."""
+    inner = declare_cells(source)
+    text = _OUTER + "\n".join("    " + line for line in inner.splitlines()) + "\n    return blk\n"
+    scope: dict[str, Any] = {}
+    exec(compile(text, "<w65tool.cpu block>", "exec"), scope)
+    return scope["outer"]().__code__
+
+
+def block_compiler(cell_owner: Callable[[], Any]) -> Callable[[str], Callable[[], None]]:
+    """Block source -> function sharing the cells of the core `cell_owner` belongs to."""
+    cells = dict(zip(cell_owner.__code__.co_freevars, cell_owner.__closure__ or (), strict=True))
+
+    def make(source: str) -> Callable[[], None]:
+        code = _block_code(source)
+        closure = tuple(cells[name] for name in code.co_freevars)
+        return types.FunctionType(code, NAMESPACE, "blk", None, closure)
+
+    return make

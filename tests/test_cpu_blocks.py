@@ -1,0 +1,154 @@
+"""Compiled blocks (`run()`) against the same code one instruction at a time (`step()`)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from w65tool.cpu import CPU, FlatBus
+
+HOOKED_PAGES = (0x03, 0x7F)  # pages whose accesses go through the bus, logged
+IRQ_LINE = 0x0380  # writing here sets the IRQ line to bit 0 of the value
+OPCODES = [code for code in range(256) if code not in (0xCB, 0xDB)]  # no WAI or STP: keep going
+
+
+class LoggingBus(FlatBus):
+    """Plain RAM, except two pages that go through `read`/`write`, which log each access
+    with the cycle count the core shows; a write to IRQ_LINE drives the core's IRQ input."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.log: list[tuple[str, int, int, int]] = []
+        self.cpu: CPU | None = None
+        for page in HOOKED_PAGES:
+            self.read_hooks[page] = self.write_hooks[page] = 1
+
+    def read(self, address: int) -> int:
+        value = super().read(address)
+        assert self.cpu is not None
+        self.log.append(("read", self.cpu.cycles, address, value))
+        return value
+
+    def write(self, address: int, value: int) -> None:
+        assert self.cpu is not None
+        self.log.append(("write", self.cpu.cycles, address, value))
+        super().write(address, value)
+        if address == IRQ_LINE:
+            self.cpu.irq = bool(value & 1)
+
+
+def random_machine(seed: int) -> CPU:
+    """Random memory in bank 0 and a random program looping at $0200: most opcodes, widths,
+    branches into the noise, block moves, writes into its own code and to the hooked pages."""
+    rng = random.Random(seed)
+    bus = LoggingBus()
+    bus.ram[0:0x10000] = rng.randbytes(0x10000)
+    body = bytes(rng.choice(OPCODES) for _ in range(rng.randrange(8, 48)))
+    bus.load(0x0200, body + bytes([0x4C, 0x00, 0x02]))  # jmp $0200
+    bus.load(0xFFE0, bytes([0x00, 0x02]) * 16)  # interrupts, BRK and COP lead back too
+    cpu = CPU(bus)
+    bus.cpu = cpu
+    cpu.pc = 0x0200
+    if rng.random() < 0.6:
+        cpu.e = 0
+    cpu.p = rng.randrange(256)
+    cpu.a, cpu.x, cpu.y = (rng.randrange(0x10000) for _ in range(3))
+    cpu.d = rng.choice([0, 0, 0x0100, 0x0342])
+    cpu.s = 0x01FF
+    return cpu
+
+
+def state(cpu: CPU) -> tuple:
+    bus = cpu.bus
+    assert isinstance(bus, LoggingBus)
+    registers = (cpu.a, cpu.x, cpu.y, cpu.s, cpu.d, cpu.pc, cpu.pbr, cpu.dbr, cpu.p, cpu.e)
+    flags = (cpu.cycles, cpu.instructions, cpu.stopped, cpu.waiting, cpu.irq)
+    return registers, flags, bytes(bus.ram[0:0x20000]), bus.log
+
+
+def compiled_blocks(cpu: CPU) -> int:
+    """Blocks compiled and not dropped since (live, or waiting for their check)."""
+    return len(cpu._blocks._code)
+
+
+def run_both(seed: int, cycles: int) -> tuple[CPU, CPU]:
+    ran, stepped = random_machine(seed), random_machine(seed)
+    done = 0
+    while done < cycles and not ran.stopped and not ran.waiting:
+        done += ran.run(cycles - done)
+    while stepped.cycles < ran.cycles and not stepped.stopped and not stepped.waiting:
+        stepped.step()
+    return ran, stepped
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_run_with_blocks_matches_stepping(seed):
+    ran, stepped = run_both(seed, 30_000)
+    assert state(ran) == state(stepped)
+
+
+def test_the_random_programs_do_run_compiled_blocks():
+    compiled = [compiled_blocks(run_both(seed, 30_000)[0]) for seed in range(40)]
+    assert sum(1 for n in compiled if n) >= 20  # 25 of these seeds
+
+
+LOOP = bytes(
+    [
+        *(0xA9, 0x00),  # 0200 loop: lda #0       (its operand is rewritten below)
+        *(0x8D, 0x00, 0x10),  # 0202     sta $1000
+        0x1A,  # 0205                    inc
+        *(0x8D, 0x01, 0x02),  # 0206     sta $0201   the operand of the lda
+        *(0xEE, 0x02, 0x10),  # 0209     inc $1002
+        *(0x4C, 0x00, 0x02),  # 020C     jmp loop
+    ]
+)
+
+
+def test_code_that_rewrites_itself_runs_as_written():
+    bus = FlatBus()
+    bus.load(0x0200, LOOP)
+    cpu = CPU(bus)
+    cpu.pc = 0x0200
+    while bus.ram[0x1002] < 200:
+        cpu.run(1000)
+    # each pass loads what the previous one stored, plus one
+    assert bus.ram[0x1000] == (bus.ram[0x1002] - 1) & 0xFF
+
+
+def test_memory_written_between_runs_is_seen():
+    # $0200 loop: inx ; iny ; jmp loop     then the iny becomes dey between two runs
+    machines = []
+    for _ in range(2):
+        bus = FlatBus()
+        bus.load(0x0200, bytes([0xE8, 0xC8, 0x4C, 0x00, 0x02]))
+        cpu = CPU(bus)
+        cpu.pc = 0x0200
+        machines.append(cpu)
+    ran, stepped = machines
+    for _ in range(2):
+        ran.run(10_000)
+        while stepped.cycles < ran.cycles:
+            stepped.step()
+        assert (ran.x, ran.y, ran.pc) == (stepped.x, stepped.y, stepped.pc)
+        assert compiled_blocks(ran)
+        ran.bus.ram[0x0201] = stepped.bus.ram[0x0201] = 0x88  # dey
+
+
+def test_a_block_ends_after_a_write_that_raises_the_irq_line():
+    # $0200 loop: lda #1 ; sta IRQ_LINE ; lda #0 ; sta IRQ_LINE ; nop ; jmp loop, I = 0
+    bus = LoggingBus()
+    code = [0xA9, 0x01, 0x8D, 0x80, 0x03, 0xA9, 0x00, 0x8D, 0x80, 0x03, 0xEA, 0x4C, 0x00, 0x02]
+    bus.load(0x0200, bytes(code))
+    bus.load(0x4000, bytes([0xA9, 0x00, 0x8D, 0x80, 0x03, 0x40]))  # lda #0 ; sta ; rti
+    bus.load(0xFFFE, bytes([0x00, 0x40]))
+    cpu = CPU(bus)
+    bus.cpu = cpu
+    cpu.pc = 0x0200
+    cpu.p = 0x30
+    cpu.run(50_000)
+    writes = [(cycle, value) for kind, cycle, _, value in bus.log if kind == "write"]
+    raises = [n for n, (_, value) in enumerate(writes[:-1]) if value == 1]
+    assert len(raises) > 100
+    # sta takes 4 cycles, the entry 7, the handler's lda 2: its sta comes 13 cycles on
+    assert all(writes[n + 1] == (writes[n][0] + 13, 0) for n in raises)

@@ -1,0 +1,221 @@
+"""Compiled blocks: straight-line runs of instructions in one RAM page as one Python function.
+
+Where the run loop keeps coming back to the same address, `BlockCache` decodes the
+instructions from there to the first one that changes the flow, the widths or the interrupt
+mask (which it includes), or that must run alone (BRK, COP, WDM, WAI, STP, block moves), at
+most `MAX_INSTRUCTIONS`, all within one 256-byte page. It joins their handlers (the same
+generated text `step()` runs) into one function with the operand bytes as constants: one
+call instead of one dispatch per instruction, and no operand fetches.
+
+The block behaves as its instructions run one by one would: registers, memory, cycles and
+`icount` are exact at its end. An access that goes through the bus (I/O, unmapped space)
+sees `cyc` current, and the block returns right after that instruction, so the run loop sees
+a raised IRQ line, a stop request or a remapped page before the next one; so does a write to
+a byte of any compiled block (`marks`), which drops every block of that page first. Memory
+changed from outside the core (a loader, a test, a `wdm_hook`) is caught by `suspect_all()`,
+which `run()` calls on entry and WDM after its hook: each block is then checked against the
+bytes it was compiled from the first time it is reached again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from functools import cache
+from typing import Any
+
+from w65tool.cpu.access import STATES
+from w65tool.cpu.families import handler_body
+from w65tool.isa import OPCODES
+
+MAX_INSTRUCTIONS = 16
+BLOCK_CYCLES = 256
+"""More than any block can take (16 instructions of at most 9 cycles): the run loop enters
+blocks only while this many cycles remain, so a run still ends at the first instruction
+boundary at or past its limit."""
+HOT = 32
+"""Times the run loop reaches an address before a block is compiled from it."""
+
+ALONE = frozenset({"brk", "cop", "wdm", "wai", "stp", "mvn", "mvp"})
+INLINE = tuple(replace(w, inline=True) for w in STATES)
+
+# A handler line naming one of these changes the flow, the widths or the interrupt mask.
+ENDS_BLOCK = re.compile(r"\b(?:pc|set_p|exchange_ce|attn|select|cyc|return)\b")
+OPERAND = re.compile(r"ram\[t \+ (\d)\]")
+READ = re.compile(r"^(\s*)(\w+) = bus_read\((\w+)\) if rh\[\3 >> 8\] else ram\[\3\]$")
+BUS_WRITE = re.compile(r"^(\s*)bus_write\(")
+INVALIDATE = re.compile(r"^(\s*)invalidate\(")
+RETURN = re.compile(r"^(\s*)return (.+)$")
+
+
+@cache
+def _handler(code: int, k: int) -> tuple[str, tuple[str, ...]]:
+    """(kind, body lines) of opcode `code` in inline width state `k`: kind is "alone",
+    "inner" (may run mid-block: falls through to `pc += size`, `return cycles`) or "last"."""
+    op = OPCODES[code]
+    body = tuple(handler_body(op, INLINE[k]))
+    if op.mnemonic in ALONE:
+        return "alone", body
+    size = op.length(INLINE[k].m8, INLINE[k].x8)
+    inner = (
+        len(body) >= 2
+        and body[-2] == f"pc += {size}"
+        and RETURN.match(body[-1]) is not None
+        and not any(ENDS_BLOCK.search(line) for line in body[:-2])
+    )
+    return ("inner" if inner else "last"), body
+
+
+def scan(ram: bytearray, t: int, k: int) -> tuple[int, int]:
+    """(end address, instruction count) of the block starting at `t` in width state `k`."""
+    address, count = t, 0
+    while count < MAX_INSTRUCTIONS and (address & 0xFF) <= 0xFB:
+        code = ram[address]
+        kind, _ = _handler(code, k)
+        if kind == "alone":
+            break
+        address += OPCODES[code].length(INLINE[k].m8, INLINE[k].x8)
+        count += 1
+        if kind == "last":
+            break
+    return address, count
+
+
+def _accesses(lines: list[str], now: str) -> list[str]:
+    """Bus accesses set `cyc` to `now` (the instruction's first cycle) and ask the block to
+    end after this instruction, as does a write into compiled code."""
+    out: list[str] = []
+    for line in lines:
+        if match := READ.match(line):
+            pad, var, m = match.groups()
+            out += [
+                f"{pad}if rh[{m} >> 8]:",
+                f"{pad}    cyc = {now}; bail = 1",
+                f"{pad}    {var} = bus_read({m})",
+                f"{pad}else:",
+                f"{pad}    {var} = ram[{m}]",
+            ]
+        elif match := BUS_WRITE.match(line):
+            out += [f"{match[1]}cyc = {now}; bail = 1", line]
+        elif match := INVALIDATE.match(line):
+            out += [line, f"{match[1]}bail = 1"]
+        else:
+            out.append(line)
+    return out
+
+
+def block_source(code: bytes, t: int, k: int) -> str:
+    """The source of `blk()`, the block of instructions `code` found at `t` in state `k`."""
+    lines = ["c0 = cyc"]
+    static, count, offset = 0, 0, 0
+    while offset < len(code):
+        op = OPCODES[code[offset]]
+        kind, body = _handler(op.code, k)
+        size = op.length(INLINE[k].m8, INLINE[k].x8)
+        operands = code[offset : offset + size]
+        text = [OPERAND.sub(lambda m, b=operands: str(b[int(m[1])]), line) for line in body]
+        address = t + offset
+        offset += size
+        count += 1
+        now = f"c0 + {static} + dyn"
+        if kind == "inner":
+            accesses = _accesses(text[:-2], now)
+            lines += accesses
+            cycles = RETURN.match(text[-1])[2]  # type: ignore[index]
+            if cycles.isdigit():
+                static += int(cycles)
+            else:
+                lines.append(f"dyn += {cycles}")
+            if any("bail = 1" in line for line in accesses):
+                after = f"cyc = c0 + {static} + dyn; icount += {count}; return"
+                lines += ["if bail:", f"    pc = {(t + offset) & 0xFFFF}; {after}"]
+        else:  # the last instruction leaves PC and the returns as they are
+            lines.append(f"pc = {address & 0xFFFF}")
+            for line in _accesses(text, now):
+                if match := RETURN.match(line):
+                    pad, cycles = match.groups()
+                    line = f"{pad}cyc = {now} + ({cycles}); icount += {count}; return"
+                lines.append(line)
+            break
+    else:
+        lines += [f"pc = {(t + offset) & 0xFFFF}", f"cyc = c0 + {static} + dyn"]
+        lines.append(f"icount += {count}")
+    source = "\n".join(lines)
+    # the cycles that depend on the data (page crossings, DL, branches) add up in `dyn`
+    source = "dyn = 0\n" + source if "dyn +=" in source else source.replace(" + dyn", "")
+    if "bail = 1" in source:
+        source = "bail = 0\n" + source
+    return "def blk():\n" + "\n".join("    " + line for line in source.splitlines())
+
+
+class BlockCache:
+    """The compiled blocks of one core, by width state and start address.
+
+    `maps[k]` is what the run loop looks at (the kernel swaps it with the dispatch table):
+    address -> block function, or False where no block of two or more instructions starts.
+    `marks` flags every byte compiled into a block; the kernel's writes call `invalidate`
+    when they store to one.
+    """
+
+    def __init__(self, ram: bytearray) -> None:
+        self.ram = ram
+        self.marks = bytearray(len(ram))
+        self.maps: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
+        self._suspects: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
+        self._code: dict[tuple[int, int], bytes] = {}
+        self._pages: dict[int, set[tuple[int, int]]] = {}
+        self._heat: dict[int, int] = {}
+        self._compile: Callable[[str], Callable[[], None]] | None = None
+
+    def bind(self, compile_block: Callable[[str], Callable[[], None]]) -> None:
+        """Give the cache the core's compiler: block source -> function over its cells."""
+        self._compile = compile_block
+
+    def miss(self, t: int, k: int) -> Any:
+        """The block at `t` for the run loop, when `maps[k]` has none: a suspect block
+        still matching memory, a new one once `t` is hot, else None (run one instruction)."""
+        block = self._suspects[k].pop(t, None)
+        if block is not None:
+            code = self._code[k, t]
+            if self.ram[t : t + len(code)] == code:
+                self.maps[k][t] = block
+                return block
+        key = k << 24 | t
+        heat = self._heat.get(key, 0) + 1
+        if heat < HOT:
+            self._heat[key] = heat
+            return None
+        del self._heat[key]
+        block = self._build(t, k)
+        self.maps[k][t] = block
+        return block
+
+    def _build(self, t: int, k: int) -> Any:
+        end, count = scan(self.ram, t, k)
+        if count < 2:
+            return False
+        assert self._compile is not None
+        code = bytes(self.ram[t:end])
+        block = self._compile(block_source(code, t, k))
+        self._code[k, t] = code
+        self._pages.setdefault(t >> 8, set()).add((k, t))
+        self.marks[t:end] = b"\x01" * (end - t)
+        return block
+
+    def invalidate(self, address: int) -> None:
+        """A byte of compiled code was written: forget every block of its page."""
+        page = address >> 8
+        for k, t in self._pages.pop(page, ()):
+            self.maps[k].pop(t, None)
+            self._suspects[k].pop(t, None)
+            self._code.pop((k, t), None)
+        self.marks[page << 8 : (page + 1) << 8] = bytes(256)
+
+    def suspect_all(self) -> None:
+        """Memory may have changed behind the core's back: check each block before its
+        next use."""
+        for live, suspects in zip(self.maps, self._suspects, strict=True):
+            if live:
+                suspects.update((t, block) for t, block in live.items() if block)
+                live.clear()
