@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
+from textual import events
 from textual.widgets import Input
 from tui_support import async_test, blink_image, screen_text, settle
 
@@ -139,6 +142,18 @@ class TestRegisters:
             assert app.query_one("#flag-c").has_class("-on") == bool(~before & 1)
 
     @async_test
+    async def test_the_m_flag_sets_the_width_the_code_is_read_with(self, target):
+        """With M clear, `lda #` takes two bytes: the disassembly follows the flag."""
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert "lda #$00" in screen_text(app)
+            await pilot.click("#flag-m")
+            await settle(pilot)
+            assert not target.cpu_registers().p & 0x20
+            assert "▶00:00C0 A9 00 8D    lda #$8D00" in screen_text(app)
+
+    @async_test
     async def test_get_reads_the_registers_again(self, target):
         app = app_for(target)
         async with app.run_test(size=(120, 40)) as pilot:
@@ -272,6 +287,34 @@ class TestRunControl:
             await pilot.pause(0.2)
             assert "LEDs ●○○○○○○●" in screen_text(app)
 
+    @async_test
+    async def test_lamps_and_views_follow_the_running_program(self, target):
+        """While the board runs, the lamps change and the registers and memory keep up."""
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#memory-address", "01F0")  # the stack
+            await settle(pilot)
+            grid = app.query_one(HexGrid)
+            assert grid.value_at(0x01FE) == 0x00
+            strip = app.query_one("#leds")
+            lamps, a_values = set(), set()
+            await pilot.press("f5")
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                await pilot.pause(0.05)
+                lamps.add(tuple(strip.leds.items()))
+                a_values.add(app.query_one("#reg-a", Input).value)
+                if len(lamps) >= 3 and len(a_values) >= 3 and grid.value_at(0x01FE) == 0xCB:
+                    break
+            await pilot.press("f6")
+            await pilot.pause(0.2)
+            await settle(pilot)
+            assert len(lamps) >= 3, "the lamps did not change while running"
+            assert len(a_values) >= 3, "A was not followed while running"
+            assert grid.value_at(0x01FE) == 0xCB  # the low byte JSR pushed: $00CB
+            assert app.query_one("#reg-a", Input).value == f"{target.cpu_registers().a:04X}"
+
 
 class TestMemory:
     @async_test
@@ -319,6 +362,34 @@ class TestMemory:
             await pilot.press("pagedown")
             await settle(pilot)
             assert grid.base == grid.length
+
+    @async_test
+    async def test_the_wheel_scrolls_the_window(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            grid = app.query_one(HexGrid)
+            wheel = (grid, 5, 2, 0, 1, 0, False, False, False)
+            grid.post_message(events.MouseScrollDown(*wheel))
+            await settle(pilot)
+            assert grid.base == 3 * 16 and grid.values_base == 3 * 16
+            assert "00:0030  " in screen_text(app) and "00:0000  " not in screen_text(app)
+            grid.post_message(events.MouseScrollUp(*wheel))
+            await settle(pilot)
+            assert grid.base == 0
+
+    @async_test
+    async def test_refresh_reads_the_memory_again(self, target):
+        app = app_for(target)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await type_into(pilot, "#memory-address", "00F0")
+            await settle(pilot)
+            target.write_memory(0x00F0, b"W65")  # changed behind the TUI's back
+            assert "00:00F0  00 00 00" in screen_text(app)
+            await pilot.click("#memory-refresh")
+            await settle(pilot)
+            assert "00:00F0  57 36 35 00" in screen_text(app) and "W65." in screen_text(app)
 
     @async_test
     async def test_a_symbol_names_the_address(self, target, symbols):
@@ -391,8 +462,9 @@ class TestUpload:
             await settle(pilot)
             assert "nope.hex: no such file" in app.query_one(UploadPanel).report
 
+    @pytest.mark.parametrize("how", ["ctrl+o", "#browse"])
     @async_test
-    async def test_browse_picks_a_file_and_uploads_it(self, tmp_path, target, monkeypatch):
+    async def test_browse_picks_a_file_and_uploads_it(self, tmp_path, target, monkeypatch, how):
         image, _ = blink_image()
         image.save(tmp_path / "blink.hex")
         (tmp_path / "notes.txt").write_text("not a program")
@@ -400,7 +472,10 @@ class TestUpload:
         app = app_for(target)
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
-            await pilot.press("ctrl+o")
+            if how.startswith("#"):
+                await pilot.click(how)
+            else:
+                await pilot.press(how)
             await pilot.pause(0.3)
             text = screen_text(app)
             assert "blink.hex" in text and "notes.txt" not in text

@@ -47,5 +47,5 @@ class MemoryView(Vertical):
     @on(Button.Pressed, "#memory-refresh")
     def _refresh(self, event: Button.Pressed) -> None:
         event.stop()
-        grid = self.grid
-        grid.post_message(HexGrid.WindowChanged(grid.base, grid.length))
+        # posted here, not to the grid: a message never bubbles back up to its sender
+        self.post_message(HexGrid.WindowChanged(*self.grid.window))
