@@ -307,9 +307,12 @@ class TestRunControl:
                 a_values.add(app.query_one("#reg-a", Input).value)
                 if len(lamps) >= 3 and len(a_values) >= 3 and grid.value_at(0x01FE) == 0xCB:
                     break
+            panel = app.query_one(RegisterPanel)
+            assert panel.border_subtitle == "running program"
             await pilot.press("f6")
             await pilot.pause(0.2)
             await settle(pilot)
+            assert panel.border_subtitle == "halted program"
             assert len(lamps) >= 3, "the lamps did not change while running"
             assert len(a_values) >= 3, "A was not followed while running"
             assert grid.value_at(0x01FE) == 0xCB  # the low byte JSR pushed: $00CB

@@ -161,6 +161,7 @@ class W65App(App[None]):
         status.target = session.target.description
         status.state = self._state_name()
         self.query_one(RunControls).running = session.running
+        self.query_one(RegisterPanel).running = session.running
         self._share_symbols()
         if session.emulated:
             self.post_message(msg.BreakpointsShown(frozenset(session.target.breakpoints)))
@@ -310,6 +311,7 @@ class W65App(App[None]):
     @while_running
     def on_run_state_changed(self, message: msg.RunStateChanged) -> None:
         self.query_one(RunControls).running = message.running
+        self.query_one(RegisterPanel).running = message.running
         self.query_one(StatusBar).state = self._state_name()
         if not message.running and message.reason:  # a run ended: show where
             if message.reason != "stop requested":

@@ -23,13 +23,17 @@ MOUSE_AND_FIELDS = (
 )
 
 
+KEY_NAMES = {"question_mark": "?", "pageup": "PgUp", "pagedown": "PgDn"}
+"""Keys whose Textual names are not what a keyboard says."""
+
+
 def key_name(binding: Binding) -> str:
-    """A key as people write it: `F5`, `Ctrl+O`, `?`."""
+    """A key as people write it: `F5`, `Ctrl+O`, `?`, `PgDn`."""
     names = []
     for key in binding.key.split(","):
         key = key.strip()
-        if key == "question_mark":
-            names.append("?")
+        if key in KEY_NAMES:
+            names.append(KEY_NAMES[key])
             continue
         parts = [p.upper() if len(p) <= 3 and p[0] == "f" else p.title() for p in key.split("+")]
         names.append("+".join(parts))

@@ -47,6 +47,7 @@ class RegisterPanel(Vertical):
 
     registers: reactive[Registers | None] = reactive(None, always_update=True)
     live: reactive[bool] = reactive(False)
+    running: reactive[bool] = reactive(False)
 
     class Edited(Message):
         """The user set register `name` to `value` (P for a flag toggle)."""
@@ -96,9 +97,19 @@ class RegisterPanel(Vertical):
             yield Button("E", id="flag-e", classes="flag", compact=True, tooltip="emulation")
             yield Button("Get", id="get-registers", compact=True, tooltip="read again (F4)")
 
-    def watch_live(self, live: bool) -> None:
-        self.border_title = "Registers (CPU)" if live else "Registers"
-        self.border_subtitle = "halted program" if live else "saved by the monitor"
+    def watch_live(self) -> None:
+        self._say_where()
+
+    def watch_running(self) -> None:
+        self._say_where()
+
+    def _say_where(self) -> None:
+        """The titles say whose registers these are: the CPU's, or the monitor's saved."""
+        self.border_title = "Registers (CPU)" if self.live else "Registers"
+        if not self.live:
+            self.border_subtitle = "saved by the monitor"
+        else:
+            self.border_subtitle = "running program" if self.running else "halted program"
 
     def watch_registers(self, regs: Registers | None) -> None:
         if regs is None or regs == self._previous:
