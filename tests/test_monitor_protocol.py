@@ -322,3 +322,32 @@ def test_star_reprints_the_banner(host):
     assert reply.endswith(
         b"\rMENSCH ROM Version 2.07\r (C) Copyright 1995\rAssembled Mon Feb  6 10:03:42 1995\r>"
     )
+
+
+@pytest.mark.parametrize("escape", [False, True])
+def test_loader_recovery_escapes_a_record_whose_count_went_odd(escape):
+    from w65tool.target.link import Link
+    from w65tool.target.uart_port import UartPort
+    from w65tool.target.upload import _recover
+
+    host = Host()
+    link = Link(UartPort(host.board), slack=0.1)
+    # Bank 1 has no memory: a pair reads back only as FF (count - 1), any other costs the
+    # ROM's count two. 16 - 2 - 2 - 1 - 2 leaves 9, and from an odd count CRs alone step
+    # over zero for ever.
+    link.write(b"S2140100000102FF03\r")
+    link.drain(0.05)
+    _recover(link, 9, 45, escape=escape)
+    link.write(b"S804000000FB\r")
+    ended = READY in link.drain(0.1)
+    assert ended is escape
+
+
+def test_client_releases_output_held_by_a_damaged_byte_that_became_xoff(host):
+    from w65tool.target.monitor import MonitorTarget
+    from w65tool.target.uart_port import UartPort
+
+    host.board.uart3.host_send(b"\x13")  # `3`, `S` or ESC with one bit flipped
+    host.wait(0.01)
+    target = MonitorTarget("uart3", serial=UartPort(host.board), timeout=0.1, retries=0)
+    assert target.read_registers().pc == 0x00E358

@@ -40,6 +40,7 @@ from w65tool.target.protocol import (
     RECORD_BYTES,
     SLASH_REPLY_RE,
     SYNC_REPLY_RE,
+    XON,
     address_digits,
     address_echo,
     parse_dump_record,
@@ -47,7 +48,7 @@ from w65tool.target.protocol import (
     parse_register_display,
     pipe_write_command,
 )
-from w65tool.target.upload import UploadStats, upload_image
+from w65tool.target.upload import ODD_COUNT_ESCAPE, TRIES_PER_RETRY, UploadStats, upload_image
 
 SMALL_READ = 8
 """Reads up to this many bytes use `/` (13 characters a byte); longer ones `W`."""
@@ -61,6 +62,7 @@ BANNER_WAIT = 3.0
 BURST_WAIT = 0.15
 """Seconds to wait for the loader's `?` after a CR burst, beyond its time on the wire: it
 answers at once when the burst finishes a record, and stays silent while it looks for `S`."""
+
 
 QUIET = 0.05
 """Seconds of silence that end a drain."""
@@ -112,18 +114,20 @@ class MonitorClient:
         """Bring the monitor back to its prompt from wherever it is, or fail saying why.
 
         ESC cancels address prompts, `/`, `|`, `F` and the key wait of `D`/`W`; CR leaves `M`;
-        CR bursts finish a record the S28 loader was reading; an S8 record ends the loader
-        (and is harmless at the prompt). `in_loader` tries the S8 record first.
+        CR bursts finish a record the S28 loader was reading (`ODD_COUNT_ESCAPE` one whose
+        count went odd); an S8 record ends the loader (and is harmless at the prompt).
+        `in_loader` tries the S8 record first.
         """
         # enough CRs for the rest of a record of this client's size (2 digits a byte + framing)
         bursts = -(-(2 * self.record_bytes + 14) // INPUT_QUEUE)
-        steps = [ESC, CR, *[CR * INPUT_QUEUE] * bursts, END_RECORD]
+        # XON first: a byte damaged into XOFF on its way in holds the monitor's output.
+        steps = [XON + ESC, CR, *[CR * INPUT_QUEUE] * bursts, ODD_COUNT_ESCAPE, END_RECORD]
         if in_loader:
             steps.insert(0, END_RECORD)
         for step in steps * 2:  # a second round, in case noise hid the first answer
             self.link.discard()
             self.link.write(step)
-            if step == CR * INPUT_QUEUE:
+            if step[:1] == CR and len(step) > 1:
                 wait = BURST_WAIT + 1.5 * (len(step) + 12) * self.link.char_time
             else:
                 wait = self.link.reply_timeout(len(step) * 12)
@@ -198,7 +202,8 @@ class MonitorClient:
         """`length` bytes from `address`: `/` for a few, an S28 dump (`W`) for more.
 
         A dump line whose checksum fails is read again on its own (the others are kept),
-        so a noisy line costs a few lines, not the whole range.
+        so a noisy line costs a few lines, not the whole range. Like a record (see
+        `TRIES_PER_RETRY`), a line may be read `TRIES_PER_RETRY * (retries + 1)` times.
         """
         if length <= 0:
             return b""
@@ -206,14 +211,20 @@ class MonitorClient:
             raise TargetError(f"cannot read ${address:06X}+{length}: past the 24-bit space")
         data = bytearray(length)
         missing = [(address, length)]
-        for _ in range(self.retries + 1):
+        rounds = TRIES_PER_RETRY * (self.retries + 1)
+        for _ in range(rounds):
             still: list[tuple[int, int]] = []
             for start, count in missing:
                 if count <= SMALL_READ:
                     got = self._command(lambda s=start, c=count: self._slash_read(s, c))
                     data[start - address : start - address + count] = got
                     continue
-                good = self._command(lambda s=start, c=count: self._dump(s, c))
+                self.sync()
+                try:
+                    good = self._dump(start, count)
+                except TargetError:  # a damaged echo: this round brought nothing
+                    self.at_prompt = False
+                    good = {}
                 for at, value in good.items():
                     data[at - address] = value
                 still += _gaps(start, count, good)
@@ -223,7 +234,7 @@ class MonitorClient:
         lost = sum(n for _, n in missing)
         raise TargetError(
             f"Failed to read ${address:06X}-${address + length - 1:06X}: {lost} bytes did not "
-            f"arrive intact after {self.retries + 1} tries",
+            f"arrive intact after {rounds} tries",
             hint="the line is noisy: check the cable, or try a lower --baud",
         )
 
@@ -239,20 +250,39 @@ class MonitorClient:
         return bytes(out)
 
     def _dump(self, address: int, length: int) -> dict[int, int]:
-        """The bytes of `address`..+`length` that arrived in dump lines with good checksums."""
+        """The bytes of `address`..+`length` that arrived in dump lines with good checksums.
+
+        Each address goes out one digit short, and the last digit only once the echo of the
+        others is right: the monitor acts on the sixth digit, so a damaged `W` (one bit from
+        `G`) or a damaged end address (a dump of megabytes) is caught while ESC can still
+        cancel it. A damaged last digit moves an address by less than one line.
+        """
         end = address + length - 1
         what = f"read ${address:06X}-${end:06X}"
-        # The end address goes out as soon as the start address is echoed: its 6 digits wait
-        # in the input queue (9) while the monitor prints the second prompt, saving a round
-        # trip, the same way the start address waits behind `W`'s own prompt.
-        first = re.compile(re.escape(address_echo(address)))
-        self._ask(b"W" + address_digits(address), first, 80, what)
-        self.link.write(address_digits(end))
-        chars = 45 * -(-length // 16) + 40
+        start_digits, end_digits = address_digits(address), address_digits(end)
+        self.link.discard()
+        self.link.write(b"W" + start_digits[:5])
+        m = self.link.expect(
+            re.compile(re.escape(address_echo(address)[:6])), self.link.reply_timeout(80), what
+        )
+        if b"Lowest" not in m.string and not m.string.startswith(b"W  "):
+            raise TargetError(f"Failed to {what}: the board did not start a dump")
+        self.link.write(start_digits[5:] + end_digits[:5])
+        self.link.expect(
+            re.compile(re.escape(address_echo(end)[:6])), self.link.reply_timeout(60), what
+        )
+        self.link.write(end_digits[5:])
+        chars = 45 * (-(-length // 16) + 1) + 40
         tail = re.compile(re.escape(DUMP_END))
-        m = self.link.expect(tail, self.link.reply_timeout(chars), what)
+        try:
+            m = self.link.expect(tail, self.link.reply_timeout(chars), what)
+            text = m.string[: m.start()]
+        except TargetError:
+            # The end record came damaged (or not at all): keep the lines that did arrive.
+            text = self.link.discard()
+            self.at_prompt = False
         good: dict[int, int] = {}
-        for rec in DUMP_RECORD_RE.finditer(m.string[: m.start()]):
+        for rec in DUMP_RECORD_RE.finditer(text):
             try:
                 at, payload = parse_dump_record(rec.group(1), rec.group(2))
             except ValueError:
@@ -260,6 +290,8 @@ class MonitorClient:
             for i, value in enumerate(payload):
                 if address <= at + i <= end:
                     good[at + i] = value
+        if not self.at_prompt:
+            return good
         # The dump waits for a key before READY; if READY comes damaged, the next command
         # syncs first, and the bytes already checked stand.
         self.link.write(CR)

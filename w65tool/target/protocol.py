@@ -26,6 +26,9 @@ from w65tool.target.base import Registers
 
 ESC = b"\x1b"
 CR = b"\r"
+XON = b"\x11"
+"""Releases output held by an XOFF; the ROM filters it out before its input ring. A damaged
+byte can arrive as XOFF ($13, one bit from `3`, `S` or ESC), so recovery starts with XON."""
 ACK = 0x06
 NAK = 0x15
 
@@ -44,7 +47,8 @@ data and the checksum, and it stores data bytes as they arrive, whatever their n
 
 READY = b"\rREADY\r>"
 PROMPT_RE = re.compile(rb"\rREADY\r>")
-SYNC_REPLY_RE = re.compile(rb"\?\rREADY\r>\Z")
+SYNC_REPLY_RE = re.compile(rb"\??\rREADY\r>\Z")
+"""ESC's answer: `?` READY at the prompt; READY alone when ESC aborted an address prompt."""
 BANNER = b"MENSCH ROM Version"
 HEX = rb"[0-9A-Fa-f]"
 

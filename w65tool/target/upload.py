@@ -32,12 +32,25 @@ from w65tool.target.protocol import (
     INPUT_QUEUE,
     PROMPT_RE,
     RECORD_BYTES,
+    XON,
     loader_reply,
     s2_records,
 )
 
 RECOVERY_WAIT = 0.15
 """Seconds to wait for the loader's answer to each CR burst, beyond its time on the wire."""
+
+TRIES_PER_RETRY = 4
+"""A record may be sent `TRIES_PER_RETRY * (retries + 1)` times: sending one again is harmless,
+and at 1 % damaged characters a 45-character record and its reply fail one try in three."""
+
+ODD_COUNT_ESCAPE = CR * 256 + b"FFF" + CR * 256
+"""What gets the loader out of a record's data whatever its count. A bad digit pair costs
+the ROM's count two, not one (BYTE, then its caller), so with an odd count left it steps
+over zero and would eat CRs for ever; one pair that reads back ($FF: RAM, or no memory
+there) makes the count even again. `FFF` holds an `FF` pair whichever way the pairs fall.
+256 CRs finish any count; the other 256 are for when the pair came first. Once the loader
+answers, it ignores the rest while it looks for `S`."""
 
 
 @dataclass
@@ -66,6 +79,7 @@ def upload_image(
 ) -> UploadStats:
     """Send `image` to the monitor's S28 loader (the monitor must be at its prompt)."""
     records = s2_records(image, record_bytes)
+    tries = TRIES_PER_RETRY * (retries + 1)
     total = len(image)
     attempts = [0] * len(records)
     todo: deque[int] = deque(range(len(records)))
@@ -112,7 +126,7 @@ def upload_image(
             continue
         resent += 1
         if kind == "bad":
-            if attempts[current] > retries:
+            if attempts[current] >= tries:
                 raise fail(
                     current,
                     "the board answered '?' (bad checksum, or memory that does not read back)",
@@ -121,7 +135,7 @@ def upload_image(
             current = None
             continue
         # Missing, garbled or miscounted reply: find the loader again, then resend.
-        if attempts[current] > retries:
+        if attempts[current] >= tries:
             why = "no reply from the board" if kind == "timeout" else "garbled replies"
             raise fail(current, why)
         if ahead is not None:
@@ -129,7 +143,7 @@ def upload_image(
             ahead = None
         todo.appendleft(current)
         current = None
-        _recover(link, window, len(line))
+        _recover(link, window, len(line), escape=attempts[todo[0]] > 1)
         count = None
 
     # Every record is in; only leaving the loader remains. A damaged S8 or READY is
@@ -162,21 +176,39 @@ def _wait_reply(link: Link, timeout: float) -> tuple[str, int | None]:
         link.poll(left)
 
 
-def _recover(link: Link, window: int, record_chars: int) -> None:
+def _recover(link: Link, window: int, record_chars: int, escape: bool = False) -> None:
     """Bring the loader to the point where it looks for the next `S`, then drain its output.
 
-    CRs go in bursts the input queue can hold, until the loader answers or more CRs have gone
-    than a half-read record could still take (its characters, plus a damaged count's worth).
+    XON first, in case a damaged byte reached the monitor as XOFF. Then CRs in bursts the
+    input queue can hold, until the loader answers or more CRs have gone than a half-read
+    record could still take (its characters, plus a damaged count's worth). With `escape`
+    (the last recovery did not help), `ODD_COUNT_ESCAPE` follows if the CRs get no answer.
     """
+    link.write(XON)
     burst = max(window, 1)
     wait = RECOVERY_WAIT + 1.5 * (burst + 12) * link.char_time
+    answered = False
     for _ in range(-(-(record_chars + 9) // burst)):
         link.write(CR * burst)
-        deadline = time.monotonic() + wait
-        answered = False
-        while time.monotonic() < deadline and not answered:
-            link.poll(deadline - time.monotonic())
-            answered = any(c in link.buffer for c in (b".", b"?", b">"))
+        answered = _answer(link, wait)
         if answered:
             break
+    if escape and not answered:
+        # In pieces, so that it stops soon after the loader answers.
+        for at in range(0, len(ODD_COUNT_ESCAPE), 4 * burst):
+            link.write(ODD_COUNT_ESCAPE[at : at + 4 * burst])
+            if _answer(link, 1.5 * 4 * burst * link.char_time):
+                break
+        else:
+            _answer(link, wait)
     link.drain(quiet=max(0.05, 24 * link.char_time))
+
+
+def _answer(link: Link, wait: float) -> bool:
+    """Wait up to `wait` seconds for anything the loader (or the prompt) says to a CR."""
+    deadline = time.monotonic() + wait
+    while not any(c in link.buffer for c in (b".", b"?", b">")):
+        if time.monotonic() >= deadline:
+            return False
+        link.poll(deadline - time.monotonic())
+    return True
