@@ -8,13 +8,11 @@ registers, its lamp), which runs in a child process (`tui_sim_board`).
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 
 import pytest
 from textual.widgets import Input, ProgressBar
 from tui_sim_board import BoardProcess
-from tui_support import async_test, screen_text, settle
+from tui_support import async_test, screen_text, settle, until
 
 from w65tool.cli import build_parser
 from w65tool.cli.tui_cmd import build_app
@@ -61,15 +59,6 @@ def open_tui(port: str, *options: str):
     """The app and its options, built as `w65 tui --port PORT [options]` builds them."""
     args = build_parser("tui").parse_args(["tui", "--port", port, *options])
     return build_app(args), args
-
-
-async def until(pilot, condition: Callable[[], object], what: str, timeout: float = 10.0):
-    """Let the app run until `condition()` holds (fails the test after `timeout` s)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            pytest.fail(f"{what}: not within {timeout} s\n{screen_text(pilot.app)}")
-        await pilot.pause(0.02)
 
 
 async def type_into(pilot, selector: str, text: str) -> None:

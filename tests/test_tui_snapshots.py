@@ -1,8 +1,11 @@
 """Snapshots of the TUI's screens, and checks that nothing is cut off at 80x24 or 120x40.
 
 The emulated board is halted with the test program loaded, so every run draws the same
-screen. Update the pictures with `pytest tests/test_tui_snapshots.py --snapshot-update`
-after a deliberate change, and look at them (the report shows the difference).
+screen: nothing on it moves (no clock, no running lamps, no blinking cursor: no field has
+the focus), and each picture is taken once `steady` says the views hold what was last read
+and no message is left to handle, which holds on a loaded machine too. Update the pictures
+with `pytest tests/test_tui_snapshots.py --snapshot-update` after a deliberate change, and
+look at them (the report shows the difference).
 """
 
 from __future__ import annotations
@@ -10,10 +13,11 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 from tui_fakes import FakeTarget
-from tui_support import async_test, blink_image, settle, within
+from tui_support import async_test, blink_image, settle, steady, until, within
 
 from w65tool.target.emulator import EmulatedTarget
 from w65tool.tui import make_app
+from w65tool.tui.screens.help import HelpScreen
 from w65tool.tui.widgets.memory import MemoryView
 
 SUB = 0x00CE
@@ -31,15 +35,16 @@ def halted_board_app():
 
 async def show_program_memory(pilot):
     """Memory at `start`, the Address field filled, as after a user's first minutes."""
-    await settle(pilot)
+    await steady(pilot)
     app = pilot.app
     app.query_one("#address", Input).value = "start"
     app.query_one("#memory-address", Input).value = "start"
     memory = app.query_one(MemoryView)
     memory.post_message(MemoryView.GoRequested("start"))  # as Enter in the field does
-    await settle(pilot)
+    grid = memory.grid
+    await until(pilot, lambda: grid.cursor == 0x00C0, "the cursor at start")
     app.set_focus(None)
-    await pilot.pause()
+    await steady(pilot)
 
 
 class TestMainScreen:
@@ -62,21 +67,22 @@ class TestMainScreen:
             await show_program_memory(pilot)
             await pilot.press("ctrl+n")
             pilot.app.set_focus(None)
-            await pilot.pause()
+            await steady(pilot)
 
         assert snap_compare(halted_board_app(), terminal_size=(80, 24), run_before=memory_tab)
 
     def test_a_board_without_emulator_controls(self, snap_compare):
         """On a serial monitor: no run controls, breakpoints or lamps; saved registers."""
-        assert snap_compare(make_app(FakeTarget()), terminal_size=(80, 24), run_before=settle)
+        assert snap_compare(make_app(FakeTarget()), terminal_size=(80, 24), run_before=steady)
 
     def test_help_screen(self, snap_compare):
         """F1: every key binding."""
 
         async def help_screen(pilot):
-            await settle(pilot)
+            await steady(pilot)
             await pilot.press("f1")
-            await pilot.pause()
+            await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "help")
+            await steady(pilot)
 
         assert snap_compare(halted_board_app(), terminal_size=(120, 40), run_before=help_screen)
 

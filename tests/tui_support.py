@@ -55,6 +55,49 @@ async def settle(pilot, timeout: float = 10.0) -> None:
             await asyncio.sleep(0.01)
 
 
+async def until(pilot, condition, what: str, timeout: float = 30.0) -> None:
+    """Let the app run until `condition()` holds (fails the test after `timeout` s)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what}: not within {timeout} s\n{screen_text(pilot.app)}")
+        await pilot.pause(0.02)
+
+
+async def steady(pilot, timeout: float = 30.0) -> None:
+    """Wait until the screen has nothing left to change by itself: for snapshots.
+
+    `settle` counts idle turns of the event loop, and a process starved of the CPU looks
+    idle too. This waits for the views' own state instead (see `unsettled`), however long
+    a loaded machine takes, then lets the screen repaint."""
+    deadline = time.monotonic() + timeout
+    while waiting := unsettled(pilot.app):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the screen is not steady after {timeout} s: {waiting}")
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+def unsettled(app: App) -> list[str]:
+    """What may still change the screen: workers at the target, reads not yet shown, views
+    not yet filled, messages not yet handled."""
+    from w65tool.tui.widgets.disassembly import DisassemblyView
+    from w65tool.tui.widgets.registers import RegisterPanel
+
+    main = app.screen_stack[0]
+    waiting = [str(w) for w in app.workers if w.group == "target" and not w.is_finished]
+    grid = app._grid
+    if app._memory_queued or (grid.values_base, len(grid.values)) != grid.window:
+        waiting.append(f"memory {grid.window} (shown: {grid.values_base}, {len(grid.values)})")
+    if main.query_one(RegisterPanel).registers is None:
+        waiting.append("registers")
+    if not main.query_one(DisassemblyView).lines:
+        waiting.append("code")
+    nodes = [app, *main.walk_children(with_self=True), *app.screen.walk_children(with_self=True)]
+    waiting += [f"messages for {node}" for node in nodes if node._message_queue.qsize()]
+    return waiting
+
+
 BLINK = """\
 ; port 7 counts up, calling a subroutine each time round
         .org $00C0
