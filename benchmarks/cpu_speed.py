@@ -5,7 +5,8 @@
 Workload 1, 6502-compatible (emulation mode, 8-bit, no decimal): a sieve of Eratosthenes
 over 256 flags, repeated. It runs for the same number of instructions on our core (with
 `step()` and with `run()`) and on py65's `MPU`; the script prints instructions per second of
-each, the ratio to py65, and emulated cycles per second against the W65C265S's 3.6864 MHz.
+each, the ratio to py65 (target: run() at least 1.5x), and emulated cycles per second against
+the W65C265S's 3.6864 MHz.
 Workload 2, native 16-bit: sum and exclusive-or of 2,048 words, repeated (our figure only).
 """
 
@@ -21,6 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from w65tool.cpu import CPU, FlatBus
 
 CHIP_HZ = 3_686_400
+TARGET = 1.5  # run() against py65's step(), the same program in the same process
 ORIGIN = 0x0200
 
 SIEVE = bytes(
@@ -84,7 +86,7 @@ def ours(program: bytes, count: int, use_run: bool) -> tuple[float, int, int]:
     cpu = CPU(bus)
     cpu.pc = ORIGIN
     if use_run:
-        # run() counts cycles, not instructions: calibrate the cycles per instruction first.
+        # run() takes a cycle budget: about `count` instructions' worth; the core counts them.
         probe = CPU(bus)
         probe.pc = ORIGIN
         sample = sum(probe.step() for _ in range(20_000))
@@ -92,7 +94,7 @@ def ours(program: bytes, count: int, use_run: bool) -> tuple[float, int, int]:
         start = time.perf_counter()
         cpu.run(budget)
         elapsed = time.perf_counter() - start
-        return elapsed, count, cpu.cycles
+        return elapsed, cpu.instructions, cpu.cycles
     step = cpu.step
     start = time.perf_counter()
     for _ in range(count):
@@ -150,9 +152,9 @@ def main() -> int:
         print("py65 is not installed: no ratio")
     else:
         py65_rate = report("sieve, 8-bit, py65 MPU.step()", reference, count)
-        print(
-            f"ratio to py65: step() {step_rate / py65_rate:.2f}x, run() {run_rate / py65_rate:.2f}x"
-        )
+        ratio = run_rate / py65_rate
+        print(f"ratio to py65: step() {step_rate / py65_rate:.2f}x, run() {ratio:.2f}x")
+        print(f"target: run() >= {TARGET}x py65: {'met' if ratio >= TARGET else 'MISSED'}")
     for label, use_run in (("step()", False), ("run()", True)):
         result = best(lambda use_run=use_run: ours(WORDS, count, use_run), rounds)
         report(f"16-bit words, native, ours {label}", *result)
