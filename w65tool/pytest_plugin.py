@@ -57,6 +57,25 @@ class EmulatedProgram:
         self._serial = bytearray()
         self._received_to = 0
         self._events_from = 0
+        self._interrupt_log: list[tuple[int, str]] = []
+        self._interrupts_from = 0
+        self._log_interrupts()
+
+    def _log_interrupts(self) -> None:
+        """Record every interrupt the core takes: it asks the vector hook where its vector is
+        at the cycle the interrupt's entry starts."""
+        cpu = self.board.cpu
+        hook = cpu.vector_hook
+        assert hook is not None  # the board always routes vectors through its controller
+        controller = self.board.interrupts
+        log = self._interrupt_log
+
+        def logged(kind: str, emulation: bool) -> int:
+            source = (controller.pending_source() or "IRQB") if kind == "irq" else kind.upper()
+            log.append((cpu.cycles, source))
+            return hook(kind, emulation)
+
+        cpu.vector_hook = logged
 
     # -- loading --------------------------------------------------------------------------
     def load(
@@ -87,6 +106,7 @@ class EmulatedProgram:
             self._drain()
             self._received_to = len(self._serial)  # the program's output starts here
             self._events_from = len(self.board.led_events)
+            self._interrupts_from = len(self._interrupt_log)
             self.board.go(address)
         return self
 
@@ -207,6 +227,13 @@ class EmulatedProgram:
         started, in order."""
         events = self.board.led_events[self._events_from :]
         return [(c, v) for c, p, v in events if p == port]
+
+    @property
+    def interrupts(self) -> list[tuple[int, str]]:
+        """(cycle, source) of every interrupt the core took since the program started, in
+        order: the cycle its entry began, and the source whose vector it fetched (`T1` for
+        the monitor's clock, `T2`, `U3RX`, `IRQB`, ...; `BRK`, `COP`, `NMI`, `ABORT`)."""
+        return self._interrupt_log[self._interrupts_from :]
 
     def memory(self, address: int | str, length: int = 1) -> bytes:
         """Bytes of memory (I/O registers read as 0 here: reading them has side effects)."""
