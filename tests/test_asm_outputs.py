@@ -166,3 +166,16 @@ def test_a_broken_grammar_cache_never_breaks_a_run(tmp_path, monkeypatch):
                 cache.write_bytes(damage)
         parser = build_parser()
         assert parser.parse("lda #1", start="start").statement.mnemonic == "lda"
+
+
+def test_overlapping_bytes_warn_at_the_later_line_and_win():
+    result = assemble_source(".org $1000\n.a8\nnop\nnop\n.org $1001\nlda #1\n")
+    (warning,) = result.diagnostics
+    assert warning.name == "overlap" and warning.origin.line == 6
+    assert result.image.to_bin() == bytes.fromhex("EA A9 01")
+
+
+def test_runs_placed_out_of_order_without_overlap_do_not_warn():
+    result = assemble_source(".org $2000\nnop\nnop\n.org $1000\nnop\n.org $1FFF\nnop\n")
+    assert result.diagnostics == []
+    assert sorted(result.image.data) == [0x1000, 0x1FFF, 0x2000, 0x2001]

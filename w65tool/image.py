@@ -1,8 +1,9 @@
 """A program image: bytes at 24-bit addresses, plus an optional entry point.
 
 The assembler produces an `Image`; the loaders, the emulator and the disassembler consume one.
-Files: Intel HEX (through `intelhex`), Motorola S-records (S19/S28/S37 read, S28 written: the
-format the W65C265 monitor loads), and raw binary (with a load address).
+Files: Intel HEX (read through `intelhex`, written directly: much faster for large images),
+Motorola S-records (S19/S28/S37 read, S28 written: the format the W65C265 monitor loads), and
+raw binary (with a load address).
 """
 
 from __future__ import annotations
@@ -70,19 +71,30 @@ class Image:
 
     # -- Intel HEX ------------------------------------------------------------------------
     def to_hex(self) -> str:
-        """Intel HEX text; extended linear address records above 64 KiB; start record if known."""
-        import io
+        """Intel HEX text; extended linear address records above 64 KiB; start record if known.
 
-        from intelhex import IntelHex
-
-        ih = IntelHex()
-        for start, payload in self.segments():
-            ih.puts(start, payload)
+        Records as `intelhex` writes them (which reads them back): a start linear address
+        record first, then up to 16 bytes per data record, each run starting a record and no
+        record crossing a 64 KiB boundary, then the end record.
+        """
+        lines = []
         if self.entry is not None:
-            ih.start_addr = {"EIP": self.entry}
-        out = io.StringIO()
-        ih.write_hex_file(out, write_start_addr=self.entry is not None, byte_count=16)
-        return out.getvalue()
+            lines.append(hex_record(5, 0, (self.entry & 0xFFFFFFFF).to_bytes(4, "big")))
+        runs = self.segments()
+        extended = bool(runs) and runs[-1][0] + len(runs[-1][1]) > 0x10000
+        high = -1
+        for start, payload in runs:
+            off, size = 0, len(payload)
+            while off < size:
+                addr = start + off
+                if extended and addr >> 16 != high:
+                    high = addr >> 16
+                    lines.append(hex_record(4, 0, high.to_bytes(2, "big")))
+                count = min(16, 0x10000 - (addr & 0xFFFF), size - off)
+                lines.append(hex_record(0, addr & 0xFFFF, payload[off : off + count]))
+                off += count
+        lines.append(":00000001FF\n")
+        return "".join(lines)
 
     @classmethod
     def from_hex(cls, text: str, source: str = "<hex>") -> Image:
@@ -204,6 +216,12 @@ class Image:
         for addr, value in self.data.items():
             out[addr - low] = value
         return bytes(out)
+
+
+def hex_record(kind: int, address: int, payload: bytes) -> str:
+    """One Intel HEX record and its newline; the checksum makes the bytes sum to zero."""
+    body = bytes((len(payload), address >> 8, address & 0xFF, kind)) + payload
+    return f":{body.hex().upper()}{-sum(body) & 0xFF:02X}\n"
 
 
 def srec_record(kind: int, address: int, payload: bytes) -> str:

@@ -8,13 +8,14 @@ shows all its errors; any error raises `AsmError` at the end, and nothing is ret
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import pairwise
 from pathlib import Path
 
 from w65tool.asm.diagnostics import Sink, WarningPolicy, cap_errors
 from w65tool.asm.expander import Expander, Line, read_source
 from w65tool.asm.expr import Text
 from w65tool.asm.parser import LineError, parse_line
-from w65tool.asm.passes import Assembler
+from w65tool.asm.passes import Assembler, PassResult
 from w65tool.asm.result import AsmError, AsmResult, Row
 from w65tool.asm.statements import Directive, Instruction, ParsedLine
 from w65tool.errors import W65Error
@@ -89,15 +90,6 @@ def assemble_source(
     final = Assembler(lines, parsed, policy, naken, default_width, binfiles).run()
     items = sorted(sink.items + final.sink.items, key=lambda d: d.order)
     image, overlaps = _image(lines, final.out, final.entry, policy)
-    rows = [
-        Row(
-            final.addrs[i] if final.out[i] is not None or parsed[i] is not None else None,
-            final.out[i][1] if final.out[i] is not None else b"",  # type: ignore[index]
-            (final.states[i][0], final.states[i][2]) if final.states[i] is not None else None,  # type: ignore[index]
-            lines[i],
-        )
-        for i in range(len(lines))
-    ]
     items = cap_errors(sorted(items + overlaps, key=lambda d: d.order), filename, stopped)
     if any(d.severity in ("error", "fatal") for d in items):
         raise AsmError(items)
@@ -106,7 +98,28 @@ def assemble_source(
         for i, pl in enumerate(parsed)
         if pl is not None and isinstance(pl.statement, Instruction) and final.out[i]
     )
-    return AsmResult(image, dict(final.symbols), items, rows, instructions, filename, final.passes)
+    return AsmResult(
+        image,
+        dict(final.symbols),
+        items,
+        lambda: _rows(lines, parsed, final),
+        instructions,
+        filename,
+        final.passes,
+    )
+
+
+def _rows(lines: list[Line], parsed: list[ParsedLine | None], final: PassResult) -> list[Row]:
+    """The listing rows: address (of lines that place bytes or hold a statement), bytes, widths."""
+    return [
+        Row(
+            final.addrs[i] if final.out[i] is not None or parsed[i] is not None else None,
+            final.out[i][1] if final.out[i] is not None else b"",  # type: ignore[index]
+            (final.states[i][0], final.states[i][2]) if final.states[i] is not None else None,  # type: ignore[index]
+            lines[i],
+        )
+        for i in range(len(lines))
+    ]
 
 
 def _image(
@@ -114,8 +127,29 @@ def _image(
 ) -> tuple[Image, list]:
     """The image of the placed bytes, and an overlap warning where bytes land twice."""
     sink = Sink(policy)
-    placed = sorted((p[0], i, p[1]) for i, p in enumerate(out) if p is not None and p[1])
+    # Lines whose bytes follow on from the line before join one run: programs are mostly a
+    # few long runs, so the overlap check and the byte map work per run, not per line.
+    runs: list[tuple[int, bytearray]] = []
+    end = -1
+    for p in out:
+        if p is not None and p[1]:
+            if p[0] == end:
+                runs[-1][1].extend(p[1])
+            else:
+                runs.append((p[0], bytearray(p[1])))
+            end = p[0] + len(p[1])
+    spans = sorted((start, start + len(buf)) for start, buf in runs)
+    if any(a[1] > b[0] for a, b in pairwise(spans)):
+        _overlaps(lines, out, sink)
     data: dict[int, int] = {}
+    for start, buf in runs:  # in source order: later bytes win
+        data.update(zip(range(start, start + len(buf)), buf, strict=True))
+    return Image(data, entry), sink.items
+
+
+def _overlaps(lines: list[Line], out: list, sink: Sink) -> None:
+    """Warn at each line whose bytes land where an earlier-placed line's bytes are."""
+    placed = sorted((p[0], i, p[1]) for i, p in enumerate(out) if p is not None and p[1])
     end = -1
     for address, i, payload in placed:
         if address < end:
@@ -124,10 +158,6 @@ def _image(
                 "overlap", f"bytes at ${address:06X} overwrite earlier bytes", lines[i].origin, 1
             )
         end = max(end, address + len(payload))
-    for p in out:  # in source order: later bytes win
-        if p is not None:
-            data.update(zip(range(p[0], p[0] + len(p[1])), p[1], strict=True))
-    return Image(data, entry), sink.items
 
 
 def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from w65tool.asm.diagnostics import Diagnostic, render_json, render_text
@@ -53,10 +55,15 @@ class AsmResult:
     image: Image
     symbols: dict[str, int]
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
+    make_rows: Callable[[], list[Row]] = field(default=list, repr=False, compare=False)
     instructions: int = 0
     source: str = ""
     passes: int = 0  # how many passes over the source it took
+
+    @cached_property
+    def rows(self) -> list[Row]:
+        """The listing's rows, one per expanded line (built when first asked for)."""
+        return self.make_rows()
 
     def listing(self) -> str:
         """Address, bytes, A/X widths and source for each line."""
