@@ -137,3 +137,34 @@ def test_the_first_pass_bounds_change_no_byte(monkeypatch, lines, places):
     with monkeypatch.context() as m:
         m.setattr(ForwardLabels, "bound", lambda self, e, line, pc: None)
         assert outcome() == with_bounds
+
+
+# B is reached only by a jump from A, and A only by a jump from further down: the lines that
+# set the widths arriving at B settle a pass after the widths themselves do.
+CHAINED = """\
+.org $1000
+  sep #$30
+  rts
+B: {b}
+  rts
+  sep #$30
+  rts
+A: jmp B
+  sep #$30
+  jmp A
+"""
+
+
+def test_the_lines_that_set_widths_need_not_settle_when_no_note_names_them():
+    result = _assemble(CHAINED.format(b="lda #1"))
+    assert result.passes == 2
+    code = result.image.to_bin().hex(" ").upper()
+    assert code == "E2 30 60 A9 01 60 E2 30 60 4C 03 10 E2 30 4C 09 10"
+
+
+def test_a_note_naming_where_a_width_was_set_waits_for_that_line_to_settle():
+    result = _assemble(CHAINED.format(b="lda.w #1"))
+    (warning,) = result.diagnostics
+    assert warning.name == "width-override"
+    assert warning.notes[0].origin.line == 9  # the sep before `jmp A`, which reaches B via A
+    assert result.passes == 3

@@ -143,6 +143,11 @@ def _arrival(state: widths.State, fall: bool, sources: list[Jump] | None) -> Arr
     return incoming[0][0], tuple(conflicts)
 
 
+def _bare(state: widths.State) -> tuple:
+    """A state without the lines that set its widths."""
+    return state[widths.M], state[widths.X], state[widths.E], state[widths.C]
+
+
 @dataclass
 class PassResult:
     """What the final pass produced."""
@@ -187,7 +192,7 @@ class Assembler:
             before = dict(self.symbols)
             result = self._walk()
             result.passes = count
-            if before == self.symbols and self._arrivals_hold():
+            if before == self.symbols and self._arrivals_hold(strict=self.cited_lines):
                 self._report_undefined()
                 return result
             self.jumps = self.jumps_next
@@ -199,12 +204,23 @@ class Assembler:
         )
         return result
 
-    def _arrivals_hold(self) -> bool:
-        """Whether each label's widths would be the same with the jumps this pass found."""
+    def _arrivals_hold(self, strict: bool) -> bool:
+        """Whether each label's widths would be the same with the jumps this pass found.
+
+        Only the widths, emulation flag and carry decide bytes; the lines that set them
+        appear only in notes, so they must hold too (`strict`) only when this pass wrote one.
+        """
         jumps = self.jumps_next
-        return all(
-            _arrival(state, fall, jumps.get(pc)) == seen for pc, state, fall, seen in self.arrivals
-        )
+        if strict:
+            return all(
+                _arrival(state, fall, jumps.get(pc)) == seen
+                for pc, state, fall, seen in self.arrivals
+            )
+        for pc, state, fall, seen in self.arrivals:
+            now = _arrival(state, fall, jumps.get(pc))
+            if now != seen and (now[1] != seen[1] or _bare(now[0]) != _bare(seen[0])):
+                return False
+        return True
 
     def _report_undefined(self) -> None:
         """The final pass's undefined symbols, with a close name where there is one."""
@@ -248,6 +264,7 @@ class Assembler:
         self.missing: list[tuple[int, Sym]] = []  # undefined symbols read: (line, node)
         self.arrivals: list[tuple[int, widths.State, bool, Arrival]] = []
         self.jumps_next: dict[int, list[Jump]] = {}
+        self.cited_lines = False  # whether a note named the line that set a width
         parsed = self.parsed
         for i in range(n):
             pl = parsed[i]
@@ -371,6 +388,7 @@ class Assembler:
             )
 
     def _arrival_note(self, reg: str, width: int, src: int) -> Note:
+        self.cited_lines = True
         if src < 0:
             last = self.last_code
             if last >= 0:
@@ -529,6 +547,7 @@ class Assembler:
         return bits
 
     def _width_notes(self, reg: str, known: int, at: int) -> list[Note]:
+        self.cited_lines = True
         if at < 0:
             return [Note(f"{reg} is {known}-bit from the start (--default-width)", None)]
         return [self._note(f"{reg} became {known}-bit here", at, self._stmt_col(at))]
