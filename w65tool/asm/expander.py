@@ -314,26 +314,17 @@ class Expander:
         self.sink.position = len(self.lines)
         head = _HEAD.match(text)
         labels, word = head.group(1), head.group(2)  # type: ignore[union-attr]
-        rest = text[head.end() :]  # type: ignore[union-attr]
         kind = None
         if word is not None:
-            bare = word[1:] if word[0] == "." else word
-            kind = _PP.get(bare.lower())
-            if kind is not None and word[0] != "." and (labels or rest.lstrip()[:1] in ("=", ":")):
+            kind = _PP.get((word[1:] if word[0] == "." else word).lower())
+            if (
+                kind is not None
+                and word[0] != "."
+                and (labels or text[head.end() :].lstrip()[:1] in ("=", ":"))  # type: ignore[union-attr]
+            ):
                 kind = None
-        col = self._col(cmap, head.start(2) + 1 if word else 1)  # type: ignore[union-attr]
-
-        if self.collect is not None:
-            self._collecting(kind, text, origin, col)
-            return
-        if self.conds and not self.conds[-1].live:
-            if kind in ("if", "ifdef", "ifndef"):
-                self.conds.append(_Cond(False, True, False, origin, col))
-            elif kind in ("elif", "else", "endif"):
-                self._conditional(kind, rest, origin, col, cmap, head.end())  # type: ignore[union-attr]
-            return
-        if kind is not None:
-            self._directive(kind, rest, origin, col, cmap, head.end(), base)  # type: ignore[union-attr]
+        if kind is not None or self.collect is not None or (self.conds and not self.conds[-1].live):
+            self._block_line(kind, text, origin, cmap, base, head)  # type: ignore[arg-type]
             return
         if self.naken and not labels and word and word[0] != ".":
             m = _NAKEN_EQU.match(text)
@@ -353,13 +344,42 @@ class Expander:
         if labels:
             for m in re.finditer(r"(@?[A-Za-z_][A-Za-z0-9_]*)[ \t]*:", labels):
                 self.labels.add(m.group(1))
-        if word is not None and word.lower() in ("end", ".end") and rest.strip()[:1] != "=":
+        if (
+            word is not None
+            and word.lower() in ("end", ".end")
+            and text[head.end() :].strip()[:1] != "="  # type: ignore[union-attr]
+        ):
             self._emit(text, origin, cmap)
             self.ended = True
             return
-        if "=" in text or "equ" in text.lower() or "set" in text.lower():
+        lower = text.lower()
+        if "=" in text or "equ" in lower or "set" in lower:
             self._track_constant(text)
         self._emit(text, origin, cmap)
+
+    def _block_line(
+        self,
+        kind: str | None,
+        text: str,
+        origin: Origin,
+        cmap: tuple[int, ...] | None,
+        base: Path,
+        head: re.Match,
+    ) -> None:
+        """A preprocessor line, or any line inside a block being read or a false `.if`."""
+        rest = text[head.end() :]
+        col = self._col(cmap, head.start(2) + 1 if head.group(2) else 1)
+        if self.collect is not None:
+            self._collecting(kind, text, origin, col)
+            return
+        if self.conds and not self.conds[-1].live:
+            if kind in ("if", "ifdef", "ifndef"):
+                self.conds.append(_Cond(False, True, False, origin, col))
+            elif kind in ("elif", "else", "endif"):
+                self._conditional(kind, rest, origin, col, cmap, head.end())
+            return
+        if kind is not None:
+            self._directive(kind, rest, origin, col, cmap, head.end(), base)
 
     def _emit(self, text: str, origin: Origin, cmap: tuple[int, ...] | None) -> None:
         if len(self.lines) >= MAX_LINES:
