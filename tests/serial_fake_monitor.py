@@ -311,7 +311,8 @@ class FakeMonitor(threading.Thread):
         low = self.get_address(b"Enter Lowest Address   BB:AAAA ")
         if low is None:
             return
-        high = self.get_address(b"\rEnter Highest Address  BB:AAAA ")
+        self.pointer = low  # the ROM's dump points `/` at its first address
+        high = self.get_address(b"Enter Highest Address  BB:AAAA ")
         if high is None:
             return
         self.put(b"\r")

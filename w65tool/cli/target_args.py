@@ -37,7 +37,8 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=3,
         metavar="N",
-        help="times to resend a record or repeat a command after a bad reply (default 3)",
+        help="times to repeat a command after a bad reply: N + 1 tries (default 3); records "
+        "and dump lines, harmless to repeat, get 4 x (N + 1)",
     )
     g.add_argument(
         "--sim", action="store_true", help="use an emulated board in this process, no port"

@@ -9,6 +9,10 @@ Choices, from the ROM source:
 - Bulk reads use `W` (S28 dump): 45 characters per 16 bytes with a checksum on each line,
   against 57 unchecked ones for `D` and 13 a byte for `/`; short reads use `/`.
 - Writes of a few bytes use `/` (the ROM reads each byte back); longer ones use the loader.
+- An address typed at a prompt goes out one digit short, the sixth only once the echo of the
+  others is right: the monitor acts on the sixth digit, so a damaged digit or command letter
+  is cancelled with ESC first (`_address_prompt`). `/` echoes nothing, so its pointer is set
+  through `W`'s first prompt instead (`_set_pointer`).
 """
 
 from __future__ import annotations
@@ -63,6 +67,10 @@ BURST_WAIT = 0.15
 """Seconds to wait for the loader's `?` after a CR burst, beyond its time on the wire: it
 answers at once when the burst finishes a record, and stays silent while it looks for `S`."""
 
+
+LOWEST = b"Lowest"
+ENTER_ADDRESS = b"Enter Address"
+"""Words of the prompts of `W` (its first address) and of `G`/`J`."""
 
 QUIET = 0.05
 """Seconds of silence that end a drain."""
@@ -239,11 +247,11 @@ class MonitorClient:
         )
 
     def _slash_read(self, address: int, length: int) -> bytes:
+        self._set_pointer(address, f"read ${address:06X}")
         out = bytearray()
         for i in range(length):
-            cmd = b"/" + address_echo(address) + b" " if i == 0 else b"/ "
             what = f"read ${address + i:06X}"
-            m = self._ask(cmd, SLASH_REPLY_RE, 16, what)
+            m = self._ask(b"/ ", SLASH_REPLY_RE, 16, what)
             if m.group(1) is None:
                 raise TargetError(f"Failed to {what}: the board answered NAK")
             out.append(int(m.group(1), 16))
@@ -252,26 +260,16 @@ class MonitorClient:
     def _dump(self, address: int, length: int) -> dict[int, int]:
         """The bytes of `address`..+`length` that arrived in dump lines with good checksums.
 
-        Each address goes out one digit short, and the last digit only once the echo of the
-        others is right: the monitor acts on the sixth digit, so a damaged `W` (one bit from
-        `G`) or a damaged end address (a dump of megabytes) is caught while ESC can still
-        cancel it. A damaged last digit moves an address by less than one line.
+        Both addresses go through `_address_prompt`: a damaged `W` (one bit from `G`) or a
+        damaged end address (a dump of megabytes) is caught while ESC can still cancel it. A
+        damaged last digit moves an address by less than one line, and lines carry their
+        address.
         """
         end = address + length - 1
         what = f"read ${address:06X}-${end:06X}"
-        start_digits, end_digits = address_digits(address), address_digits(end)
-        self.link.discard()
-        self.link.write(b"W" + start_digits[:5])
-        m = self.link.expect(
-            re.compile(re.escape(address_echo(address)[:6])), self.link.reply_timeout(80), what
-        )
-        if b"Lowest" not in m.string and not m.string.startswith(b"W  "):
-            raise TargetError(f"Failed to {what}: the board did not start a dump")
-        self.link.write(start_digits[5:] + end_digits[:5])
-        self.link.expect(
-            re.compile(re.escape(address_echo(end)[:6])), self.link.reply_timeout(60), what
-        )
-        self.link.write(end_digits[5:])
+        self._address_prompt(b"W", address, what, LOWEST)
+        self._address_prompt(address_digits(address)[5:], end, what)
+        self.link.write(address_digits(end)[5:])
         chars = 45 * (-(-length // 16) + 1) + 40
         tail = re.compile(re.escape(DUMP_END))
         try:
@@ -301,6 +299,47 @@ class MonitorClient:
             self.at_prompt = False
         return good
 
+    def _address_prompt(
+        self, lead: bytes, address: int, what: str, prompt: bytes | None = None
+    ) -> None:
+        """Send `lead` and the first five digits of `address`; return once the monitor has
+        echoed them right, waiting for the sixth (the caller sends it).
+
+        The monitor acts on the sixth digit. Until then ESC (the next `sync`) cancels the
+        prompt, so a damaged digit raises here and costs a retry, not an action at a wrong
+        address. `prompt`, when given, is a word of the prompt `lead` must bring (a damaged
+        command letter brings another prompt, or none)."""
+        self.link.discard()
+        self.link.write(lead + address_digits(address)[:5])
+        echo = re.compile(re.escape(address_echo(address)[:6]))
+        m = self.link.expect(echo, self.link.reply_timeout(len(lead) + 80), what)
+        if prompt is not None and prompt not in m.string and not m.string.startswith(lead + b"  "):
+            raise TargetError(
+                f"Failed to {what}: the board did not answer {lead!r} with its prompt"
+            )
+
+    def _last_digit(self, address: int, what: str, then: bytes = b"") -> None:
+        """Send the sixth digit `_address_prompt` held back; wait for its echo, right after
+        the others, and `then` after it."""
+        last = address_digits(address)[5:]
+        self.link.write(last)
+        echo = re.compile(rb"\A" + re.escape(address_echo(address)[6:] + then))
+        self.link.expect(echo, self.link.reply_timeout(len(then) + 16), what)
+
+    def _set_pointer(self, address: int, what: str) -> None:
+        """Point `/` at `address`: `/` echoes nothing, so a damaged digit of `/BB:AAAA` would
+        read or write elsewhere unseen (a damaged colon even turns a read into a write). `W`
+        takes the address at an echoing prompt and sets the pointer from it; ESC at its
+        second prompt then cancels the dump."""
+        self._address_prompt(b"W", address, what, LOWEST)
+        try:
+            # the sixth digit's echo, then the CR that starts the next prompt: only the right
+            # digit lets the caller use the pointer (the dump is cancelled either way)
+            self._last_digit(address, what, CR)
+        finally:
+            self.link.write(ESC)
+        self.link.expect(PROMPT_RE, self.link.reply_timeout(16), what)
+
     def write_memory(self, address: int, data: bytes) -> None:
         """Store bytes: `/` (each read back) for a few, the S28 loader for more."""
         if not data:
@@ -315,14 +354,10 @@ class MonitorClient:
         self._command(lambda: self._slash_write(address, data))
 
     def _slash_write(self, address: int, data: bytes) -> None:
+        self._set_pointer(address, f"write ${address:06X}")
         for i, value in enumerate(data):
-            where = address + i
-            if i == 0:
-                cmd = b"/" + address_echo(where) + f"{value:02X}".encode()
-            else:
-                cmd = f"/{value:02X} ".encode()
-            what = f"write ${where:06X}"
-            m = self._ask(cmd, SLASH_REPLY_RE, 16, what)
+            what = f"write ${address + i:06X}"
+            m = self._ask(f"/{value:02X} ".encode(), SLASH_REPLY_RE, 16, what)
             if m.group(1) is None:
                 raise TargetError(f"Failed to {what}: the board answered NAK")
             back = int(m.group(1), 16)
@@ -357,18 +392,16 @@ class MonitorClient:
     def go(self, address: int) -> None:
         """`G`: start at `address` with the saved registers; the monitor does not come back."""
         what = f"start the program at ${address:06X}"
-        self.sync()
-        echo = re.compile(re.escape(address_echo(address)))
-        self._ask(b"G" + address_digits(address), echo, 60, what)
+        self._command(lambda: self._address_prompt(b"G", address, what, ENTER_ADDRESS))
         self.at_prompt = False
+        self._last_digit(address, what)
 
     def call(self, address: int, timeout: float | None = None) -> Registers:
         """`J`: call `address`; wait for its RTL (up to `timeout` s, None: for ever)."""
         what = f"call ${address:06X}"
-        self.sync()
-        echo = re.compile(re.escape(address_echo(address)))
-        self._ask(b"J" + address_digits(address), echo, 60, what)
+        self._command(lambda: self._address_prompt(b"J", address, what, ENTER_ADDRESS))
         self.at_prompt = False
+        self._last_digit(address, what)
         return self.wait_return(what, timeout)
 
     def wait_return(self, what: str, timeout: float | None) -> Registers:
