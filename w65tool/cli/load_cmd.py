@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
+from w65tool.cli.source_args import add_source_arguments, read_program_file
 from w65tool.cli.target_args import (
     add_connection_arguments,
     format_address,
@@ -27,8 +27,6 @@ from w65tool.cli.target_args import (
     print_json,
 )
 from w65tool.errors import EXIT_OK, W65Error
-
-SOURCE_SUFFIXES = (".asm", ".s65", ".a65", ".65s", ".inc", ".src")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -67,46 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="data bytes per S2 record, 1-251 (default 16, as WDC's tools; more is faster)",
     )
     parser.add_argument("--no-progress", action="store_true", help="draw no progress bar")
-    parser.add_argument(
-        "-I",
-        dest="include_dirs",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="search DIR for .include files (source input)",
-    )
-    parser.add_argument(
-        "-D",
-        dest="defines",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="define a symbol for the assembler (source input)",
-    )
+    add_source_arguments(parser)
     add_connection_arguments(parser)
-
-
-def read_program(path_text: str, include_dirs: list[str] = (), defines: list[str] = ()):
-    """The image in FILE: assembled from source (warnings printed), or read from HEX/S28."""
-    from w65tool.image import Image
-
-    path = Path(path_text)
-    if path.suffix.lower() in SOURCE_SUFFIXES:
-        from w65tool.asm import assemble_file
-
-        values: dict[str, str] = {}
-        for item in defines:
-            name, _, value = item.partition("=")
-            if not name:
-                raise W65Error(f"bad -D {item!r}: expected NAME=VALUE")
-            values[name] = value or "1"
-        if not path.is_file():
-            raise W65Error(f"cannot read {path}: no such file")
-        result = assemble_file(path, include_dirs=list(include_dirs), defines=values or None)
-        for diagnostic in result.diagnostics:
-            print(diagnostic.render(), file=sys.stderr)
-        return result.image
-    return Image.load(path)
 
 
 def start_address(image, given: str | None) -> int:
@@ -123,9 +83,7 @@ def run(args: argparse.Namespace) -> int:
     from w65tool.cli.progress import progress_bar
     from w65tool.target.base import TargetError
 
-    image = read_program(args.file, args.include_dirs, args.defines)
-    if not len(image):
-        raise W65Error(f"{args.file}: no bytes to load")
+    image = read_program_file(args).image
     go_at = start_address(image, args.go) if args.go is not None else None
     jsl_at = parse_address(args.jsl, "--jsl address") if args.jsl else None
     quiet = args.json

@@ -19,6 +19,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from w65tool.cli.source_args import add_source_arguments, read_program_file
 from w65tool.errors import EXIT_INTERRUPTED, EXIT_OK, W65Error
 
 if TYPE_CHECKING:
@@ -63,8 +64,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from w65tool.cli.hardware_run import add_hardware_arguments
 
     add_hardware_arguments(parser)
-    parser.add_argument("-I", dest="include_dirs", action="append", default=[], metavar="DIR")
-    parser.add_argument("-D", dest="defines", action="append", default=[], metavar="NAME=VALUE")
+    add_source_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     if args.seconds is not None and args.seconds < 0:
         raise W65Error("--seconds must be 0 or more")
     org = parse_address(args.org, "--org") if args.org else None
-    image = load_program(args.file, org, args.include_dirs, args.defines)
+    image = read_program_file(args, org).image
     entry = parse_address(args.entry, "--entry") if args.entry else image.start_address()
     if entry is None:
         raise W65Error(f"{args.file}: the program is empty")
@@ -85,30 +85,6 @@ def run(args: argparse.Namespace) -> int:
         return run_on_board(args, image, entry)
     until_pc = parse_address(args.until_pc, "--until-pc") if args.until_pc else None
     return run_emulated(args, image, entry, until_pc)
-
-
-def load_program(path: str, org: int | None, include_dirs: list[str], defines: list[str]) -> Image:
-    """The program image: assembled from source, or read from HEX, S-records or binary."""
-    from pathlib import Path
-
-    from w65tool.image import Image
-
-    if Path(path).suffix.lower() in (".asm", ".s65", ".a65", ".inc", ".65s"):
-        from w65tool.asm import assemble_file
-
-        values: dict[str, str] = {}
-        for item in defines:
-            name, _, value = item.partition("=")
-            if not name:
-                raise W65Error(f"bad -D {item!r}: expected NAME=VALUE")
-            values[name] = value or "1"
-        if org is not None:
-            raise W65Error("--org is for .bin files; source sets its own address with .org")
-        result = assemble_file(path, include_dirs=include_dirs, defines=values or None)
-        for diagnostic in result.diagnostics:
-            print(str(diagnostic), file=sys.stderr)
-        return result.image
-    return Image.load(path, org)
 
 
 # -- output ---------------------------------------------------------------------------------

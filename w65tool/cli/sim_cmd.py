@@ -17,6 +17,7 @@ import argparse
 import sys
 import time
 
+from w65tool.cli.source_args import add_source_arguments
 from w65tool.errors import EXIT_OK, W65Error
 
 REFRESH_SECONDS = 0.1
@@ -28,22 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--board", choices=("sxb", "mensch"), default="sxb", help="board (default sxb)"
     )
     parser.add_argument("--go", action="store_true", help="start FILE at its entry point")
-    parser.add_argument(
-        "-I",
-        dest="include_dirs",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="include directory for a .asm FILE",
-    )
-    parser.add_argument(
-        "-D",
-        dest="defines",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="define a symbol for a .asm FILE",
-    )
+    add_source_arguments(parser)
     parser.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT instead")
     pacing = parser.add_mutually_exclusive_group()
     pacing.add_argument(
@@ -85,9 +71,9 @@ def run(args: argparse.Namespace) -> int:
 
     image, entry = None, None
     if args.file:
-        from w65tool.cli.run_cmd import load_program
+        from w65tool.cli.source_args import read_program_file
 
-        image = load_program(args.file, None, args.include_dirs, args.defines)
+        image = read_program_file(args).image
         entry = image.start_address()
     if args.go and entry is None:
         raise W65Error("--go needs a FILE with an entry point")

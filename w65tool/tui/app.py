@@ -22,11 +22,11 @@ from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import get_current_worker
 
 from w65tool.errors import W65Error
+from w65tool.program import Program, read_program
 from w65tool.target.base import Target
 from w65tool.tui import messages as msg
 from w65tool.tui.addresses import format_address, resolve
 from w65tool.tui.listing import around_pc, instruction_at
-from w65tool.tui.program import Program, read_program
 from w65tool.tui.screens.file_picker import FilePicker
 from w65tool.tui.screens.help import HelpScreen
 from w65tool.tui.session import Session, View
@@ -553,6 +553,8 @@ class W65App(App[None]):
         from w65tool.asm import AsmError
 
         try:
+            if not path.strip():
+                raise W65Error("no file given: type a path or press Browse")
             program = read_program(path)
             text = self._load(program)
         except AsmError as err:

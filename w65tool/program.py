@@ -1,0 +1,79 @@
+"""A program file as the commands take it: assembly source (assembled first), or an image.
+
+`w65 run`, `w65 load`, `w65 sim` and the TUI's upload all read FILE through `read_program`,
+so they accept the same suffixes and report the same errors.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from w65tool.errors import W65Error
+from w65tool.image import Image
+
+SOURCE_SUFFIXES = frozenset({".asm", ".s65", ".a65", ".65s", ".inc", ".src"})
+"""Suffixes read as assembly source; any other file is Intel HEX, S-records or binary."""
+
+
+@dataclass
+class Program:
+    """An image ready to load, the symbols its source defines, and the assembler's warnings."""
+
+    image: Image
+    symbols: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """Each warning as the assembler renders it (`file:line:col: warning: ...`, source, caret)."""
+
+    @property
+    def entry(self) -> int | None:
+        """Where to start it: the image's entry, else its lowest address."""
+        return self.image.start_address()
+
+
+def parse_defines(items: Iterable[str]) -> dict[str, str]:
+    """`-D NAME=VALUE` options as a dict; a bare `-D NAME` means 1."""
+    values: dict[str, str] = {}
+    for item in items:
+        name, _, value = item.partition("=")
+        if not name.strip():
+            raise W65Error(f"bad -D {item!r}: expected NAME=VALUE")
+        values[name.strip()] = value or "1"
+    return values
+
+
+def read_program(
+    path_text: str | Path,
+    *,
+    include_dirs: Iterable[str | Path] = (),
+    defines: Iterable[str] = (),
+    org: int | None = None,
+) -> Program:
+    """The program in the file; raises `W65Error` (an `AsmError` for bad source).
+
+    `org` places a raw binary file; source sets its own address with `.org`. An empty
+    image is an error: there would be nothing to load or run.
+    """
+    if not str(path_text):
+        raise W65Error("no file given")
+    path = Path(path_text).expanduser()
+    if not path.is_file():
+        raise W65Error(f"cannot read {path}: no such file")
+    if path.suffix.lower() in SOURCE_SUFFIXES:
+        if org is not None:
+            raise W65Error("--org is for .bin files; source sets its own address with .org")
+        from w65tool.asm import assemble_file
+
+        values = parse_defines(defines)
+        result = assemble_file(path, include_dirs=list(include_dirs), defines=values or None)
+        program = Program(
+            result.image,
+            dict(result.symbols),
+            [d.render() for d in result.diagnostics],
+        )
+    else:
+        program = Program(Image.load(path, org))
+    if not len(program.image):
+        raise W65Error(f"{path}: holds no bytes to load")
+    return program
