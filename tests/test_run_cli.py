@@ -54,7 +54,7 @@ def test_trace_io_prints_cycle_register_value(blink_hex, capsys):
     assert writes[:4] == [("T0LL", "$E7"), ("T0LH", "$03"), ("TIER", "$01"), ("TER", "$01")]
     pd7 = [int(cycle) for cycle, name, _ in lines if name == "PD7"]
     assert len(pd7) == 2 and pd7[1] - pd7[0] == 1000
-    assert "w65: stopped: cycles" in out
+    assert "w65: stopped: the run's length (--seconds or --max-cycles) was reached" in out
     assert "2,1" in out  # the cycle count in the summary
 
 
@@ -117,7 +117,7 @@ def test_ctrl_c_stops_cleanly_with_the_summary(blink_hex):
     os.kill(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err
-    assert "w65: stopped: stop requested" in out
+    assert "w65: stopped: interrupted" in out
     assert "Traceback" not in err
 
 

@@ -320,6 +320,17 @@ def _summary(board: Board, reason: str, cycles: int, instructions: int, wall: fl
     }
 
 
+STOP_REASONS = {
+    "cycles": "the run's length (--seconds or --max-cycles) was reached",
+    "until": "PC reached --until-pc",
+    "breakpoint": "PC reached a breakpoint",
+    "stp": "the program executed STP",
+    "wai": "the program waits (WAI) for an interrupt nothing can raise",
+    "stop requested": "interrupted",
+}
+"""The summary's words for each reason the board stops (JSON keeps the short keys)."""
+
+
 def _print_summary(out: Output, s: dict) -> None:
     if out.json:
         out.record({"summary": s})
@@ -327,7 +338,7 @@ def _print_summary(out: Output, s: dict) -> None:
     r = s["registers"]
     speed = f"{s['speed']:.2f}x real time" if s["speed"] else "-"
     stream = out.stream
-    print(f"w65: stopped: {s['reason']}", file=stream)
+    print(f"w65: stopped: {STOP_REASONS.get(s['reason'], s['reason'])}", file=stream)
     print(
         f"  {s['cycles']:,} cycles, {s['instructions']:,} instructions, "
         f"{s['emulated_seconds']:.6f} s emulated in {s['real_seconds']:.3f} s real ({speed})",
