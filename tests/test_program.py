@@ -35,8 +35,8 @@ def test_defines_and_include_dirs_reach_the_assembler(tmp_path):
 
 
 def test_parse_defines():
-    assert parse_defines(["A=1", "B", "C=x=y"]) == {"A": "1", "B": "1", "C": "x=y"}
-    with pytest.raises(W65Error, match="bad -D '=3'"):
+    assert parse_defines(["A=1", "B", "C=x=y", "E="]) == {"A": "1", "B": "1", "C": "x=y", "E": ""}
+    with pytest.raises(W65Error, match="-D =3: '' is not a name"):
         parse_defines(["=3"])
 
 

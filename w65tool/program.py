@@ -36,10 +36,10 @@ def parse_defines(items: Iterable[str]) -> dict[str, str]:
     """`-D NAME=VALUE` options as a dict; a bare `-D NAME` means 1."""
     values: dict[str, str] = {}
     for item in items:
-        name, _, value = item.partition("=")
-        if not name.strip():
-            raise W65Error(f"bad -D {item!r}: expected NAME=VALUE")
-        values[name.strip()] = value or "1"
+        name, eq, value = item.partition("=")
+        if not name.isidentifier():
+            raise W65Error(f"-D {item}: '{name}' is not a name")
+        values[name] = value if eq else "1"
     return values
 
 

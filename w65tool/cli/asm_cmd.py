@@ -15,6 +15,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from w65tool.cli.source_args import add_source_arguments
+
 _SUFFIX = {"hex": ".hex", "srec": ".s28", "bin": ".bin"}
 
 
@@ -38,22 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the symbols (name = $value; JSON if FILE ends in .json)",
     )
-    parser.add_argument(
-        "-I",
-        dest="include",
-        action="append",
-        default=[],
-        metavar="DIR",
-        help="also look for includes in DIR",
-    )
-    parser.add_argument(
-        "-D",
-        dest="define",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="define NAME as VALUE (text, as .define)",
-    )
+    add_source_arguments(parser)
     parser.add_argument(
         "--diagnostics-format",
         choices=("text", "json"),
@@ -82,30 +69,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-v", "--verbose", action="store_true", help="print a one-line summary")
 
 
-def _defines(items: list[str]) -> dict[str, str]:
-    from w65tool.errors import W65Error
-
-    out = {}
-    for item in items:
-        name, eq, value = item.partition("=")
-        if not name.isidentifier():
-            raise W65Error(f"-D {item}: '{name}' is not a name")
-        out[name] = value if eq else "1"
-    return out
-
-
 def run(args: argparse.Namespace) -> int:
     """Assemble, write the outputs (only when there are no errors), print diagnostics."""
     from w65tool.asm import AsmError, assemble_file
     from w65tool.asm.diagnostics import render_json, render_text
     from w65tool.image import write_atomic
+    from w65tool.program import parse_defines
 
     source = Path(args.file)
     try:
         result = assemble_file(
             source,
-            include_dirs=args.include,
-            defines=_defines(args.define),
+            include_dirs=args.include_dirs,
+            defines=parse_defines(args.defines),
             compat=args.compat,
             default_width=args.default_width,
             warnings=args.warnings,
