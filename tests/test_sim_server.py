@@ -195,10 +195,14 @@ def test_cli_reports_a_bad_program_file_before_opening_a_port(tmp_path):
 
 def lossy_load(tmp_path, seed: int, size: int, faults: LineFaults, *extra: str):
     """`w65 load --verify` of `size` seeded bytes at $1000 over a faulty line: (exit status,
-    stderr, the data, the board's memory there afterwards)."""
+    stderr, the data, the board's memory there afterwards). `faults.counts` is updated.
+
+    The board and the loader run in a child process: a line fault can leave the emulated
+    monitor in a loop that never hands back to the serving thread (as it would leave a real
+    board), and such a thread must end with the child, not outlive the test."""
+    import multiprocessing
     import random
 
-    from w65tool.cli import main
     from w65tool.image import Image
 
     data = random.Random(seed).randbytes(size)
@@ -206,13 +210,35 @@ def lossy_load(tmp_path, seed: int, size: int, faults: LineFaults, *extra: str):
     image.put(0x1000, data)
     path = tmp_path / f"random{seed}.hex"
     path.write_text(image.to_hex())
+    context = multiprocessing.get_context("spawn")
+    conn, child = context.Pipe()
+    process = context.Process(
+        target=_lossy_load_child, args=(child, str(path), size, faults, extra)
+    )
+    process.start()
+    child.close()
+    try:
+        if not conn.poll(600):
+            raise AssertionError(f"seed {seed}: the load did not end within 600 s")
+        status, err, memory, counts = conn.recv()
+    finally:
+        process.join(5)
+        if process.is_alive():
+            process.kill()
+    faults.counts.update(counts)
+    return status, err, data, memory
+
+
+def _lossy_load_child(conn, path: str, size: int, faults: LineFaults, extra) -> None:
+    from w65tool.cli import main
+
     err = io.StringIO()
     with VirtualBoard("sxb", pacing=False, faults=faults) as vb, contextlib.redirect_stderr(err):
-        status = main(["load", str(path), "--port", vb.port, "--verify", *extra])
-    # read once the serving thread has stopped: while it spins on output the closed line
-    # will not take, it may hold the lock for ever
+        status = main(["load", path, "--port", vb.port, "--verify", *extra])
     memory = bytes(vb.board.bus.peek(0x1000 + i) for i in range(size))
-    return status, err.getvalue(), data, memory
+    conn.send((status, err.getvalue(), memory, dict(faults.counts)))
+    conn.close()
+    os._exit(0)  # without waiting for a serving thread that may never stop
 
 
 @pytest.mark.parametrize("seed", [5, 11, 23])
