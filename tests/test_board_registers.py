@@ -30,3 +30,14 @@ def test_vectors_native_and_emulation():
     assert vector("U3TX", True) == 0xFFEE
     assert vector("BRK", True) == 0xFFFE
     assert vector("NMI", False) == 0xFFBA
+
+
+def test_write_or_check_reports_a_stale_file_and_writes_only_when_asked(tmp_path, capsys):
+    path = tmp_path / "x.inc"
+    path.write_text("old\n")
+    assert incgen.write_or_check(path, "new\n", "w65tool.board.incgen", ["--check"]) == 1
+    assert path.read_text() == "old\n"
+    assert "out of date: run python -m w65tool.board.incgen" in capsys.readouterr().out
+    assert incgen.write_or_check(path, "new\n", "w65tool.board.incgen", []) == 0
+    assert incgen.write_or_check(path, "new\n", "w65tool.board.incgen", ["--check"]) == 0
+    assert path.read_text() == "new\n"

@@ -44,18 +44,23 @@ def render() -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_or_check(path: Path, text: str, module: str, argv: list[str]) -> int:
+    """Write `text` to the include file `path`, or with --check in `argv` report whether it
+    is current (exit 1 if not, naming `module`, which regenerates it)."""
+    if "--check" in argv:
+        current = path.read_text() if path.exists() else ""
+        if current != text:
+            print(f"{path} is out of date: run python -m {module}")
+            return 1
+        return 0
+    path.write_text(text)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Write the include file, or with --check report whether it is current."""
     argv = sys.argv[1:] if argv is None else argv
-    text = render()
-    if "--check" in argv:
-        current = INC_PATH.read_text() if INC_PATH.exists() else ""
-        if current != text:
-            print(f"{INC_PATH} is out of date: run python -m w65tool.board.incgen")
-            return 1
-        return 0
-    INC_PATH.write_text(text)
-    return 0
+    return write_or_check(INC_PATH, render(), "w65tool.board.incgen", argv)
 
 
 if __name__ == "__main__":

@@ -101,16 +101,10 @@ def render() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the include file, or with --check report whether it is current."""
+    from w65tool.board.incgen import write_or_check
+
     argv = sys.argv[1:] if argv is None else argv
-    text = render()
-    if "--check" in argv:
-        current = INC_PATH.read_text() if INC_PATH.exists() else ""
-        if current != text:
-            print(f"{INC_PATH} is out of date: run python -m w65tool.board.monitor.include")
-            return 1
-        return 0
-    INC_PATH.write_text(text)
-    return 0
+    return write_or_check(INC_PATH, render(), "w65tool.board.monitor.include", argv)
 
 
 if __name__ == "__main__":
