@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 from tui_fakes import FakeTarget
-from tui_support import async_test, screen_text, settle, within
+from tui_support import async_test, screen_text, settle, until, within
 
 from w65tool.tui import make_app
 from w65tool.tui.widgets.console import ConsoleView, LineEnds
@@ -59,10 +59,9 @@ class TestConsole:
             await pilot.press("ctrl+n", "ctrl+n")  # Code -> Memory -> Console
             await pilot.click("#console-input")
             await pilot.press(*"R", "enter")
-            await settle(pilot)
-            await pilot.pause(0.2)
+            view = app.query_one(ConsoleView)
+            await until(pilot, lambda: view.text.startswith("R\n"), "the echo")
             assert bytes(target.sent) == b"R\r"
-            assert app.query_one(ConsoleView).text.startswith("R\n")
 
     @async_test
     async def test_keys_in_the_output_pane_go_to_the_board_as_typed(self):
@@ -81,9 +80,8 @@ class TestConsole:
         target.pending += b"\r?\rREADY\r>"
         app = make_app(target)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await pilot.pause(0.2)
-            assert app.query_one(ConsoleView).text == "\n?\nREADY\n>"
+            view = app.query_one(ConsoleView)
+            await until(pilot, lambda: view.text == "\n?\nREADY\n>", "the monitor's output")
 
 
 class TestConnection:
@@ -96,10 +94,8 @@ class TestConnection:
             await settle(pilot)
             first.lose()
             await pilot.press("f4")  # Get
-            await settle(pilot)
-            await pilot.pause(0.2)
             status = app.query_one(StatusBar)
-            assert status.state == "disconnected"
+            await until(pilot, lambda: status.state == "disconnected", "shown disconnected")
             assert "connection lost: Input/output error" in status.error
             await pilot.press("ctrl+r")
             await settle(pilot)

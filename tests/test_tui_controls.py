@@ -7,7 +7,7 @@ import time
 import pytest
 from textual import events
 from textual.widgets import Input
-from tui_support import async_test, blink_image, screen_text, settle
+from tui_support import async_test, blink_image, screen_text, settle, until
 
 from w65tool.target.emulator import EmulatedTarget
 from w65tool.tui import make_app
@@ -66,9 +66,8 @@ class TestJumps:
             assert app.session.running
             assert app.query_one(StatusBar).state == "running"
             await pilot.press("f6")  # stop
-            await pilot.pause(0.2)
+            await until(pilot, lambda: not app.session.running, "the board stopped")
             await settle(pilot)
-            assert not app.session.running
             assert LOOP <= pc(target) <= SUB + 1
             assert target.board.ports.pin_levels(7) != 0xFF  # the program wrote the lamps
 
@@ -196,7 +195,7 @@ class TestRunControl:
             await settle(pilot)
             await pilot.click("#step-over")
             await settle(pilot)
-            await pilot.pause(0.3)
+            await until(pilot, lambda: pc(target) == LOOP + 7, "the step over ended")
             await settle(pilot)
             assert pc(target) == LOOP + 7  # the bra after the jsr
             assert not app.session.running
@@ -217,14 +216,13 @@ class TestRunControl:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.click("#run")
-            await pilot.pause(0.3)
-            assert app.session.running
+            await until(pilot, lambda: app.session.running, "the board runs")
             assert app.query_one("#run").disabled and not app.query_one("#stop").disabled
             await pilot.click("#stop")
-            await pilot.pause(0.2)
+            status = app.query_one(StatusBar)
+            await until(pilot, lambda: status.state == "halted", "the status says halted")
             await settle(pilot)
             assert not app.session.running
-            assert app.query_one(StatusBar).state == "halted"
             assert app.query_one("#reg-pc", Input).value == f"00:{pc(target):04X}"
 
     @async_test
@@ -237,18 +235,22 @@ class TestRunControl:
             assert target.breakpoints == {SUB}
             assert "● sub" in screen_text(app)
             await pilot.press("f5")
-            await pilot.pause(0.3)
+            await until(pilot, lambda: pc(target) == SUB, "the run reached the breakpoint")
             await settle(pilot)
-            assert pc(target) == SUB
             assert not app.session.running
-            assert app.query_one("#reg-pc", Input).value == "00:00CE"
+            await until(
+                pilot, lambda: app.query_one("#reg-pc", Input).value == "00:00CE", "PC shown"
+            )
             # Run again from the breakpoint: it goes round the loop and stops there again
             a_before = target.cpu_registers().a
             await pilot.press("f5")
-            await pilot.pause(0.3)
-            await settle(pilot)
+            await until(
+                pilot,
+                lambda: target.cpu_registers().a & 0xFF == (a_before + 1) & 0xFF,
+                "the run went round the loop",
+            )
+            await until(pilot, lambda: not app.session.running, "the run stopped")
             assert pc(target) == SUB
-            assert target.cpu_registers().a & 0xFF == (a_before + 1) & 0xFF
 
     @async_test
     async def test_typing_a_breakpoint_again_removes_it(self, target):
@@ -283,9 +285,7 @@ class TestRunControl:
         target.board.bus.write(0xDF23, 0x81)
         app = app_for(target)
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.pause(0.2)
-            assert "LEDs ●○○○○○○●" in screen_text(app)
+            await until(pilot, lambda: "LEDs ●○○○○○○●" in screen_text(app), "the lamps shown")
 
     @async_test
     async def test_lamps_and_views_follow_the_running_program(self, target):
@@ -310,9 +310,8 @@ class TestRunControl:
             panel = app.query_one(RegisterPanel)
             assert panel.border_subtitle == "running program"
             await pilot.press("f6")
-            await pilot.pause(0.2)
+            await until(pilot, lambda: panel.border_subtitle == "halted program", "halted")
             await settle(pilot)
-            assert panel.border_subtitle == "halted program"
             assert len(lamps) >= 3, "the lamps did not change while running"
             assert len(a_values) >= 3, "A was not followed while running"
             assert grid.value_at(0x01FE) == 0xCB  # the low byte JSR pushed: $00CB
@@ -479,13 +478,11 @@ class TestUpload:
                 await pilot.click(how)
             else:
                 await pilot.press(how)
-            await pilot.pause(0.3)
-            text = screen_text(app)
-            assert "blink.hex" in text and "notes.txt" not in text
+            await until(pilot, lambda: "blink.hex" in screen_text(app), "the file picker")
+            assert "notes.txt" not in screen_text(app)
             await pilot.press("down", "enter")  # the first file below the root
-            await pilot.pause(0.1)
-            await settle(pilot)
-            assert "loaded and verified 18 bytes" in screen_text(app)
+            done = "loaded and verified 18 bytes"
+            await until(pilot, lambda: done in screen_text(app), "the upload's result")
 
 
 class TestHelp:
@@ -541,16 +538,13 @@ class TestMonitor:
         """On a running board the monitor's banner shows, and it answers what is typed."""
         app = make_app(EmulatedTarget())
         async with app.run_test(size=(120, 40)) as pilot:
-            await settle(pilot)
-            await pilot.pause(0.3)
             console = app.query_one(ConsoleView)
+            flags = "\nN  V  M  X  D  I  Z  C\n"  # bare CRs shown as line ends
+            await until(pilot, lambda: flags in console.text, "the banner's register display")
             assert "MENSCH ROM Version 2.07" in console.text
-            assert "\nN  V  M  X  D  I  Z  C\n" in console.text  # bare CRs as line ends
             await pilot.click("#console-input")
             await pilot.press("enter")  # a bare CR: the monitor says ? and READY
-            await settle(pilot)
-            await pilot.pause(0.5)
-            assert console.text.endswith("?\nREADY\n>")
+            await until(pilot, lambda: console.text.endswith("?\nREADY\n>"), "the reply")
             assert app.query_one(StatusBar).state == "running"
 
     @async_test
