@@ -1,19 +1,28 @@
-"""Parsing by token shape gives exactly what Lark's own parse gives, for every line."""
+"""Parsing by token shape gives exactly what Lark's own parse gives, for every line.
+
+The shape parser reads the tables shipped in `grammar_tables`, so these tests also show they
+still describe `grammar.lark`.
+"""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from w65tool.asm.builder import LineError
-from w65tool.asm.parser import build_parser
+from w65tool.asm import assemble_source, grammar_tables, parser, tablegen
+from w65tool.asm.builder import LineBuilder, LineError
+from w65tool.asm.parser import GRAMMAR, build_parser, shipped_tables
 from w65tool.asm.shapes import UNPLANNED, ShapeParser
 
 ROOT = Path(__file__).resolve().parent.parent
-LARK = {naken: build_parser(naken) for naken in (False, True)}
-SHAPES = {naken: ShapeParser(LARK[naken]) for naken in (False, True)}
+TABLES = shipped_tables(grammar_tables, GRAMMAR.read_bytes())
+BUILDERS = {naken: LineBuilder(naken) for naken in (False, True)}
+LARK = {naken: build_parser(naken, builder=BUILDERS[naken]) for naken in (False, True)}
+SHAPES = {naken: ShapeParser(TABLES, BUILDERS[naken]) for naken in (False, True)}
 
 
 def structure(value):
@@ -30,7 +39,7 @@ def structure(value):
 
 def outcome(parse, text: str, naken: bool, start: str):
     """The structure of the result (with the builder's warnings), or the error raised."""
-    builder = LARK[naken].options.transformer
+    builder = BUILDERS[naken]
     try:
         result = parse(text, start)
     except LineError as err:
@@ -56,7 +65,7 @@ def check(text: str, naken: bool = False, start: str = "start") -> bool:
     try:
         return SHAPES[naken].parse(text, start) is not UNPLANNED
     except LineError:
-        LARK[naken].options.transformer.warnings.clear()
+        BUILDERS[naken].warnings.clear()
         return True
 
 
@@ -65,6 +74,11 @@ def _source_lines() -> list[str]:
     texts += [p.read_text() for p in sorted((ROOT / "asm").glob("*.inc"))]
     lines = {line for text in texts for line in text.splitlines() if "/*" not in line}
     return sorted(lines)
+
+
+def test_the_shipped_tables_are_those_of_the_grammar():
+    assert TABLES is not None, "grammar.lark changed: run python -m w65tool.asm.tablegen"
+    assert tablegen.main(["--check"]) == 0
 
 
 def test_every_line_of_the_samples_parses_the_same():
@@ -126,3 +140,28 @@ PIECES = re.split(
 @given(st.lists(st.sampled_from(PIECES), max_size=8), st.sampled_from(["", " ", "  "]))
 def test_random_token_soup_parses_the_same(pieces, gap):
     check(gap + " ".join(pieces))
+
+
+def test_a_run_of_plain_lines_never_imports_lark():
+    code = (
+        "import sys\n"
+        "from w65tool.asm import assemble_source\n"
+        "text = '.org $1000\\nstart: lda #<start+1\\n  sta $12,x\\n  bra start\\n'\n"
+        "result = assemble_source(text)\n"
+        "assert result.image.to_bin() == bytes.fromhex('A9 01 95 12 80 FA'), result.image\n"
+        "print('lark' in sys.modules)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "False"
+
+
+def test_a_changed_grammar_gets_its_tables_from_lark(monkeypatch):
+    source = "  .org $1000\nl: lda #<l+2\n  .word l, *\n"
+    expected = assemble_source(source).image.to_bin()
+    monkeypatch.setattr(grammar_tables, "GRAMMAR_HASH", "another grammar")
+    monkeypatch.setattr(parser, "_TABLES", [])
+    monkeypatch.setattr(parser, "_SHAPES", {})
+    monkeypatch.setattr(parser, "_MEMO", {False: {}, True: {}})
+    assert assemble_source(source).image.to_bin() == expected
+    assert parser._TABLES == [TABLES]  # the same tables, built by Lark from the grammar

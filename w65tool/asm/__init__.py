@@ -5,7 +5,6 @@ result = assemble_file("led_blink.asm")
 result.image, result.symbols, result.diagnostics, result.listing()
 """
 
-from w65tool.asm import lark_loader  # noqa: F401  (first: it loads lark lean)
 from w65tool.asm.assemble import assemble_file, assemble_source
 from w65tool.asm.result import AsmError, AsmResult, read_symbol_file
 

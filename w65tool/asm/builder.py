@@ -1,17 +1,17 @@
 """The Lark transformer: parse callbacks that build statement objects from one line.
 
 Written in the style of Lark's `examples/calc.py`: grammar aliases name the methods, which
-take their children inline. Mistakes a line can hold on its own (unknown mnemonic, bad number,
+take their children inline (`shapes.ShapeParser` calls them so, and Lark through
+`parser.LarkCallbacks`). Mistakes a line can hold on its own (unknown mnemonic, bad number,
 an operand shape no instruction has) raise `LineError` at their column.
 """
 
 from __future__ import annotations
 
-from lark import Token, Transformer, v_args
-
 from w65tool import isa
 from w65tool.asm.expr import Expr, Here, Num, Paren, Sym, Text, Unary, binary, strip_paren, unary
 from w65tool.asm.numbers import NumberError, parse_number, unescape
+from w65tool.asm.shapes import Token
 from w65tool.asm.statements import (
     Assign,
     Directive,
@@ -126,12 +126,10 @@ def _col(e: Expr | Text) -> int:
     return e.col
 
 
-@v_args(inline=True)
-class LineBuilder(Transformer):
+class LineBuilder:
     """Builds a `ParsedLine` from the parse of one line."""
 
     def __init__(self, naken: bool = False) -> None:
-        super().__init__()
         self.naken = naken
         self.warnings: list[tuple[str, str, int]] = []
 
@@ -183,7 +181,7 @@ class LineBuilder(Transformer):
         return Assign(self._name(name), expr, kind, word.column)
 
     def directive_assign(self, directive: Token, name: Token, expr: Expr) -> Assign:
-        return self.word_assign(Token("NAME", directive[1:], column=directive.column), name, expr)
+        return self.word_assign(Token.make("NAME", directive[1:], directive.column), name, expr)
 
     @staticmethod
     def _name(name: Token) -> str:
@@ -369,7 +367,7 @@ for _op in [
     "logical_and",
     "logical_or",
 ]:
-    setattr(LineBuilder, _op, v_args(inline=True)(_make_binary(_op)))
+    setattr(LineBuilder, _op, _make_binary(_op))
 for _op in ("neg", "invert", "logical_not", "low_byte", "high_byte", "bank_byte"):
     # Prefixes stay unfolded: the operand builder reads them as size or byte selectors.
-    setattr(LineBuilder, _op, v_args(inline=True)(_make_unary(_op, _op in ("neg", "invert"))))
+    setattr(LineBuilder, _op, _make_unary(_op, _op in ("neg", "invert")))

@@ -1,4 +1,4 @@
-"""Loads lark for the assembler, before any module of the package imports it."""
+"""Loads lark for the assembler, when a line needs it (`parser.build_parser`)."""
 
 from __future__ import annotations
 
@@ -22,6 +22,3 @@ def import_lark() -> None:
     finally:
         for name in hidden:
             del sys.modules[name]
-
-
-import_lark()

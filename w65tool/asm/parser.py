@@ -1,26 +1,37 @@
-"""The line parser: the Lark grammar built once (LALR, contextual lexer, cached tables).
+"""The line parser: `grammar.lark`, parsed by token shape, with Lark for the rest.
 
 `parse_line(text)` returns a `ParsedLine` or raises `LineError` at a column. Lines are
 memoised by text: programs repeat lines (`dex`, `rts`, macro and `.repeat` bodies), and a
 statement holds no location, so identical lines share their objects. A new line is parsed by
-replaying the parser's actions for lines of its token shape (`shapes`); Lark parses the first
-line of each shape, and any line the replay cannot take, with its exact syntax errors.
+replaying the parse table's actions for lines of its token shape (`shapes`), from the tables
+shipped in `grammar_tables` while they match the grammar, so a run need not import Lark.
+Lark (LALR, contextual lexer) is built only for a line the replay cannot take, with its
+exact syntax errors, or to compute the tables when `grammar.lark` has changed.
 """
 
 from __future__ import annotations
 
-from lark import Lark
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+import hashlib
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 from w65tool.asm.builder import LineBuilder, LineError
 from w65tool.asm.expr import Expr
-from w65tool.asm.shapes import UNPLANNED, ShapeParser
+from w65tool.asm.shapes import UNPLANNED, Rule, ShapeParser, Tables, rule_method
 from w65tool.asm.statements import ParsedLine
 
-_PARSERS: dict[bool, Lark] = {}
+if TYPE_CHECKING:
+    from lark import Lark
+    from lark.exceptions import UnexpectedInput
+
+GRAMMAR = Path(__file__).with_name("grammar.lark")
+
+_TABLES: list[Tables] = []
+_BUILDERS: dict[bool, LineBuilder] = {}
+_LARKS: dict[bool, Lark] = {}
 _SHAPES: dict[bool, ShapeParser] = {}
 _MEMO: dict[bool, dict[str, ParsedLine]] = {False: {}, True: {}}
-_BUILDERS: dict[bool, LineBuilder] = {}
 
 # Token kinds, as users would name them in "expected ..." messages.
 _TOKEN_NAMES = {
@@ -35,37 +46,114 @@ _TOKEN_NAMES = {
 }
 
 
-def build_parser(naken: bool = False, cache: bool | str = True, strict: bool = False) -> Lark:
-    """A new Lark parser for the grammar with its transformer.
+class LarkCallbacks:
+    """A builder's methods as Lark calls a transformer's: with the list of children.
+
+    A rule with no method gets Lark's tree, as `shapes.rule_method` finds none for it.
+    """
+
+    def __init__(self, builder: LineBuilder) -> None:
+        self.builder = builder
+
+    def __getattr__(self, name: str) -> Any:
+        method = rule_method(self.builder, name)
+        if method is None:
+            raise AttributeError(name)
+
+        def callback(children: list) -> Any:
+            return method(*children)
+
+        callback.rule_method = name  # type: ignore[attr-defined]  (read by tablegen)
+        return callback
+
+
+def build_parser(
+    naken: bool = False,
+    cache: bool | str = True,
+    strict: bool = False,
+    builder: LineBuilder | None = None,
+) -> Lark:
+    """A new Lark parser for the grammar, calling `builder` (a new one by default).
 
     The analysed grammar is cached in the temporary directory (`cache=True`); should the
     cache be unusable in any way, the parser is built from the grammar instead.
     """
-    builder = LineBuilder(naken)
+    from w65tool.asm.lark_loader import import_lark
+
+    import_lark()
+    from lark import Lark
+
     options = dict(
         rel_to=__file__,
         parser="lalr",
         lexer="contextual",
         start=["start", "expression"],
-        transformer=builder,
+        transformer=LarkCallbacks(builder or LineBuilder(naken)),
         propagate_positions=False,
         maybe_placeholders=False,
         strict=strict,
     )
     try:
-        return Lark.open("grammar.lark", cache=cache, **options)
+        return Lark.open(GRAMMAR.name, cache=cache, **options)
     except Exception:  # a stale or unreadable cache: never let it stop a run
         if cache is False:
             raise
-        return Lark.open("grammar.lark", cache=False, **options)
+        return Lark.open(GRAMMAR.name, cache=False, **options)
 
 
-def _parser(naken: bool) -> Lark:
-    parser = _PARSERS.get(naken)
+def grammar_hash(grammar: bytes) -> str:
+    """The hash naming a version of the grammar's text."""
+    return hashlib.sha256(grammar).hexdigest()
+
+
+def shipped_tables(module: ModuleType, grammar: bytes) -> Tables | None:
+    """The tables a generated module holds, if it was generated from this grammar text."""
+    if getattr(module, "GRAMMAR_HASH", None) != grammar_hash(grammar):
+        return None
+    return Tables(
+        module.TERMINALS,
+        module.FLAGS,
+        frozenset(module.IGNORE),
+        module.UNLESS,
+        module.STATES,
+        module.START_STATES,
+        module.END_STATES,
+        tuple(Rule(*fields) for fields in module.RULES),
+    )
+
+
+def _tables() -> Tables:
+    if not _TABLES:
+        from w65tool.asm import grammar_tables
+
+        tables = shipped_tables(grammar_tables, GRAMMAR.read_bytes())
+        if tables is None:  # the grammar changed since the module was generated
+            from w65tool.asm.tablegen import tables_from_lark
+
+            tables = tables_from_lark(_lark(False))
+        _TABLES.append(tables)
+    return _TABLES[0]
+
+
+def _builder(naken: bool) -> LineBuilder:
+    builder = _BUILDERS.get(naken)
+    if builder is None:
+        builder = _BUILDERS[naken] = LineBuilder(naken)
+    return builder
+
+
+def _lark(naken: bool) -> Lark:
+    parser = _LARKS.get(naken)
     if parser is None:
-        parser = _PARSERS[naken] = build_parser(naken)
-        _SHAPES[naken] = ShapeParser(parser)
+        parser = _LARKS[naken] = build_parser(naken, builder=_builder(naken))
     return parser
+
+
+def _shapes(naken: bool) -> ShapeParser:
+    shapes = _SHAPES.get(naken)
+    if shapes is None:
+        shapes = _SHAPES[naken] = ShapeParser(_tables(), _builder(naken))
+    return shapes
 
 
 def parse_line(text: str, naken: bool = False) -> ParsedLine:
@@ -73,30 +161,39 @@ def parse_line(text: str, naken: bool = False) -> ParsedLine:
     memo = _MEMO[naken]
     parsed = memo.get(text)
     if parsed is None:
-        parsed = memo[text] = _parse(text, naken, "start")  # type: ignore[assignment]
+        parsed = memo[text] = _parse(text, naken, "start")
     return parsed
 
 
 def parse_expression(text: str, naken: bool = False) -> Expr:
     """Parse an expression on its own (`.if` and `.repeat` arguments)."""
-    return _parse(text, naken, "expression").children[0]  # type: ignore[union-attr]
+    return _parse(text, naken, "expression").children[0]
 
 
-def _parse(text: str, naken: bool, start: str):
-    parser = _parser(naken)
+def _parse(text: str, naken: bool, start: str) -> Any:
     try:
-        result = _SHAPES[naken].parse(text, start)
-        return parser.parse(text, start=start) if result is UNPLANNED else result
-    except UnexpectedInput as err:
-        # a callback may have queued warnings before the failure: drop them
-        parser.options.transformer.warnings.clear()
-        raise _syntax_error(err, text) from None
+        result = _shapes(naken).parse(text, start)
+        if result is UNPLANNED:
+            result = _lark_parse(text, naken, start)
+        return result
     except LineError:
-        parser.options.transformer.warnings.clear()
+        _builder(naken).warnings.clear()  # a callback may have queued warnings first
         raise
 
 
+def _lark_parse(text: str, naken: bool, start: str) -> Any:
+    from lark.exceptions import UnexpectedInput
+
+    parser = _lark(naken)
+    try:
+        return parser.parse(text, start=start)
+    except UnexpectedInput as err:
+        raise _syntax_error(err, text) from None
+
+
 def _syntax_error(err: UnexpectedInput, text: str) -> LineError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
     col = getattr(err, "column", None)
     if not isinstance(col, int) or col < 1:
         col = len(text.rstrip()) + 1

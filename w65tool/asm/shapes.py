@@ -1,53 +1,129 @@
-"""Parsing by token shape: replaying Lark's LALR actions for lines of a known shape.
+"""Parsing by token shape: replaying the grammar's LALR actions for lines of a known shape.
 
 An LALR parser's shifts and reductions depend only on the token types, never on the token
-text. So the first line of each shape (its token types in order) is planned by running Lark's
-own parse table over the types, and every later line of that shape replays the plan: shift
-each token, call the grammar's callback at each reduction (a one-child `?rule` reduction is
-the identity and is left out). The plan is compiled once into a Python function of the
-tokens that makes the same calls in the same order, calling the transformer's methods
-directly with the children Lark would keep (Lark's own callback where it does more). The
-tokens come from Lark's own scanner for the grammar (all terminals, in Lark's order, with its
-keyword callbacks), so `grammar.lark` stays the only description of the syntax; a token the
-table does not accept where it stands makes the shape unplannable. `parse` returns `UNPLANNED`
-then, or for a character no terminal matches, and the caller parses with Lark itself, which
-gives the exact error.
+text. So the first line of each shape (its token types in order) is planned by running the
+grammar's parse table over the types, and every later line of that shape replays the plan:
+shift each token, call the rule's builder method at each reduction (a one-child `?rule`
+reduction is the identity and is left out). The plan is compiled once into a Python function
+of the tokens that makes the same calls in the same order, with the children Lark would keep.
+
+Everything here works from `Tables`: the scanner's terminals and the parse table as plain
+data, which Lark computes from `grammar.lark` (`w65tool.asm.tablegen`), so `grammar.lark`
+stays the only description of the syntax and a run needs no Lark. A token the table does not
+accept where it stands makes the shape unplannable: `parse` returns `UNPLANNED` then, or for
+a character no terminal matches, and the caller parses with Lark itself, which gives the
+exact error (and reads `*` as `$` where the scanner, taking no context, calls it a product).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
-
-from lark import Lark, Token
-from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
-from lark.parsers.lalr_analysis import Shift
-from lark.visitors import _vargs_inline
 
 UNPLANNED = object()
 
-# A step: (callback, size). Size -1 shifts the next token (through the callback, if any);
-# otherwise the callback reduces the top `size` values to one.
-Step = tuple[Callable[[Any], Any] | None, int]
+# Parse table actions: (SHIFT, state) or (REDUCE, rule number); a nonterminal's entry is the
+# state to go to after reducing to it.
+SHIFT = 0
+REDUCE = 1
+
+
+class Token(str):
+    """A token: its text, with its terminal's name (`type`) and 1-based `column`.
+
+    What the builder reads of Lark's `Token`, which Lark's own parse passes instead.
+    """
+
+    type: str
+    value: str
+    column: int
+
+    @classmethod
+    def make(cls, kind: str, text: str, column: int) -> Token:
+        token = str.__new__(cls, text)
+        token.type = kind
+        token.value = text
+        token.column = column
+        return token
+
+
+class Tree:
+    """A rule with no builder method, as Lark gives it: the rule's name and its children."""
+
+    __slots__ = ("children", "data")
+
+    def __init__(self, data: str, children: list) -> None:
+        self.data = data
+        self.children = children
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One grammar rule as the parser's callback sees it.
+
+    `name` names the builder method (Lark's alias, else the rule's own name); `keep` is the
+    child filter (index, and whether the child is an inlined rule whose children stand in
+    for it), None keeping every child; `single` returns a lone kept child itself (`?rule`).
+    """
+
+    origin: str
+    size: int
+    name: str
+    keep: tuple[tuple[int, bool], ...] | None
+    single: bool
+
+
+@dataclass(frozen=True)
+class Tables:
+    """The scanner and LALR parse table of the grammar, as plain data.
+
+    `terminals` are (name, regular expression) in the scanner's order of preference;
+    `unless` maps a terminal to the (name, expression) of terminals that take over a token
+    matching them whole (Lark's keyword handling); `states[n]` maps a token or rule name to
+    an action.
+    """
+
+    terminals: tuple[tuple[str, str], ...]
+    flags: int
+    ignore: frozenset[str]
+    unless: dict[str, tuple[tuple[str, str], ...]]
+    states: tuple[dict[str, tuple[int, int]], ...]
+    start_states: dict[str, int]
+    end_states: dict[str, int]
+    rules: tuple[Rule, ...]
+
+
+def scanner_pattern(terminals: tuple[tuple[str, str], ...], flags: int) -> re.Pattern:
+    """The one expression matching any of `terminals`, each in its own named group."""
+    return re.compile("|".join(f"(?P<{name}>{regex})" for name, regex in terminals), flags)
+
+
+def rule_method(builder: object, name: str) -> Callable | None:
+    """The builder's method for the rule named `name`, taking its children inline, if any."""
+    if name.startswith("_"):
+        return None
+    method = getattr(builder, name, None)
+    return method if callable(method) else None
 
 
 class ShapeParser:
-    """Parses lines for a Lark LALR parser built with an inline transformer."""
+    """Parses lines with a builder (`LineBuilder`) whose methods are named for the rules."""
 
-    def __init__(self, lark: Lark) -> None:
-        frontend = lark.parser
-        lexer = frontend.lexer.root_lexer
-        scanner = lexer.scanner
-        (self._regex,) = scanner._mres  # the grammar's terminals fit in one expression
-        self._ignore = lexer.ignore_types
-        self._token_callbacks = lexer.callback
-        parser = frontend.parser.parser
-        self._table = parser.parse_table
-        self._callbacks = parser.callbacks
+    def __init__(self, tables: Tables, builder: object) -> None:
+        self._tables = tables
+        self._builder = builder
+        self._regex = scanner_pattern(tables.terminals, tables.flags)
+        self._ignore = tables.ignore
+        self._unless = {
+            kind: scanner_pattern(alternatives, tables.flags).fullmatch
+            for kind, alternatives in tables.unless.items()
+        }
         self._plans: dict[tuple[str, tuple[str, ...]], Callable[[list], Any] | None] = {}
 
     def parse(self, text: str, start: str) -> Any:
-        """The transformer's result for `text`, or `UNPLANNED`."""
+        """The builder's result for `text`, or `UNPLANNED`."""
         scanned = self._tokens(text)
         if scanned is None:
             return UNPLANNED
@@ -63,7 +139,7 @@ class ShapeParser:
         """The tokens of `text` and their types; None where no terminal matches."""
         scan = self._regex.scanner(text).match
         ignore = self._ignore
-        callbacks = self._token_callbacks
+        unless = self._unless
         new = str.__new__
         tokens = []
         types = []
@@ -73,18 +149,12 @@ class ShapeParser:
             end = m.end()
             if kind in ignore:
                 continue
-            # Token(kind, value, pos, 1, pos + 1), without its constructor's argument handling
-            token = new(Token, value := m.group())
-            pos = m.start()
+            token = new(Token, value := m.group())  # Token.make, without the call
+            if kind in unless and (whole := unless[kind](value)) is not None:
+                kind = whole.lastgroup
             token.type = kind
             token.value = value
-            token.start_pos = pos
-            token.line = 1
-            token.column = pos + 1
-            token.end_line = token.end_column = token.end_pos = None
-            if kind in callbacks:
-                token = callbacks[kind](token)
-                kind = token.type
+            token.column = m.start() + 1
             tokens.append(token)
             types.append(kind)
         if end != len(text):
@@ -96,84 +166,80 @@ class ShapeParser:
         plan = self._plan(start, types)
         if plan is None:
             return None
-        env: dict[str, Any] = {}
+        env: dict[str, Any] = {"Tree": Tree}
         code = ["def replay(tokens):"]
         if types:
             code.append(f"    {''.join(f't{k}, ' for k in range(len(types)))}= tokens")
         stack: list[str] = []
-        k = 0
-        for n, (fn, size) in enumerate(plan):
-            if size < 0:
-                name = f"t{k}"
-                k += 1
-                if fn is not None:
-                    env[f"f{n}"] = fn
-                    code.append(f"    v{n} = f{n}({name})")
-                    name = f"v{n}"
-                stack.append(name)
+        shifted = 0
+        for n, rule in enumerate(plan):
+            if rule is None:
+                stack.append(f"t{shifted}")
+                shifted += 1
                 continue
-            children = stack[len(stack) - size :]
-            del stack[len(stack) - size :]
-            call, args = _direct(fn, children)
-            if call is None:
-                stack.append(args[0])  # a one-child `?rule`: the child itself
+            children = stack[len(stack) - rule.size :]
+            del stack[len(stack) - rule.size :]
+            value = self._reduction(rule, children, env, f"f{n}")
+            if value.isidentifier():
+                stack.append(value)  # a one-child `?rule`: the child itself
                 continue
-            env[f"f{n}"] = call
-            code.append(f"    v{n} = f{n}({', '.join(args)})")
+            code.append(f"    v{n} = {value}")
             stack.append(f"v{n}")
         code.append(f"    return {stack[-1]}")
         exec("\n".join(code), env)  # the source is built above from the plan alone
         return env["replay"]
 
-    def _plan(self, start: str, types: tuple[str, ...]) -> list[Step] | None:
-        """Lark's `feed_token` loop over token types alone, recording its actions."""
-        states = self._table.states
-        callbacks = self._callbacks
-        end = self._table.end_states[start]
-        stack = [self._table.start_states[start]]
-        plan: list[Step] = []
+    def _reduction(self, rule: Rule, children: list[str], env: dict, name: str) -> str:
+        """The expression a reduction comes down to, over its children's names."""
+        kept = children if rule.keep is None else [children[i] for i, _ in rule.keep]
+        method = rule_method(self._builder, rule.name)
+        if rule.keep is not None and any(inlined for _, inlined in rule.keep):
+            # Inlined rules' children stand in for them: the count is known only when run.
+            parts = [f"*{children[i]}.children" if e else children[i] for i, e in rule.keep]
+            env[name] = _reducer(rule, method)
+            return f"{name}([{', '.join(parts)}])"
+        if rule.single and len(kept) == 1:
+            return kept[0]
+        if method is None:
+            return f"Tree({rule.name!r}, [{', '.join(kept)}])"
+        env[name] = method
+        return f"{name}({', '.join(kept)})"
+
+    def _plan(self, start: str, types: tuple[str, ...]) -> list[Rule | None] | None:
+        """The parser's loop over token types alone: None for a shift, else the rule reduced."""
+        tables = self._tables
+        states = tables.states
+        rules = tables.rules
+        end = tables.end_states[start]
+        stack = [tables.start_states[start]]
+        plan: list[Rule | None] = []
         for kind in (*types, "$END"):
             while True:
                 action = states[stack[-1]].get(kind)
                 if action is None:
                     return None
                 op, arg = action
-                if op is Shift:
+                if op == SHIFT:
                     if kind == "$END":
                         return None
                     stack.append(arg)
-                    plan.append((callbacks.get(kind), -1))
+                    plan.append(None)
                     break
-                size = len(arg.expansion)
-                if size:
-                    del stack[-size:]
-                fn = callbacks[arg]
-                if not (size == 1 and isinstance(fn, ExpandSingleChild)):
-                    plan.append((fn, size))
-                stack.append(states[stack[-1]][arg.origin.name][1])
+                rule = rules[arg]
+                if rule.size:
+                    del stack[-rule.size :]
+                plan.append(rule)
+                stack.append(states[stack[-1]][rule.origin][1])
                 if kind == "$END" and stack[-1] == end:
                     return plan
 
 
-def _direct(fn: Callable, children: list[str]) -> tuple[Callable | None, list[str]]:
-    """What a reduction's callback comes down to: a call and its arguments' names.
+def _reducer(rule: Rule, method: Callable | None) -> Callable[[list], Any]:
+    """A reduction over its kept children, as a list whose length is known only when run."""
 
-    Lark's child filter (tokens like `#` dropped) is applied here, once; a transformer
-    method taking its children inline is called with them; `?rule` alternatives that keep a
-    single child return it (no call). Any other callback is called as Lark calls it.
-    """
-    if isinstance(fn, ChildFilterLALR_NoPlaceholders) and not any(e for _, e in fn.to_include):
-        kept = [children[i] for i, _ in fn.to_include]
-        inner = fn.node_builder
-        if isinstance(inner, ExpandSingleChild):
-            if len(kept) == 1:
-                return None, kept
-            return inner.node_builder, [f"[{', '.join(kept)}]"]
-        return _inline(inner, kept)
-    return _inline(fn, children)
+    def reduce(kept: list) -> Any:
+        if rule.single and len(kept) == 1:
+            return kept[0]
+        return method(*kept) if method is not None else Tree(rule.name, kept)
 
-
-def _inline(fn: Callable, children: list[str]) -> tuple[Callable, list[str]]:
-    if getattr(fn, "visit_wrapper", None) is _vargs_inline:
-        return fn.base_func, children  # type: ignore[attr-defined]
-    return fn, [f"[{', '.join(children)}]"]
+    return reduce
