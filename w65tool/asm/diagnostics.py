@@ -5,7 +5,6 @@ the "In file included from" / "In macro" chain above. The same fields go out as 
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 # Switchable warnings: name -> what it is about (the catalogue in docs/assembler.md follows it).
@@ -239,4 +238,6 @@ def render_text(items: list[Diagnostic]) -> str:
 
 def render_json(items: list[Diagnostic]) -> str:
     """All diagnostics as one JSON document: {"diagnostics": [...]}."""
+    import json  # only for --diagnostics-format json: kept off the start-up path
+
     return json.dumps({"diagnostics": [d.as_dict() for d in items]}, indent=1)

@@ -11,7 +11,7 @@ exact syntax errors, or to compute the tables when `grammar.lark` has changed.
 
 from __future__ import annotations
 
-import hashlib
+import zlib
 from pathlib import Path
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -102,8 +102,9 @@ def build_parser(
 
 
 def grammar_hash(grammar: bytes) -> str:
-    """The hash naming a version of the grammar's text."""
-    return hashlib.sha256(grammar).hexdigest()
+    """A checksum naming a version of the grammar's text (zlib is loaded already; hashlib
+    would add its OpenSSL library to every run's start-up)."""
+    return f"crc32 {zlib.crc32(grammar):08x}, {len(grammar)} bytes"
 
 
 def shipped_tables(module: ModuleType, grammar: bytes) -> Tables | None:

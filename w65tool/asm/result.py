@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -101,6 +100,8 @@ class AsmResult:
 
     def symbol_json(self) -> str:
         """Symbols as JSON: {"symbols": {name: value}}."""
+        import json  # kept off the start-up path, as are all output formats
+
         return json.dumps({"symbols": dict(sorted(self.symbols.items()))}, indent=1) + "\n"
 
     def summary(self) -> str:
@@ -117,6 +118,8 @@ def read_symbol_file(path: str | Path) -> dict[str, int]:
     except (OSError, UnicodeDecodeError) as err:
         raise W65Error(f"cannot read symbol file {path}: {err}") from None
     if text.lstrip().startswith("{"):
+        import json
+
         try:
             data = json.loads(text)["symbols"]
             return {str(k): int(v) for k, v in data.items()}
