@@ -124,24 +124,27 @@ class ShapeParser:
 
     def parse(self, text: str, start: str) -> Any:
         """The builder's result for `text`, or `UNPLANNED`."""
-        scanned = self._tokens(text)
+        scanned = self._scan(text)
         if scanned is None:
             return UNPLANNED
-        tokens, types = scanned
+        matches, types = scanned
         key = (start, types)
         plans = self._plans
         plan = plans[key] if key in plans else plans.setdefault(key, self._compile(*key))
         if plan is None:
             return UNPLANNED
-        return plan(tokens)
+        return plan(matches)
 
-    def _tokens(self, text: str) -> tuple[list[Token], tuple[str, ...]] | None:
-        """The tokens of `text` and their types; None where no terminal matches."""
+    def _scan(self, text: str) -> tuple[list[re.Match], tuple[str, ...]] | None:
+        """The matches of the tokens of `text` and their types; None where none matches.
+
+        A token object is made later, by the plan, and only for the tokens a builder method
+        reads (punctuation like `#` and `,` never reaches one).
+        """
         scan = self._regex.scanner(text).match
         ignore = self._ignore
         unless = self._unless
-        new = str.__new__
-        tokens = []
+        matches = []
         types = []
         end = 0
         while (m := scan()) is not None:
@@ -149,27 +152,21 @@ class ShapeParser:
             end = m.end()
             if kind in ignore:
                 continue
-            token = new(Token, value := m.group())  # Token.make, without the call
-            if kind in unless and (whole := unless[kind](value)) is not None:
+            if kind in unless and (whole := unless[kind](m.group())) is not None:
                 kind = whole.lastgroup
-            token.type = kind
-            token.value = value
-            token.column = m.start() + 1
-            tokens.append(token)
+            matches.append(m)
             types.append(kind)
         if end != len(text):
             return None
-        return tokens, tuple(types)
+        return matches, tuple(types)
 
     def _compile(self, start: str, types: tuple[str, ...]) -> Callable[[list], Any] | None:
         """The plan for `types` as one function of the token list, or None if unplannable."""
         plan = self._plan(start, types)
         if plan is None:
             return None
-        env: dict[str, Any] = {"Tree": Tree}
-        code = ["def replay(tokens):"]
-        if types:
-            code.append(f"    {''.join(f't{k}, ' for k in range(len(types)))}= tokens")
+        env: dict[str, Any] = {"Tree": Tree, "token": _token}
+        code: list[str] = []
         stack: list[str] = []
         shifted = 0
         for n, rule in enumerate(plan):
@@ -186,7 +183,14 @@ class ShapeParser:
             code.append(f"    v{n} = {value}")
             stack.append(f"v{n}")
         code.append(f"    return {stack[-1]}")
-        exec("\n".join(code), env)  # the source is built above from the plan alone
+        used = set(re.findall(r"\bt(\d+)\b", "\n".join(code)))
+        head = ["def replay(matches):"]
+        if types:
+            head.append(f"    {''.join(f'm{k}, ' for k in range(len(types)))}= matches")
+        head += [
+            f"    t{k} = token(m{k}, {types[k]!r})" for k in range(len(types)) if str(k) in used
+        ]
+        exec("\n".join(head + code), env)  # the source is built above from the plan alone
         return env["replay"]
 
     def _reduction(self, rule: Rule, children: list[str], env: dict, name: str) -> str:
@@ -232,6 +236,14 @@ class ShapeParser:
                 stack.append(states[stack[-1]][rule.origin][1])
                 if kind == "$END" and stack[-1] == end:
                     return plan
+
+
+def _token(m: re.Match, kind: str) -> Token:
+    token = str.__new__(Token, value := m.group())  # Token.make, without its call
+    token.type = kind
+    token.value = value
+    token.column = m.start() + 1
+    return token
 
 
 def _reducer(rule: Rule, method: Callable | None) -> Callable[[list], Any]:
