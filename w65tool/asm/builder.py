@@ -135,8 +135,13 @@ class LineBuilder:
 
     # -- the line -------------------------------------------------------------------------
     def start(self, *children: Label | Statement) -> ParsedLine:
-        labels = tuple(c for c in children if isinstance(c, Label))
-        stmt = children[-1] if children and not isinstance(children[-1], Label) else None
+        # `label* statement?`: every child but a last statement is a label
+        if children and not isinstance(children[-1], Label):
+            labels, stmt = children[:-1], children[-1]
+        else:
+            labels, stmt = children, None
+        if not self.warnings:
+            return ParsedLine(labels, stmt)  # type: ignore[arg-type]
         warnings = tuple(self.warnings)
         self.warnings.clear()
         return ParsedLine(labels, stmt, warnings)  # type: ignore[arg-type]

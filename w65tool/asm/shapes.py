@@ -167,6 +167,17 @@ class ShapeParser:
             return None
         env: dict[str, Any] = {"Tree": Tree, "token": _token}
         code: list[str] = []
+        # Trees of rules without a method, not built yet: their rule names and children. A
+        # tree inlined into its parent (Lark's `_rule`s, `x*` lists) is never built at all.
+        trees: dict[str, tuple[str, list[str]]] = {}
+
+        def built(value: str) -> str:
+            if value in trees:
+                data, kids = trees.pop(value)
+                kids = [built(k) for k in kids]
+                code.append(f"    {value} = Tree({data!r}, [{', '.join(kids)}])")
+            return value
+
         stack: list[str] = []
         shifted = 0
         for n, rule in enumerate(plan):
@@ -176,13 +187,28 @@ class ShapeParser:
                 continue
             children = stack[len(stack) - rule.size :]
             del stack[len(stack) - rule.size :]
-            value = self._reduction(rule, children, env, f"f{n}")
-            if value.isidentifier():
-                stack.append(value)  # a one-child `?rule`: the child itself
+            keep = rule.keep if rule.keep is not None else [(i, False) for i in range(rule.size)]
+            method = rule_method(self._builder, rule.name)
+            if any(inlined and children[i] not in trees for i, inlined in keep):
+                # an inlined child built by a method: its children are known only when run
+                parts = [f"*{built(children[i])}.children" if e else children[i] for i, e in keep]
+                env[f"f{n}"] = _reducer(rule, method)
+                code.append(f"    v{n} = f{n}([{', '.join(built(p) for p in parts)}])")
+                stack.append(f"v{n}")
                 continue
-            code.append(f"    v{n} = {value}")
-            stack.append(f"v{n}")
-        code.append(f"    return {stack[-1]}")
+            kept: list[str] = []
+            for i, inlined in keep:
+                kept += trees.pop(children[i])[1] if inlined else [children[i]]
+            if rule.single and len(kept) == 1:
+                stack.append(kept[0])  # a one-child `?rule`: the child itself
+            elif method is None:
+                trees[f"v{n}"] = (rule.name, kept)
+                stack.append(f"v{n}")
+            else:
+                env[f"f{n}"] = method
+                code.append(f"    v{n} = f{n}({', '.join(built(k) for k in kept)})")
+                stack.append(f"v{n}")
+        code.append(f"    return {built(stack[-1])}")
         used = set(re.findall(r"\bt(\d+)\b", "\n".join(code)))
         head = ["def replay(matches):"]
         if types:
@@ -192,22 +218,6 @@ class ShapeParser:
         ]
         exec("\n".join(head + code), env)  # the source is built above from the plan alone
         return env["replay"]
-
-    def _reduction(self, rule: Rule, children: list[str], env: dict, name: str) -> str:
-        """The expression a reduction comes down to, over its children's names."""
-        kept = children if rule.keep is None else [children[i] for i, _ in rule.keep]
-        method = rule_method(self._builder, rule.name)
-        if rule.keep is not None and any(inlined for _, inlined in rule.keep):
-            # Inlined rules' children stand in for them: the count is known only when run.
-            parts = [f"*{children[i]}.children" if e else children[i] for i, e in rule.keep]
-            env[name] = _reducer(rule, method)
-            return f"{name}([{', '.join(parts)}])"
-        if rule.single and len(kept) == 1:
-            return kept[0]
-        if method is None:
-            return f"Tree({rule.name!r}, [{', '.join(kept)}])"
-        env[name] = method
-        return f"{name}({', '.join(kept)})"
 
     def _plan(self, start: str, types: tuple[str, ...]) -> list[Rule | None] | None:
         """The parser's loop over token types alone: None for a shift, else the rule reduced."""
