@@ -351,3 +351,33 @@ def test_client_releases_output_held_by_a_damaged_byte_that_became_xoff(host):
     host.wait(0.01)
     target = MonitorTarget("uart3", serial=UartPort(host.board), timeout=0.1, retries=0)
     assert target.read_registers().pc == 0x00E358
+
+
+def _run_in_thread(board: Board, seconds: float) -> bool:
+    """Run the board for `seconds` of emulated time in a thread; True when it came back."""
+    import threading
+
+    thread = threading.Thread(target=board.run, kwargs={"seconds": seconds}, daemon=True)
+    thread.start()
+    thread.join(timeout=60)
+    return not thread.is_alive()
+
+
+def test_spoilt_ring_pointers_cannot_hold_the_board_in_one_step(host):
+    """A program (or a load) that writes over the input ring's pointers makes the ring look
+    never empty; the monitor then reads for ever, as the ROM would, but emulated time must go
+    on, so `run()` ends and the board can be stopped or reset."""
+    from w65tool.board.monitor import layout as L
+
+    bus = host.board.bus
+    ring = bus.read(L.SIN_BUF3) | bus.read(L.SIN_BUF3 + 1) << 8
+    for i in range(L.RING_SIZE):
+        bus.write(ring + i, 0x0A)  # line feeds: the prompt ignores them and reads on
+    bus.write(L.SINCNT3, 0)  # a ring of size 0: the taking index never meets the storing one
+    host.board.uart3.host_send(b"\n")  # wakes the monitor, which then reads on and on
+    before = host.board.cycles
+    assert _run_in_thread(host.board, 0.05)
+    assert host.board.cycles - before >= 0.05 * 3_686_400
+    assert host.board.uart3.host_receive() == b""  # nothing said: the line feeds are ignored
+    host.board.reset()
+    assert host.wait(0.3).endswith(b">")

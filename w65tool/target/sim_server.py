@@ -270,34 +270,42 @@ class VirtualBoard:
         assert line is not None
         uart = board.uart3
         wall0, emu0 = time.monotonic(), board.cycles
+        moved = True  # bytes moved last round: while they do (unpaced), run flat out
         try:
             while not self._stop.is_set():
                 now = time.monotonic()
                 with self.lock:
+                    data = b""
                     if now >= faults.stalled_until:
                         data = faults.apply(line.read(), now)
                         if data:
                             self.bytes_in += len(data)
                             uart.host_send(data)
-                    busy = bool(uart.host_pending() or uart.tx_pending() or self._pending_out)
-                    if self.pacing or not busy:
+                    waiting = (uart.host_pending(), uart.tx_pending())
+                    burst = not self.pacing and moved and (any(waiting) or bool(self._pending_out))
+                    if burst:
+                        board.run(seconds=BURST_SECONDS)
+                        wall0, emu0 = now, board.cycles  # real time resumes from here
+                    else:
                         target = emu0 + round((now - wall0) * FCLK_HZ)
                         ahead = board.cycles - target
                         if ahead < 0:
                             board.run(max_cycles=min(-ahead, round(SLICE_SECONDS * FCLK_HZ)))
-                    else:
-                        board.run(seconds=BURST_SECONDS)
-                        wall0, emu0 = now, board.cycles  # real time resumes from here
                     out = uart.host_receive()
+                    # a board that takes nothing in and sends nothing out (or a line that
+                    # refuses what it sends) is idle, however much is in flight
+                    moved = bool(data or out) or (uart.host_pending(), uart.tx_pending()) != waiting
                 out = faults.apply(out, now)
                 self.bytes_out += len(out)
                 self._pending_out += out
                 if self._pending_out and now >= faults.stalled_until:
-                    self._pending_out = line.write(self._pending_out)
+                    left = line.write(self._pending_out)
+                    moved = moved or len(left) != len(self._pending_out)
+                    self._pending_out = left
                 if faults.hung_up:
                     line.close()
                     return
-                if self.pacing or not busy:
+                if not burst:
                     time.sleep(LOOP_SLEEP)
                 if board.cycles - emu0 < (time.monotonic() - wall0 - 1.0) * FCLK_HZ:
                     # the board cannot keep up (a busy program): do not try to catch up

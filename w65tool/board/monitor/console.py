@@ -16,6 +16,13 @@ from w65tool.board.monitor.serial import SerialPorts
 
 Task = Generator[None, None, object]
 
+STEP_BUDGET = 4096
+"""Characters a routine may move in one resumption before it parks until the next interrupt,
+as if the line had gone quiet. The rings hold 10, so a sane line never comes near it; it
+bounds the loops that a program or a load writing over the monitor's ring pointers would
+otherwise make endless within one step, where emulated time stands still and nothing (not
+even a reset) could reach the board."""
+
 CR, LF, BKSP, ESC, FF = 0x0D, 0x0A, 0x08, 0x1B, 0x0C
 
 ENTER_ADDR = b"Enter Address  BB:AAAA "
@@ -64,6 +71,7 @@ class Console:
     def __init__(self, bus, ports: SerialPorts) -> None:
         self.bus = bus
         self.io = ports
+        self.budget = STEP_BUDGET  # the monitor refills it at each step
 
     # -- memory -----------------------------------------------------------------------------
     def r8(self, address: int) -> int:
@@ -108,11 +116,20 @@ class Console:
         """GET_CHR: wait for a byte from the host; no echo."""
         while (c := self.io.get_byte()) is None:
             yield
+        yield from self._spend()
         return c
 
     def put_chr(self, c: int) -> Task:
         """PUT_CHR: queue a byte, waiting while the output ring is full."""
         while not self.io.send_byte(c):
+            yield
+        yield from self._spend()
+        return None
+
+    def _spend(self) -> Task:
+        """Count one character against the step's budget; yield once when it is spent."""
+        self.budget -= 1
+        if self.budget <= 0:
             yield
         return None
 

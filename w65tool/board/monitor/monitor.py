@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from w65tool.board.monitor import layout as L
 from w65tool.board.monitor.commands import Commands
+from w65tool.board.monitor.console import STEP_BUDGET
 from w65tool.board.monitor.routines import NEEDS_M8, NEEDS_X16, Result, Routines
 from w65tool.board.monitor.serial import SerialPorts
 from w65tool.errors import W65Error
@@ -140,6 +141,7 @@ class Monitor:
 
     def _step(self) -> None:
         task = self._tasks[-1]
+        self.commands.budget = STEP_BUDGET
         try:
             next(task.gen)
         except StopIteration as stop:
