@@ -53,6 +53,7 @@ SHAPE_TEXT = {
     "lind_y": "indirect long indexed ([e],y)",
 }
 RANK_NAME = ("direct page", "absolute", "long")
+_BYTE = [bytes((b,)) for b in range(256)]  # one-byte instructions, built once
 FORCE_RANK = {"dp": 0, "abs": 1, "long": 2}
 SUFFIX_RANK = {"b": 0, "w": 1, "l": 2}
 
@@ -72,6 +73,8 @@ OPCODES = _opcodes()
 # The ranks (0 direct page, 1 absolute, 2 long) each (mnemonic, operand shape) can take.
 _AVAIL: dict[tuple[str, str], tuple[int, ...]] = {}
 BRANCHES = frozenset(o.mnemonic for o in isa.OPCODES if o.mode.name in ("rel8", "rel16"))
+_CHANGES_STATE = widths.CHANGES_STATE
+_NO_FALL_THROUGH = widths.NO_FALL_THROUGH
 JUMPS = frozenset({"jmp", "jml", "jsr", "jsl"})
 _FITS = {1: (-0x80, 0xFF), 2: (-0x8000, 0xFFFF), 3: (-0x800000, 0xFFFFFF)}
 _DATA_SIZES = {
@@ -266,10 +269,12 @@ class Assembler:
         self.jumps_next: dict[int, list[Jump]] = {}
         self.cited_lines = False  # whether a note named the line that set a width
         parsed = self.parsed
+        addrs = self.addrs
+        instruction = self._instruction
         for i in range(n):
             pl = parsed[i]
             self.i = i
-            self.addrs[i] = self.pc
+            addrs[i] = self.pc
             if pl is None:
                 continue
             if pl.warnings:
@@ -277,14 +282,14 @@ class Assembler:
                     self._warn(name, message, col)
             if pl.labels:
                 self._labels(pl)
+                addrs[i] = self.pc
             st = pl.statement
             if st is None:
                 continue
-            self.addrs[i] = self.pc
             try:
                 kind = type(st)
                 if kind is Instruction:
-                    self._instruction(st)  # type: ignore[arg-type]
+                    instruction(st)  # type: ignore[arg-type]
                 elif kind is Assign:
                     self._assign(st)  # type: ignore[arg-type]
                 elif self._directive(st):  # type: ignore[arg-type]
@@ -422,11 +427,12 @@ class Assembler:
     # -- output ---------------------------------------------------------------------------
     def _emit(self, data: bytes) -> None:
         pc = self.pc
-        if pc + len(data) > 0x1000000:
+        end = pc + len(data)
+        if end > 0x1000000:
             self._error(f"code runs past the end of the address space at {_hex(pc)}", 1)
             return
         self.out[self.i] = (pc, data)
-        self.pc = pc + len(data)
+        self.pc = end
 
     # -- instructions ---------------------------------------------------------------------
     def _instruction(self, st: Instruction) -> None:
@@ -435,7 +441,8 @@ class Assembler:
         shape = op.shape
         modes = OPCODES[mnemonic]
         state = self.state
-        self.states[self.i] = state
+        i = self.i
+        self.states[i] = state
         self.here = self.pc
         value: int | None = None
         if shape == "none" or shape == "acc":
@@ -448,10 +455,10 @@ class Assembler:
             self._branch(st, modes, state)
         else:
             self._address(st, modes, state)
-        if mnemonic in widths.CHANGES_STATE:
-            self.state = widths.after(state, mnemonic, value, self.i, self.php)
-        self.fall = mnemonic not in widths.NO_FALL_THROUGH
-        self.last_code = self.i
+        if mnemonic in _CHANGES_STATE:
+            self.state = widths.after(state, mnemonic, value, i, self.php)
+        self.fall = mnemonic not in _NO_FALL_THROUGH
+        self.last_code = i
 
     def _bad_mode(self, st: Instruction) -> None:
         shapes = sorted(
@@ -469,14 +476,14 @@ class Assembler:
 
     def _implied(self, st: Instruction, modes: dict[str, int]) -> None:
         if st.operand.shape == "acc" and "acc" in modes:
-            self._emit(bytes((modes["acc"],)))
+            self._emit(_BYTE[modes["acc"]])
         elif "imp" in modes:
-            self._emit(bytes((modes["imp"],)))
+            self._emit(_BYTE[modes["imp"]])
         elif "acc" in modes:
-            self._emit(bytes((modes["acc"],)))
+            self._emit(_BYTE[modes["acc"]])
         elif st.mnemonic in ("brk", "wdm"):
             # naken_asm's form: the opcode alone (the CPU still skips a signature byte)
-            self._emit(bytes((modes["imm8"],)))
+            self._emit(_BYTE[modes["imm8"]])
         else:
             self._error(f"'{st.mnemonic}' needs an operand", st.col + len(st.mnemonic))
 
