@@ -91,6 +91,8 @@ _TOKENS = re.compile(
     r"|[@.$]?[A-Za-z0-9_]+"
 )
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+_LABEL = re.compile(r"(@?[A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
+_MAYBE_CONSTANT = re.compile(r"=|equ|set", re.IGNORECASE)  # a line _track_constant may read
 _CONST = re.compile(
     r"[ \t]*(?:([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:=|\bequ\b|\.equ\b|\.set\b)"
     r"|\.?(?:set|equ)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*=)(?!=)(.*)",
@@ -259,14 +261,15 @@ class Expander:
     def _feed_file(self, text: str, filename: str, base: Path, context: tuple[Frame, ...]) -> None:
         in_comment = False
         depth = len(self.conds)
+        sink = self.sink
+        feed = self._line
         for n, raw in enumerate(text.splitlines(), 1):
-            if self.ended or self.sink.full:
+            if self.ended or sink.full:
                 return
             line = raw
             if in_comment or "/*" in line:
                 line, in_comment = self._block_comments(line, in_comment)
-            origin = Origin(filename, n, raw, context)
-            self._line(line, origin, None, base)
+            feed(line, Origin(filename, n, raw, context), None, base)
         if len(self.conds) > depth and not self.ended:
             for cond in self.conds[depth:]:
                 self.sink.error("'.if' has no '.endif' in its file", cond.origin, cond.col)
@@ -313,7 +316,7 @@ class Expander:
     def _line(self, text: str, origin: Origin, cmap: tuple[int, ...] | None, base: Path) -> None:
         self.sink.position = len(self.lines)
         head = _HEAD.match(text)
-        labels, word = head.group(1), head.group(2)  # type: ignore[union-attr]
+        labels, word = head.group(1, 2)  # type: ignore[union-attr]
         kind = None
         if word is not None:
             kind = _PP.get((word[1:] if word[0] == "." else word).lower())
@@ -334,7 +337,7 @@ class Expander:
         if self.defines:
             text, cmap = self._substitute(text, origin, cmap)
             head = _HEAD.match(text)
-            labels, word = head.group(1), head.group(2)  # type: ignore[union-attr]
+            labels, word = head.group(1, 2)  # type: ignore[union-attr]
         if word is not None and word in self.macros:
             m_col = self._col(cmap, head.start(2) + 1)  # type: ignore[union-attr]
             if labels.strip():
@@ -342,8 +345,7 @@ class Expander:
             self._expand_macro(self.macros[word], text[head.end() :], origin, m_col, base)  # type: ignore[union-attr]
             return
         if labels:
-            for m in re.finditer(r"(@?[A-Za-z_][A-Za-z0-9_]*)[ \t]*:", labels):
-                self.labels.add(m.group(1))
+            self.labels.update(_LABEL.findall(labels))
         if (
             word is not None
             and word.lower() in ("end", ".end")
@@ -352,8 +354,7 @@ class Expander:
             self._emit(text, origin, cmap)
             self.ended = True
             return
-        lower = text.lower()
-        if "=" in text or "equ" in lower or "set" in lower:
+        if _MAYBE_CONSTANT.search(text):
             self._track_constant(text)
         self._emit(text, origin, cmap)
 
