@@ -92,7 +92,6 @@ _TOKENS = re.compile(
 )
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _LABEL = re.compile(r"(@?[A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
-_MAYBE_CONSTANT = re.compile(r"=|equ|set", re.IGNORECASE)  # a line _track_constant may read
 _CONST = re.compile(
     r"[ \t]*(?:([A-Za-z_][A-Za-z0-9_]*)[ \t]*(?:=|\bequ\b|\.equ\b|\.set\b)"
     r"|\.?(?:set|equ)[ \t]+([A-Za-z_][A-Za-z0-9_]*)[ \t]*=)(?!=)(.*)",
@@ -354,7 +353,8 @@ class Expander:
             self._emit(text, origin, cmap)
             self.ended = True
             return
-        if _MAYBE_CONSTANT.search(text):
+        lower = text.lower()
+        if "=" in text or "equ" in lower or "set" in lower:
             self._track_constant(text)
         self._emit(text, origin, cmap)
 
