@@ -14,7 +14,7 @@ from pathlib import Path
 from w65tool.asm.diagnostics import Sink, WarningPolicy, cap_errors
 from w65tool.asm.expander import Expander, Line, read_source
 from w65tool.asm.expr import Text
-from w65tool.asm.parser import LineError, parse_line
+from w65tool.asm.parser import LineError, parse_line, parsed_lines
 from w65tool.asm.passes import Assembler, PassResult
 from w65tool.asm.result import AsmError, AsmResult, Row
 from w65tool.asm.statements import Directive, Instruction, ParsedLine
@@ -95,8 +95,8 @@ def assemble_source(
         raise AsmError(items)
     instructions = sum(
         1
-        for i, pl in enumerate(parsed)
-        if pl is not None and isinstance(pl.statement, Instruction) and final.out[i]
+        for pl, placed in zip(parsed, final.out, strict=True)
+        if placed is not None and pl is not None and type(pl.statement) is Instruction
     )
     return AsmResult(
         image,
@@ -163,7 +163,12 @@ def _overlaps(lines: list[Line], out: list, sink: Sink) -> None:
 def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None]:
     parsed: list[ParsedLine | None] = []
     append = parsed.append
+    known = parsed_lines(naken)  # most lines repeat one seen before: look them up first
     for i, line in enumerate(lines):
+        pl = known.get(line.text)
+        if pl is not None:
+            append(pl)
+            continue
         try:
             append(parse_line(line.text, naken))
         except LineError as err:

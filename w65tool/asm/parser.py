@@ -166,6 +166,11 @@ def parse_line(text: str, naken: bool = False) -> ParsedLine:
     return parsed
 
 
+def parsed_lines(naken: bool = False) -> dict[str, ParsedLine]:
+    """The lines `parse_line` has parsed so far, by text (read only)."""
+    return _MEMO[naken]
+
+
 def parse_expression(text: str, naken: bool = False) -> Expr:
     """Parse an expression on its own (`.if` and `.repeat` arguments)."""
     return _parse(text, naken, "expression").children[0]
