@@ -177,13 +177,16 @@ class FakeMonitor(threading.Thread):
             return None
 
     def get_address(self, prompt: bytes) -> int | None:
+        """Six echoed digits; None for ESC, and for CR (echoed, like every character)."""
         self.put(b"\r" + prompt)
         digits = b""
+        self.last_key = None
         while len(digits) < 6:
             c = self.getc()
-            if c in (0x1B, 0x0D):
-                return None
             self.put(bytes([c]))
+            if c in (0x1B, 0x0D):
+                self.last_key = c
+                return None
             if chr(c) in "0123456789abcdefABCDEF":
                 digits += bytes([c])
                 if len(digits) == 2:
@@ -328,10 +331,11 @@ class FakeMonitor(threading.Thread):
 
     def go(self) -> bool | None:
         addr = self.get_address(b"Enter Address  BB:AAAA ")
-        if addr is None:
+        if addr is None and self.last_key != 0x0D:
             return None
-        self.regs["pc"] = addr
-        self.running = True
+        if addr is not None:
+            self.regs["pc"] = addr
+        self.running = True  # CR: at the saved PC
         return False
 
     def call(self) -> bool | None:

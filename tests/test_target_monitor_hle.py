@@ -72,6 +72,64 @@ def test_register_writes_reach_the_saved_context(sxb):
     assert (regs.a, regs.x, regs.pc, regs.dbr) == (0x1234, 0x0042, 0x012000, 0x7E)
 
 
+class DamagedWrites(UartPort):
+    """The board's port, with chosen host writes damaged: `rule(previous, data)` gives the
+    bytes that reach the board instead of `data`, or None to leave it alone."""
+
+    def __init__(self, board: Board, rule) -> None:
+        super().__init__(board)
+        self.rule = rule
+        self.previous = b""
+        self.damaged = 0
+
+    def write(self, data: bytes) -> int:
+        changed = self.rule(self.previous, bytes(data))
+        self.previous = bytes(data)
+        if changed is not None:
+            self.damaged += 1
+            data = changed
+        return super().write(data)
+
+
+def damaged_target(rule):
+    board = Board("sxb")
+    port = DamagedWrites(board, rule)
+    return board, port, MonitorTarget("uart3", timeout=0.2, serial=port)
+
+
+def test_a_register_write_damaged_into_another_value_is_found_and_repaired():
+    def rule(previous, data):  # the PC's last digit, once: `|P00:1000` stores $001001
+        return data[:-1] + b"1" if data == b"|P00:1000" and not port.damaged else None
+
+    _, port, target = damaged_target(rule)
+    target.write_registers(pc=0x1000, a=0x0042)
+    assert port.damaged == 1
+    regs = target.read_registers()
+    assert (regs.pc, regs.a) == (0x1000, 0x0042)
+    assert (regs.x, regs.y) == (0xE0B7, 0x00B3)  # the others kept their values
+    target.close()
+
+
+def test_go_starts_exactly_at_the_address_even_when_the_line_damages_it():
+    """A damaged PC write is repaired before `G`; a damaged CR after `G` is rubbed out and
+    cancelled. Either way the program starts at its first byte, never a few bytes off."""
+
+    def rule(previous, data):
+        if data == b"|P00:1000" and port.damaged == 0:
+            return b"|P00:1003"  # would start mid-instruction
+        if data == b"\r" and previous == b"G" and port.damaged == 1:
+            return b"\x0c"  # CR with one bit flipped
+        return None
+
+    board, port, target = damaged_target(rule)
+    target.load(image_at(0x1000, LED_ON))
+    target.jml(0x1000)
+    board.run(seconds=0.01)
+    assert port.damaged == 2
+    assert board.leds["P72"] is True and board.cpu.pc == 0x1007  # at its `BRA *`
+    target.close()
+
+
 def test_short_and_long_reads_and_writes(sxb):
     board, target = sxb
     target.write_memory(0x0300, b"\xde\xad")

@@ -12,7 +12,9 @@ Choices, from the ROM source:
 - An address typed at a prompt goes out one digit short, the sixth only once the echo of the
   others is right: the monitor acts on the sixth digit, so a damaged digit or command letter
   is cancelled with ESC first (`_address_prompt`). `/` echoes nothing, so its pointer is set
-  through `W`'s first prompt instead (`_set_pointer`).
+  through `W`'s first prompt instead (`_set_pointer`). `G` takes no address at all: the saved
+  PC is set and read back, then `G` CR starts there.
+- `|` register writes echo nothing either: the context is read back after them and repaired.
 """
 
 from __future__ import annotations
@@ -71,6 +73,9 @@ answers at once when the burst finishes a record, and stays silent while it look
 LOWEST = b"Lowest"
 ENTER_ADDRESS = b"Enter Address"
 """Words of the prompts of `W` (its first address) and of `G`/`J`."""
+
+GO_PROMPT_RE = re.compile(rb"\A[Gg]  \rEnter Address  BB:AAAA ")
+"""All that `G` says before it waits for an address (a damaged letter says something else)."""
 
 QUIET = 0.05
 """Seconds of silence that end a drain."""
@@ -204,6 +209,27 @@ class MonitorClient:
                 raise TargetError(f"Failed to {what}: the board answered NAK")
 
         self._command(action)
+
+    def write_registers(self, values: dict[str, int]) -> None:
+        """Store registers of the saved context and read the context back until it holds
+        them all: `|` echoes nothing, so a damaged ID or digit would store another value, or
+        into another register, unseen. Registers not named keep the values they had."""
+        regs = self.read_registers()
+        want = {name: values.get(name, getattr(regs, name)) for name in PIPE_REGISTERS}
+        for _ in range(self.retries + 1):
+            wrong = [name for name, value in want.items() if getattr(regs, name) != value]
+            if not wrong:
+                return
+            for name in wrong:
+                self.write_register(name, want[name])
+            regs = self.read_registers()
+        wrong = [name for name, value in want.items() if getattr(regs, name) != value]
+        if wrong:
+            name = wrong[0]
+            raise TargetError(
+                f"Failed to set register {name.upper()} to ${want[name]:X}: "
+                f"it reads back as ${getattr(regs, name):X}"
+            )
 
     # -- memory ---------------------------------------------------------------------------
     def read_memory(self, address: int, length: int) -> bytes:
@@ -390,11 +416,23 @@ class MonitorClient:
 
     # -- starting code --------------------------------------------------------------------
     def go(self, address: int) -> None:
-        """`G`: start at `address` with the saved registers; the monitor does not come back."""
+        """`G`: start at `address` with the saved registers; the monitor does not come back.
+
+        The address goes into the saved PC first (checked by reading it back), then `G` takes
+        a bare CR, which starts at the saved PC. So every character is checked before the
+        monitor acts, where the sixth digit of a typed address would be acted on unseen."""
         what = f"start the program at ${address:06X}"
-        self._command(lambda: self._address_prompt(b"G", address, what, ENTER_ADDRESS))
+        self.write_registers({"pc": address})
+
+        def action() -> None:
+            self.link.discard()
+            self.link.write(b"G")
+            self.link.expect(GO_PROMPT_RE, self.link.reply_timeout(40), what)
+            self.link.write(CR)
+            self.link.expect(re.compile(rb"\A\r"), self.link.reply_timeout(16), what)
+
+        self._command(action)
         self.at_prompt = False
-        self._last_digit(address, what)
 
     def call(self, address: int, timeout: float | None = None) -> Registers:
         """`J`: call `address`; wait for its RTL (up to `timeout` s, None: for ever)."""
@@ -480,8 +518,7 @@ class MonitorTarget(Target):
 
     def write_registers(self, **values: int) -> None:
         check_registers(values)
-        for name, value in values.items():
-            self.client.write_register(name, value)
+        self.client.write_registers(values)
 
     def read_memory(self, address: int, length: int) -> bytes:
         return self.client.read_memory(address, length)
