@@ -1,8 +1,9 @@
 """A damaged address digit never starts code or writes memory at a wrong address.
 
-The monitor acts on the sixth digit of an address prompt (`G`, `J`, `W`), and `/` echoes
+The monitor acts on the sixth digit of an address prompt (`J`, `W`), and `/` and `|` echo
 nothing, so the client sends each address one digit short, checks the echo, and only then
-sends the last digit (`/` gets its pointer from `W`'s prompt). These tests damage chosen
+sends the last digit (`/` gets its pointer from `W`'s prompt); `G` starts at the saved PC,
+set with `|P` and read back. These tests damage chosen
 digits on the way to the emulated board, then run many writes over a lossy pty line.
 """
 
@@ -68,18 +69,51 @@ def target_on(line: DamagedLine) -> MonitorTarget:
     return MonitorTarget("uart3", serial=line)
 
 
-@pytest.mark.parametrize("digit", range(5))
-def test_go_with_a_damaged_address_digit_is_cancelled_and_retried(digit):
-    board = board_with(STORE_MARK + bytes([0x80, 0xFE]))  # then bra to itself
-    line = DamagedLine(board, b"G", 1 + digit)
+def go_and_check(line: DamagedLine, board: Board) -> None:
+    """`jml(PROGRAM)` over the damaged line: the program ran from its first byte."""
     target = target_on(line)
     target.jml(PROGRAM)
     board.run(seconds=0.05)
     assert line.damaged
-    assert [w[:1] for w in line.writes].count(b"G") == 2  # the damaged one, then the retry
     assert not board.cpu.stopped  # nothing ran into the STPs around the program
     assert board.bus.ram[MARK] == 0x42
     assert board.cpu.pc == PROGRAM + len(STORE_MARK)
+
+
+@pytest.mark.parametrize("digit", [2, 3, 5, 6, 7, 8])  # |P00:0200: the digits, not ID or colon
+def test_go_with_a_damaged_pc_digit_is_read_back_and_repaired(digit):
+    board = board_with(STORE_MARK + bytes([0x80, 0xFE]))  # then bra to itself
+    line = DamagedLine(board, b"|P", digit)
+    go_and_check(line, board)
+    assert [w[:2] for w in line.writes].count(b"|P") == 2  # the damaged one, then the repair
+
+
+@pytest.mark.parametrize(("lead", "index"), [(b"G", 0), (b"\r", 0)])
+def test_go_with_a_damaged_g_or_cr_is_cancelled_and_retried(lead, index):
+    # G with bit 0 flipped is F (fill); CR with bit 0 flipped is a form feed, rubbed out
+    board = board_with(STORE_MARK + bytes([0x80, 0xFE]))
+    line = DamagedLine(board, b"G", 0) if lead == b"G" else DamagedCr(board)
+    go_and_check(line, board)
+    firsts = [w[:1] for w in line.writes]
+    if lead == b"G":
+        assert firsts.count(b"F") == 1 and firsts.count(b"G") == 1  # F cancelled, G again
+    else:
+        assert firsts.count(b"G") == 2
+
+
+class DamagedCr(DamagedLine):
+    """The line, with bit 0 of the first CR sent right after a `G` flipped."""
+
+    def __init__(self, board: Board) -> None:
+        super().__init__(board, b"", 0)
+
+    def write(self, data: bytes) -> int:
+        if data == b"\r" and self.writes and self.writes[-1] == b"G" and not self.damaged:
+            self.damaged = True
+            self.writes.append(b"\x0c")
+            return UartPort.write(self, b"\x0c")
+        self.writes.append(bytes(data))
+        return UartPort.write(self, data)
 
 
 @pytest.mark.parametrize("digit", range(5))
