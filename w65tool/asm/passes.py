@@ -490,7 +490,7 @@ class Assembler:
     def _immediate(self, st: Instruction, modes: dict[str, int], state: widths.State) -> int | None:
         op = st.operand
         expr = op.exprs[0]
-        value = evaluate(expr, self)
+        value = expr if isinstance(expr, int) else expr.ev(self)  # `evaluate`, inlined
         mnemonic = st.mnemonic
         if mnemonic == "pea":
             return self._sized(modes["abs"], value, 2, op.col)
@@ -629,7 +629,9 @@ class Assembler:
         if op.shape != "addr":
             self._bad_mode(st)
             return
-        target = evaluate(op.exprs[0], self)
+        target = op.exprs[0]
+        if not isinstance(target, int):  # `evaluate`, inlined
+            target = target.ev(self)
         pc = self.pc
         long = "rel16" in modes
         size = 3 if long else 2
@@ -677,7 +679,7 @@ class Assembler:
             self._bad_mode(st)
             return
         expr = op.exprs[0]
-        value = evaluate(expr, self)
+        value = expr if isinstance(expr, int) else expr.ev(self)  # `evaluate`, inlined
         force = op.force
         if st.suffix:
             if force and FORCE_RANK[force] != SUFFIX_RANK[st.suffix]:
@@ -859,7 +861,7 @@ class Assembler:
                 if name == "asciiz":
                     out.append(0)
                 continue
-            value = evaluate(arg, self)
+            value = arg if isinstance(arg, int) else arg.ev(self)  # `evaluate`, inlined
             if value is None:
                 out += bytes(size)
                 continue
