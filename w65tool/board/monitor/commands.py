@@ -286,9 +286,12 @@ class Commands(Console):
     def alter_regs(self) -> Task:
         """`A` (ALTER_REGS): the register lines, each value typed over or kept with SPACE.
 
-        Any other non-hex key ends it (nothing after that key is changed)."""
+        Any other non-hex key ends it (nothing after that key is changed). As GET_BYTE
+        leaves a bad digit in A, a SPACE typed as the second digit keeps the value too.
+        Like DUMPREGS it moves the pointer TMP0 to the PC (as it was), in bank 0 once the
+        second table is reached."""
         yield from self.put_str(REGTBL1)
-        yield from self.write_address(self.r24(L.PCL))
+        yield from self.write_pc()
         yield from self.put_str(b"   ")
         yield from self._reg_out(L.ACC, 8)
         for i, where in enumerate((L.TPBR, L.PCH, L.PCL)):
@@ -304,6 +307,7 @@ class Commands(Console):
         yield from self.put_str(b"   ")
         if (yield from self._edit_pairs(L.ACC, 8)):
             return True
+        self.w8(L.TMP0 + 2, 0)  # REG_IN_II: `STZ <TMP0+2`
         yield from self.put_str(REGTBL2)
         yield from self._reg_out(L.DIRREG, 4)
         yield from self.put_str(b"  ")

@@ -208,24 +208,31 @@ class Console:
             return 0x20, True
         self.w8(L.TEMP, first)
         second = yield from self.get_chr()
-        hi, lo = hex_digit(first), hex_digit(second)
-        if lo is None or hi is None:
-            return 0, True
-        self.w8(L.TMP6, lo)
-        return hi << 4 | lo, False
+        value, bad = self._ascbin(first, second)
+        return (0, True) if bad else (value, False)
 
     def get_byte(self) -> Task:
         """GET_BYTE (register editing): SPACE, ESC or CR give (char, True) unechoed; else
-        two digits, echoed, giving (value, False) or (0, True) for a non-hex one."""
+        two digits, echoed, giving (value, False), or (the bad digit upper-cased, True)."""
         first = yield from self.get_chr()
         if first in (0x20, ESC, CR):
             return first, True
         self.w8(L.TEMP, first)
         yield from self.put_chr(first)
         second = yield from self.get_put_chr()
-        hi, lo = hex_digit(first), hex_digit(second)
-        if lo is None or hi is None:
-            return 0, True
+        return self._ascbin(first, second)
+
+    def _ascbin(self, first: int, second: int) -> tuple[int, bool]:
+        """ASCBIN: two hex digits (the second converted first, its value kept in TMP6).
+        Returns (value, carry); on a bad digit A holds that digit upper-cased, as HEXIN
+        leaves it, so a SPACE as the second digit looks like a SPACE to GET_BYTE's callers."""
+        lo = hex_digit(second)
+        if lo is None:
+            return upper(second), True
+        self.w8(L.TMP6, lo)
+        hi = hex_digit(first)
+        if hi is None:
+            return upper(first), True
         return hi << 4 | lo, False
 
     def get_3byte_addr(self) -> Task:
@@ -278,14 +285,14 @@ class Console:
 
     # -- register display (DUMPREGS) ------------------------------------------------------------
     def dumpregs(self) -> Task:
-        """DUMPREGS: the saved context at $DF80 as the monitor prints it (clobbers TMP0)."""
+        """DUMPREGS: the saved context at $DF80 as the monitor prints it. Leaves the pointer
+        TMP0 at the PC in bank 0 (WR_PC sets it, then REGTTL2 and DISP_FLAGS clear its bank)."""
         yield from self.put_chr(CR)  # CLEAR_LCD_DISPLAY starts with SEND_CR
         yield from self.put_str(REGTBL1)
-        pc = self.r24(L.PCL)
-        self.w24(L.TMP0, pc)
-        yield from self.write_address(pc)
+        yield from self.write_pc()
         yield from self.put_str(b"   ")
         yield from self._reg_out(L.ACC, 8)
+        self.w8(L.TMP0 + 2, 0)  # REGTTL2: `STZ <TMP0+2`
         yield from self.put_str(REGTBL2)
         yield from self._reg_out(L.DIRREG, 4)
         yield from self.put_str(ACCCCTBL)
@@ -295,9 +302,18 @@ class Console:
         yield from self.put_chr(CR)
         return None
 
+    def write_pc(self) -> Task:
+        """WR_PC: the saved PC into the pointer TMP0, printed as `BB:AAAA`."""
+        pc = self.r24(L.PCL)
+        self.w24(L.TMP0, pc)
+        yield from self.write_address(pc)
+        return None
+
     def _reg_out(self, address: int, count: int) -> Task:
-        """REG_OUT: byte pairs, high one first: `HH LL  ` each, then CR."""
+        """REG_OUT with its callers' set-up (TMP2 = the table, TMPC = its length): byte
+        pairs, high one first, `HH LL  ` each, then CR."""
         self.w16(L.TMP2, address & 0xFFFF)
+        self.w16(L.TMPC, count)
         for i in range(0, count, 2):
             yield from self.send_hex(self.r8(address + i + 1))
             yield from self.put_chr(0x20)
