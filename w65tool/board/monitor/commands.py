@@ -217,6 +217,7 @@ class Commands(Console):
         hi = hex_digit((yield from self.get_put_chr()))
         if hi is None:
             return True
+        self.w8(L.TEMP, hi << 4)
         lo = hex_digit((yield from self.get_put_chr()))
         if lo is None:
             return True
@@ -438,11 +439,10 @@ class Commands(Console):
 
         Returns carry: True when any record was bad. Follows XS28ROM to the letter,
         including what it does with odd input (see docs/monitor.md)."""
-        errors = 0
-        count = 0
         self.w8(L.ERRORS, 0)
+        self.w16(L.COUNT, 0)
         while True:
-            errors += 1  # XLSS
+            self._count_error(1)  # XLSS
             kind = yield from self.get_chr()
             checksum = 0
             value, _ = yield from self.get_hex()
@@ -453,9 +453,8 @@ class Commands(Console):
             if kind == ord("8"):
                 while (yield from self.get_chr()) not in (CR, LF):
                     pass
-                errors -= 1
-                self.w8(L.ERRORS, errors)
-                return errors != 0
+                self._count_error(-1)
+                return self.r8(L.ERRORS) != 0
             if kind == ord("2"):
                 left = (left - 1) & 0xFF
                 address = 0
@@ -478,7 +477,7 @@ class Commands(Console):
                     # BY1, then the loop's own error path: the address and the count move
                     # twice, and the checksum is spoilt so the record ends in `?`
                     self.inc24(L.TMP0)
-                    errors += 1
+                    self._count_error(1)
                     checksum = (checksum & 0xFF00) | ((checksum + 1) & 0xFF)
                     checksum += value
                     self.inc24(L.TMP0)
@@ -487,11 +486,11 @@ class Commands(Console):
                 checksum += value
                 good = checksum & 0xFF == 0xFF
             if good:
-                errors -= 1  # XLSS0
+                self._count_error(-1)  # XLSS0
                 while (yield from self.get_chr()) not in (CR, LF):
                     pass
                 yield from self.put_chr(0x2E)
-                count = _bcd_increment(count)
+                count = _bcd_increment(self.r16(L.COUNT))
                 self.w16(L.COUNT, count)
                 yield from self.send_hex(count >> 8)
                 yield from self.send_hex(count)
@@ -499,14 +498,16 @@ class Commands(Console):
                 while True:  # XS28ERR: ESC gives up; any byte but LF answers `?`
                     c = yield from self.get_chr()
                     if c == ESC:
-                        self.w8(L.ERRORS, errors)
                         return True
                     if c != LF:
                         break
                 yield from self.put_chr(0x3F)
-            self.w8(L.ERRORS, errors)
             while (yield from self.get_chr()) != ord("S"):  # XLSFN
                 pass
+
+    def _count_error(self, step: int) -> None:
+        """`INC <ERRORS` / `DEC <ERRORS`: in RAM at once, as a record may write there."""
+        self.w8(L.ERRORS, self.r8(L.ERRORS) + step)
 
 
 def _bcd_increment(value: int) -> int:

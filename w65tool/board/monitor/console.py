@@ -324,7 +324,10 @@ class Console:
 
     # -- dumps (XS28OUT and the Dump_* family) -----------------------------------------------
     def dump(self, flags: int, line_max: int) -> Task:
-        """XS28OUT: ask for the addresses (one for a one-line dump) and dump. Returns carry."""
+        """G_XS28OUT / XS28OUT: ask for the addresses (one for a one-line dump) and dump.
+        Returns carry."""
+        self.w16(L.LINE_MAX, line_max)
+        self.w8(L.DUMP_FLGS, flags)
         if flags & FLAG6_ONE_LINE:
             _, bad = yield from self.get_address(ENTER_ADDR)
         else:
@@ -342,8 +345,9 @@ class Console:
             if bad:
                 return True
         yield from self.put_chr(CR)  # CLEAR_LCD_DISPLAY
-        self.w8(L.WRAP, 0)
-        wrapped = yield from self.dump_lines(flags, line_max)
+        self.w16(L.WRAP, 0)  # `STX <WRAP` with 16-bit X: DIFF's low byte too
+        self.w16(L.LINE_CNT, 0)
+        wrapped = yield from self.dump_lines(flags)
         if wrapped:
             yield from self.get_chr()
             return True
@@ -354,10 +358,16 @@ class Console:
         yield from self.get_chr()  # the ROM waits for a key before READY
         return False
 
-    def dump_lines(self, flags: int, line_max: int) -> Task:
-        """P_HEADER / XS28OUTA: lines from TMP0 to TMP2, with page headers. Returns True when
-        the address wrapped past $FFFFFF (the ROM's carry)."""
-        line = 0
+    def dump_it(self, flags: int, line_max: int) -> Task:
+        """Dump_It: DUMP_FLGS and LINE_MAX set, then P_HEADER with LINE_CNT as it stands."""
+        self.w16(L.LINE_MAX, line_max)
+        self.w8(L.DUMP_FLGS, flags)
+        return (yield from self.dump_lines(flags))
+
+    def dump_lines(self, flags: int) -> Task:
+        """P_HEADER / XS28OUTA: lines from TMP0 to TMP2, with page headers every LINE_MAX
+        lines (counted in LINE_CNT). Returns True when the address wrapped past $FFFFFF
+        (the ROM's carry)."""
         while True:
             if flags & FLAG3_SPACES:
                 yield from self.put_str(PRINT_HEAD)
@@ -373,10 +383,11 @@ class Console:
                 _, more = self.dcmp()
                 if not more:
                     return False
-                line = (line + 1) & 0xFFFF
-                if line == line_max:
+                line = (self.r16(L.LINE_CNT) + 1) & 0xFFFF
+                self.w16(L.LINE_CNT, line)
+                if line == self.r16(L.LINE_MAX):
                     break
-            line = 0
+            self.w16(L.LINE_CNT, 0)
             if flags & FLAG2_LCD:
                 yield from self.get_chr()
                 yield from self.put_chr(CR)

@@ -305,7 +305,7 @@ class Routines:
         return Result(carry=bad)
 
     def dump_it(self) -> Task:
-        wrapped = yield from self.c.dump_lines(self.cpu.a & 0xFF, self.cpu.x)
+        wrapped = yield from self.c.dump_it(self.cpu.a & 0xFF, self.cpu.x)
         return Result(carry=wrapped)
 
     def dumpregs(self) -> Task:
