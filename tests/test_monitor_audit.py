@@ -125,3 +125,16 @@ def test_fill_keeps_the_high_digit_in_temp_when_the_low_one_is_bad(host):
     host.type(b"F000300000301", settle=0.2)
     host.type(b"7G")
     assert host.board.bus.read(L.TEMP) == 0x70
+
+
+def test_register_display_leaves_its_table_length_in_tmpc(host):
+    """DISP_REGS: `LDA #EBIT-DIRREG` / `STA <TMPC` / `STZ <TMPC+1` before the second REG_OUT."""
+    host.type(b"R", settle=0.4)
+    assert host.board.monitor.commands.r16(L.TMPC) == 4
+
+
+def test_bad_first_digit_still_leaves_the_second_in_tmp6(host):
+    """ASCBIN converts the second digit first and stores it in TMP6 before the first fails."""
+    host.type(b"A", settle=0.3)
+    host.type(b"G5")
+    assert host.board.bus.read(L.TMP6) == 5
