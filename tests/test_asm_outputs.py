@@ -1,13 +1,12 @@
 """`w65 asm` outputs: Intel HEX, S28, binary, listing, symbols; and the parser's build."""
 
-import gc
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from w65tool.asm import AsmError, assemble_file, assemble_source, read_symbol_file
+from w65tool.asm import assemble_file, assemble_source, read_symbol_file
 from w65tool.image import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -180,18 +179,3 @@ def test_runs_placed_out_of_order_without_overlap_do_not_warn():
     result = assemble_source(".org $2000\nnop\nnop\n.org $1000\nnop\n.org $1FFF\nnop\n")
     assert result.diagnostics == []
     assert sorted(result.image.data) == [0x1000, 0x1FFF, 0x2000, 0x2001]
-
-
-def test_assembling_leaves_the_cycle_collector_as_it_found_it():
-    assert gc.isenabled()
-    assemble_source("nop\n")
-    assert gc.isenabled()
-    with pytest.raises(AsmError):
-        assemble_source("  lda (\n")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        assemble_source("nop\n")
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

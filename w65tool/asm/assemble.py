@@ -7,7 +7,6 @@ shows all its errors; any error raises `AsmError` at the end, and nothing is ret
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Iterable
 from itertools import pairwise
 from pathlib import Path
@@ -81,29 +80,8 @@ def assemble_source(
         if isinstance(warnings, WarningPolicy)
         else WarningPolicy.from_options(list(warnings))
     )
-    path = _path if _path is not None else (Path(filename) if Path(filename).is_file() else None)
-    # Assembling builds many objects and frees few, and almost none in cycles: the cyclic
-    # collector would walk the growing heap again and again (a tenth of the run) to find none.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        return _assemble(text, filename, path, include_dirs, defines, naken, default_width, policy)
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _assemble(
-    text: str,
-    filename: str,
-    path: Path | None,
-    include_dirs: Iterable[str | Path],
-    defines: dict[str, str] | None,
-    naken: bool,
-    default_width: int | None,
-    policy: WarningPolicy,
-) -> AsmResult:
     sink = Sink(policy)
+    path = _path if _path is not None else (Path(filename) if Path(filename).is_file() else None)
     expander = Expander(sink, tuple(Path(d) for d in include_dirs), defines, naken)
     lines = expander.expand_text(text, filename, path)
     stopped = sink.full  # the expander stops reading at the error cap
