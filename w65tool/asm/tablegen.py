@@ -71,7 +71,13 @@ def tables_from_lark(lark: Lark) -> Tables:
 def _terminals(scanner, flags: int) -> tuple[tuple[str, str], ...]:
     terminals = tuple((str(t.name), t.pattern.to_regexp()) for t in scanner.terminals)
     (compiled,) = scanner._mres  # the grammar's terminals fit in one expression
-    if scanner_pattern(terminals, flags).pattern != compiled.pattern:
+    # Lark before 1.3 ends each of a keyword scanner's terminals in `$` (matching whole
+    # tokens); `shapes` matches those whole with `fullmatch` instead.
+    whole = tuple((name, regex + "$") for name, regex in terminals)
+    if compiled.pattern not in (
+        scanner_pattern(terminals, flags).pattern,
+        scanner_pattern(whole, flags).pattern,
+    ):
         raise ValueError("this Lark builds its scanner differently; the tables cannot copy it")
     return terminals
 
