@@ -507,7 +507,10 @@ class Assembler:
         reg = "A" if mode == "imm_m" else "X"
         known = state[widths.M if reg == "A" else widths.X]
         at = state[widths.M_AT if reg == "A" else widths.X_AT]
-        bits = self._immediate_bits(st, reg, known, at)
+        if known is not None and not st.suffix and not self.naken:
+            bits = known  # what _immediate_bits decides for the common case, without the call
+        else:
+            bits = self._immediate_bits(st, reg, known, at)
         self._sized(modes[mode], value, bits // 8, op.col, reg, known, at)
         return value
 
@@ -588,7 +591,14 @@ class Assembler:
                 )
             else:
                 self._error(f"value {_hex(value)} does not fit in {bits} bits", col)
-        self._emit(bytes((opcode,)) + (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little"))
+        if size == 1:
+            self._emit(bytes((opcode, value & 0xFF)))
+        elif size == 2:
+            self._emit(bytes((opcode, value & 0xFF, (value >> 8) & 0xFF)))
+        else:
+            self._emit(
+                bytes((opcode,)) + (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
+            )
         return value
 
     def _block_move(self, st: Instruction, modes: dict[str, int]) -> None:
