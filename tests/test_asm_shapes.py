@@ -7,6 +7,7 @@ still describe `grammar.lark`.
 import re
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,11 @@ def test_a_changed_grammar_gets_its_tables_from_lark(monkeypatch):
     monkeypatch.setattr(parser, "_MEMO", {False: {}, True: {}})
     assert assemble_source(source).image.to_bin() == expected
     assert parser._TABLES == [TABLES]  # the same tables, built by Lark from the grammar
+
+
+def test_the_generated_module_reads_back_as_the_same_tables():
+    grammar = GRAMMAR.read_bytes()
+    module = types.ModuleType("generated")
+    exec(tablegen.render(TABLES, grammar), module.__dict__)
+    assert shipped_tables(module, grammar) == TABLES
+    assert shipped_tables(module, grammar + b"\n// edited\n") is None
