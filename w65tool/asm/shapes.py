@@ -161,7 +161,8 @@ class ShapeParser:
         return matches, tuple(types)
 
     def _compile(self, start: str, types: tuple[str, ...]) -> Callable[[list], Any] | None:
-        """The plan for `types` as one function of the token list, or None if unplannable."""
+        """The plan for `types` as one function of the line's token matches, or None if
+        unplannable."""
         plan = self._plan(start, types)
         if plan is None:
             return None
