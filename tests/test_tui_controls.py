@@ -231,9 +231,8 @@ class TestRunControl:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await type_into(pilot, "#breakpoint", "sub")
-            await settle(pilot)
-            assert target.breakpoints == {SUB}
-            assert "● sub" in screen_text(app)
+            await until(pilot, lambda: target.breakpoints == {SUB}, "the breakpoint set")
+            await until(pilot, lambda: "● sub" in screen_text(app), "the breakpoint shown")
             await pilot.press("f5")
             await until(pilot, lambda: pc(target) == SUB, "the run reached the breakpoint")
             await settle(pilot)
@@ -258,10 +257,9 @@ class TestRunControl:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await type_into(pilot, "#breakpoint", "CE")
-            await settle(pilot)
+            await until(pilot, lambda: target.breakpoints == {SUB}, "the breakpoint set")
             await type_into(pilot, "#breakpoint", "00:00CE")
-            await settle(pilot)
-            assert target.breakpoints == set()
+            await until(pilot, lambda: target.breakpoints == set(), "the breakpoint removed")
 
     @async_test
     async def test_clicking_a_code_line_toggles_its_breakpoint(self, target):
@@ -273,8 +271,8 @@ class TestRunControl:
             first = view._first(view.rows())
             row = rows.index(LOOP) - first
             await pilot.click("#disassembly", offset=(3, row + 1))  # +1: the border
-            await settle(pilot)
-            assert target.breakpoints == {LOOP}
+            await until(pilot, lambda: target.breakpoints == {LOOP}, "the breakpoint set")
+            await until(pilot, lambda: "● 00:00C5" in screen_text(app), "the breakpoint shown")
             assert "●▶" not in screen_text(app) and "● 00:00C5" in screen_text(app)
 
     @async_test
@@ -433,11 +431,9 @@ class TestUpload:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await type_into(pilot, "#upload-path", str(path))
-            await settle(pilot)
-            assert app.symbols["sub"] == SUB
+            await until(pilot, lambda: app.symbols.get("sub") == SUB, "the symbols loaded")
             await type_into(pilot, "#breakpoint", "sub")
-            await settle(pilot)
-            assert target.breakpoints == {SUB}
+            await until(pilot, lambda: target.breakpoints == {SUB}, "the breakpoint set")
 
     @async_test
     async def test_a_broken_source_shows_its_diagnostic(self, tmp_path, target):
