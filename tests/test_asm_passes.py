@@ -8,6 +8,7 @@ from w65tool.asm import AsmError, assemble_source
 from w65tool.asm.expr import Sym
 from w65tool.asm.forward import ForwardLabels
 from w65tool.asm.parser import parse_line
+from w65tool.asm.passes import Assembler
 
 
 def _assemble(source: str):
@@ -168,3 +169,117 @@ def test_a_note_naming_where_a_width_was_set_waits_for_that_line_to_settle():
     assert warning.name == "width-override"
     assert warning.notes[0].origin.line == 9  # the sep before `jmp A`, which reaches B via A
     assert result.passes == 3
+
+
+REUSED = st.sampled_from(
+    [
+        "  lda L{k}",
+        "  lda L{k}+{n},x",
+        "  sta A{k}",
+        "  lda #A{k}",
+        "  adc Z{k}",
+        "  jmp L{k}",
+        "  jsr L{k}",
+        "  bne L{k}",
+        "  brl L{k}",
+        "  bra @l{n}",
+        "@l{n}: clc",
+        "  nop",
+        "  xce",
+        "  sep #$20",
+        "  rep #$30",
+        "  php",
+        "  plp",
+        "  lda #{big}",
+        "  .resb {big}",
+        "  .db {n}, L{k}",
+        "  .dw L{k}-L{n}, *",
+        "  .dl L{k}",
+        ".org ${org:04X}",
+        ".dpage ${org:04X}",
+        "A{k} = L{n} - ${org:X}",
+        "Z{k} = {n} * 2",
+        "S .set {n}",
+        "  lda S",
+        "  lda nowhere",
+        "  .scope\n  lda L{k}\n  .ends",
+    ]
+)
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.tuples(
+            REUSED,
+            st.integers(0, 5),
+            st.integers(0, 3),
+            st.integers(0, 300),
+            st.sampled_from([0, 0xE0, 0xF8, 0x100, 0x1000, 0x10000]),
+        ),
+        max_size=40,
+    ),
+    st.sets(st.integers(0, 40), max_size=6),
+)
+def test_the_second_pass_reusing_the_first_changes_nothing(monkeypatch, lines, places):
+    # forward references, sizes that change between passes, widths, errors and warnings: the
+    # second pass, reusing what the first did on the lines whose inputs held, gives what a
+    # full walk gives, down to the listing and the diagnostics
+    source = []
+    labels = iter(range(6))
+    for n, (template, k, small, big, org) in enumerate(lines):
+        if n in places:
+            label = next(labels, None)
+            if label is not None:
+                source.append(f"L{label}:")
+        source.append(template.format(k=k, n=small, big=big, org=org))
+    source.extend(f"L{k}: nop" for k in labels)
+    source.extend(f"A{k} = {k}" for k in range(6))
+    source.extend(f"Z{k} = {k}" for k in range(6))
+    text = "\n".join(source) + "\n"
+
+    assert _passes(monkeypatch, text, reuse=True) == _passes(monkeypatch, text, reuse=False)
+
+
+def _passes(monkeypatch, text: str, reuse: bool):
+    """What each pass gave, and the assembly's result or error."""
+    walk = Assembler._walk
+    passes = []
+
+    def recorded(self):
+        if not reuse:
+            self.first = None  # nothing to reuse: every line walked
+        result = walk(self)
+        diagnostics = [(d.render(), d.order) for d in result.sink.items]
+        passes.append((list(result.out), list(result.addrs), list(result.states)))
+        passes.append((result.entry, diagnostics, dict(result.symbols), dict(self.jumps_next)))
+        return result
+
+    with monkeypatch.context() as m:
+        m.setattr(Assembler, "_walk", recorded)
+        try:
+            result = assemble_source(text)
+        except AsmError as err:
+            return passes, err.render()
+    return passes, result.image.to_hex(), result.listing(), result.passes
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # a guess that grows moves the lines after it: they are walked again
+        ".org $F0\n  lda L1\n  nop\n  .resb 20\nL1: nop\n  nop\n",
+        # a label that moved, read after an .org that puts the reader where it was
+        ".org $F0\n  lda L1\n  .resb 20\nL2: nop\nL1: nop\n.org $2000\n  lda L2\n",
+        # widths that arrive at a label from a jump below, known only in the second pass
+        ".org $1000\n  rep #$20\n  rts\nL1:\n  lda #1\n  rts\n  sep #$20\n  jmp L1\n",
+        # a direct page set from a label further down
+        ".org $1000\n.dpage L1\n  lda $10\nL1: nop\n",
+        # a symbol set anew: its last value, where the pass before read another
+        ".org $F0\n  lda L9\n.set S = *\n.org $2000\n  .dw S\n.set S = $F3\nL9: nop\n",
+    ],
+)
+def test_the_second_pass_reuses_only_what_holds(monkeypatch, source):
+    assert _passes(monkeypatch, source, reuse=True) == _passes(monkeypatch, source, reuse=False)

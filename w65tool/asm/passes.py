@@ -6,6 +6,7 @@ a floor), so the walk reaches a fixed point. A pass is final when everything it 
 previous pass held: the symbols at its end equal those at its start, and every label saw the
 widths the jumps to it arrive with. Its bytes and diagnostics are the result; symbols still
 undefined then are reported (only then: in earlier passes a forward reference is expected).
+The second pass takes the first pass's bytes for the lines whose inputs held (see `_walk`).
 """
 
 from __future__ import annotations
@@ -123,6 +124,9 @@ def fits(value: int, size: int) -> bool:
 Jump = tuple[widths.State, int]  # the widths a jump arrives with, and its line
 Conflict = tuple[str, int, int, int, int]  # register, width and line, other width and line
 Arrival = tuple[widths.State, tuple[Conflict, ...]]
+# Instructions whose effect on the widths depends on more than the widths before them (an
+# immediate, the saved widths): the second pass walks them always.
+_WALKED = frozenset({"rep", "sep", "php", "plp"})
 
 
 def _arrival(state: widths.State, fall: bool, sources: list[Jump] | None) -> Arrival:
@@ -187,6 +191,9 @@ class Assembler:
         self.symbols: dict[str, int] = {}
         self.jumps: dict[int, list[Jump]] = {}
         self.forward = ForwardLabels(parsed)
+        # what the first pass did, for the second to reuse (see `_walk`): its output,
+        # addresses, widths and jump targets, and the lines it cannot vouch for
+        self.first: tuple | None = None
 
     # -- driving --------------------------------------------------------------------------
     def run(self) -> PassResult:
@@ -194,6 +201,11 @@ class Assembler:
         for count in range(1, MAX_PASSES + 1):
             before = dict(self.symbols)
             result = self._walk()
+            self.first = None
+            if count == 1:
+                unsure = set(self.unsure)
+                unsure.update(i for i, _node in self.missing)
+                self.first = (result.out, result.addrs, result.states, self.targets, unsure)
             result.passes = count
             if before == self.symbols and self._arrivals_hold(strict=self.cited_lines):
                 self._report_undefined()
@@ -268,22 +280,61 @@ class Assembler:
         self.arrivals: list[tuple[int, widths.State, bool, Arrival]] = []
         self.jumps_next: dict[int, list[Jump]] = {}
         self.cited_lines = False  # whether a note named the line that set a width
+        self.targets: list[int | None] = [None] * n  # where each line jumps
+        # Lines that said something, or read a name through nested scopes (a name defined
+        # later in an inner scope would change the lookup); with the lines that read a symbol
+        # not yet defined (`missing`), the lines the first pass cannot vouch for.
+        self.unsure: list[int] = []
+        self.diverged = False  # the second pass set a symbol or direct page unlike the first
+        # The first pass began with no symbols: a line it read a symbol on read one defined
+        # above it. While the second pass has defined each symbol as the first did, with no
+        # error, such a line (instruction or data, no labels) at the same address with the
+        # same widths reads the same values and does what it did in the first pass.
+        first = self.first
+        same = first is not None
+        if first is not None:
+            first_out, first_addrs, first_states, first_targets, unsure = first
         parsed = self.parsed
+        out = self.out
         addrs = self.addrs
+        states = self.states
+        targets = self.targets
+        jumps_next = self.jumps_next
         instruction = self._instruction
         for i in range(n):
             pl = parsed[i]
             self.i = i
-            addrs[i] = self.pc
+            pc = addrs[i] = self.pc
             if pl is None:
                 continue
+            st = pl.statement
+            if same and first_addrs[i] == pc and not pl.labels and i not in unsure:
+                kind = type(st)
+                if kind is Instruction:
+                    mnemonic = st.mnemonic  # type: ignore[union-attr]
+                    state = self.state
+                    if mnemonic not in _WALKED and first_states[i] == state:
+                        done = out[i] = first_out[i]
+                        self.pc = pc + len(done[1])  # type: ignore[index]
+                        states[i] = state
+                        if mnemonic in _CHANGES_STATE:
+                            self.state = widths.after(state, mnemonic, None, i, self.php)
+                        self.fall = mnemonic not in _NO_FALL_THROUGH
+                        self.last_code = i
+                        target = targets[i] = first_targets[i]
+                        if target is not None:
+                            jumps_next.setdefault(target, []).append((state, i))
+                        continue
+                elif kind is Directive and st.name in _DATA_SIZES:  # type: ignore[union-attr]
+                    done = out[i] = first_out[i]
+                    self.pc = pc + len(done[1])  # type: ignore[index]
+                    continue
             if pl.warnings:
                 for name, message, col in pl.warnings:
                     self._warn(name, message, col)
             if pl.labels:
                 self._labels(pl)
                 addrs[i] = self.pc
-            st = pl.statement
             if st is None:
                 continue
             try:
@@ -298,6 +349,8 @@ class Assembler:
                 self._error(err.message, err.col)
             except RecursionError:
                 self._error("expression nests too deeply", 1)
+            if same and (self.sink.errors or self.diverged):
+                same = False
         for _prefix, kind, line in self.scopes:
             end = ".ends" if kind == "scope" else ".endf"
             self.sink.error(f"'.{kind}' has no '{end}'", self.lines[line].origin, 1)
@@ -312,10 +365,12 @@ class Assembler:
         return self.lines[self.i if i is None else i].source_col(col)
 
     def _error(self, message: str, col: int, notes=()) -> None:
+        self.unsure.append(self.i)
         self.sink.position = self.i
         self.sink.error(message, self._origin(), self._col(col), notes)
 
     def _warn(self, name: str, message: str, col: int, notes=()) -> None:
+        self.unsure.append(self.i)
         self.sink.position = self.i
         self.sink.warn(name, message, self._origin(), self._col(col), notes)
 
@@ -332,6 +387,8 @@ class Assembler:
         elif len(self.chain) == 1:
             value = symbols.get(name)
         else:
+            # a name defined further down in an inner scope changes the lookup
+            self.unsure.append(self.i)
             value = None
             for prefix in self.chain:
                 value = symbols.get(prefix + name)
@@ -365,6 +422,8 @@ class Assembler:
         if first is None:
             self.defined[key] = self.i
             self.kinds[key] = kind
+        if self.first is not None and (kind == "set" or self.symbols.get(key) != value):
+            self.diverged = True
         self.symbols[key] = value
         if kind == "label" and name[0] != "@":
             self.last_global = key
@@ -649,6 +708,7 @@ class Assembler:
             self._emit(bytes((modes["rel16" if long else "rel8"],)) + bytes(size - 1))
             return
         if st.mnemonic != "per":
+            self.targets[self.i] = target
             self.jumps_next.setdefault(target, []).append((state, self.i))
         # the CPU adds the offset to the 16-bit PC, wrapping within the bank: the reach is
         # measured around the bank (brl reaches all of it)
@@ -765,6 +825,7 @@ class Assembler:
                 op.col,
             )
         if mnemonic in JUMPS and op.shape == "addr" and value is not None:
+            self.targets[self.i] = value
             self.jumps_next.setdefault(value, []).append((state, self.i))
         v = 0 if value is None else value
         if rank == 0:
@@ -1007,6 +1068,7 @@ class Assembler:
             self._set_width(widths.X, 16 if on else 8)
 
     def _d_dpage(self, st: Directive) -> None:
+        self._settles(st)
         if self._args(st, 1, 1):
             value = self._value(st, 0)
             if value is not None and not 0 <= value <= 0xFFFF:
@@ -1014,7 +1076,13 @@ class Assembler:
             elif value is not None:
                 self.dpage = value
 
+    def _settles(self, st: Directive) -> None:
+        """A register value read from symbols may differ from the first pass's."""
+        if self.first is not None and not all(isinstance(a, int) for a in st.args):
+            self.diverged = True
+
     def _d_databank(self, st: Directive) -> None:
+        self._settles(st)
         if self._args(st, 1, 1):
             value = self._value(st, 0)
             if value is not None and not 0 <= value <= 0xFF:
