@@ -114,6 +114,16 @@ PANEL_PARTS = {
 }
 
 
+async def until_whole(pilot, selectors, what: str) -> None:
+    """Wait (up to 10 s) until every widget of `selectors` is whole on screen."""
+    app = pilot.app
+    try:
+        await until(pilot, lambda: all(within(app, s) for s in selectors), what, timeout=10)
+    except AssertionError:
+        cut = [s for s in selectors if not within(app, s)]
+        raise AssertionError(f"{what}: cut off {cut}") from None
+
+
 class TestNothingIsCutOff:
     @pytest.mark.parametrize("size", [(80, 24), (120, 40), (100, 30), (160, 50)])
     @async_test
@@ -121,8 +131,9 @@ class TestNothingIsCutOff:
         app = halted_board_app()
         async with app.run_test(size=size) as pilot:
             await settle(pilot)
-            cut = [s for s in CONTROLS if not within(app, s)]
-            assert not cut, f"cut off at {size}: {cut}"
+            # a loaded machine may still be laying the screen out: give it time, then say
+            # what stayed cut off
+            await until_whole(pilot, CONTROLS, f"every control whole at {size}")
 
     @pytest.mark.parametrize("size", [(80, 24), (100, 30)])
     @async_test
@@ -132,9 +143,7 @@ class TestNothingIsCutOff:
             await settle(pilot)
             for name, parts in PANEL_PARTS.items():
                 await pilot.click(f"#tab-{name}")
-                await pilot.pause()
-                cut = [s for s in parts if not within(app, s)]
-                assert not cut, f"{name} tab at {size}: cut off {cut}"
+                await until_whole(pilot, parts, f"the {name} tab whole at {size}")
 
     @async_test
     async def test_all_panels_are_whole_together_at_120x40(self):
@@ -142,6 +151,6 @@ class TestNothingIsCutOff:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             assert not app.query_one("#panel-tabs").display
-            cut = [s for parts in PANEL_PARTS.values() for s in parts if not within(app, s)]
-            assert not cut
+            every = [s for parts in PANEL_PARTS.values() for s in parts]
+            await until_whole(pilot, every, "every panel whole at 120x40")
             assert app.query_one("#hex-grid").per_row == 16
