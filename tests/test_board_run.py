@@ -7,6 +7,7 @@ into the ROM space as a bare chip allows.
 import itertools
 
 import pytest
+from bare_programs import BLINK  # T0's handler at $0028
 
 from w65tool.board.board import Board
 from w65tool.errors import W65Error
@@ -51,27 +52,8 @@ def test_sxb_lamp_is_active_low():
     assert board.leds == {"P72": True}
 
 
-T0_BLINK = [
-    0x18, 0xFB,        # 0010 clc / xce
-    0xC2, 0x10,        # 0012 rep #$10
-    0xE2, 0x20,        # 0014 sep #$20
-    0xA2, 0xE7, 0x03,  # 0016 ldx #999
-    0x8E, 0x50, 0xDF,  # 0019 stx T0LL       latch 999: an interrupt every 1000 cycles
-    0xA9, 0x01,        # 001C lda #$01
-    0x8D, 0x46, 0xDF,  # 001E sta TIER
-    0x8D, 0x43, 0xDF,  # 0021 sta TER
-    0x58,              # 0024 cli
-    0xCB,              # 0025 wai
-    0x80, 0xFD,        # 0026 bra $0025
-    0xA9, 0x01,        # 0028 lda #$01       handler
-    0x8D, 0x44, 0xDF,  # 002A sta TIFR
-    0xEE, 0x23, 0xDF,  # 002D inc PD7
-    0x40,              # 0030 rti
-]  # fmt: skip
-
-
 def test_timer_interrupt_comes_every_latch_plus_one_cycles_through_its_own_vector():
-    board = bare("mensch", T0_BLINK, vectors={0xFF80: 0x0028})
+    board = bare("mensch", BLINK, vectors={0xFF80: 0x0028})
     assert board.run(max_cycles=20_000) == "cycles"
     cycles = [c for c, port, _ in board.led_events if port == 7]
     assert len(cycles) >= 19
@@ -80,7 +62,7 @@ def test_timer_interrupt_comes_every_latch_plus_one_cycles_through_its_own_vecto
 
 
 def test_wai_sleeps_to_the_next_event_without_running_instructions():
-    board = bare("mensch", T0_BLINK, vectors={0xFF80: 0x0028})
+    board = bare("mensch", BLINK, vectors={0xFF80: 0x0028})
     board.run(max_cycles=100)
     assert board.cpu.waiting
     board.run(max_cycles=10_000)
@@ -128,21 +110,21 @@ def test_program_echoes_host_bytes_at_9600_baud():
 
 
 def test_until_callable_stops_right_after_the_io_write():
-    board = bare("mensch", T0_BLINK, vectors={0xFF80: 0x0028})
+    board = bare("mensch", BLINK, vectors={0xFF80: 0x0028})
     why = board.run(max_cycles=100_000, until=lambda b: b.ports.data[7] == 3)
     assert why == "until"
     assert board.led_events[-1][2] == 3
 
 
 def test_until_address_stops_before_it():
-    board = bare("mensch", T0_BLINK, vectors={0xFF80: 0x0028})
+    board = bare("mensch", BLINK, vectors={0xFF80: 0x0028})
     assert board.run(max_cycles=100_000, until=0x0028) == "until"
     assert board.cpu.pc == 0x0028
     assert board.cpu.breakpoints == set()
 
 
 def test_breakpoint_and_request_stop():
-    board = bare("mensch", T0_BLINK, vectors={0xFF80: 0x0028})
+    board = bare("mensch", BLINK, vectors={0xFF80: 0x0028})
     board.cpu.breakpoints.add(0x002D)
     assert board.run(max_cycles=100_000) == "breakpoint"
     assert board.cpu.pc == 0x002D
@@ -152,7 +134,7 @@ def test_breakpoint_and_request_stop():
 
 
 def test_seconds_limit_counts_emulated_time():
-    board = bare("mensch", T0_BLINK, vectors={0xFF80: 0x0028})
+    board = bare("mensch", BLINK, vectors={0xFF80: 0x0028})
     board.run(seconds=0.01)
     assert 36_864 <= board.cycles < 36_864 + 10
 
