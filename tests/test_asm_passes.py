@@ -83,6 +83,21 @@ twice = 3
     assert labels.bound(Sym("nowhere", 1), 0, 0x1000) is None
 
 
+def random_program(lines, places) -> list[str]:
+    """Source lines from drawn (template, k, n, big, org) tuples, with labels L0..L5 at the
+    drawn places (so most references are forward) and the labels left over at the end."""
+    source = []
+    labels = iter(range(6))
+    for n, (template, k, small, big, org) in enumerate(lines):
+        if n in places:
+            label = next(labels, None)
+            if label is not None:
+                source.append(f"L{label}:")
+        source.append(template.format(k=k, n=small, big=big, org=org))
+    source.extend(f"L{k}: nop" for k in labels)
+    return source
+
+
 LINES = st.sampled_from(
     [
         "  lda L{k}",
@@ -116,17 +131,7 @@ LINES = st.sampled_from(
     st.sets(st.integers(0, 30), max_size=6),
 )
 def test_the_first_pass_bounds_change_no_byte(monkeypatch, lines, places):
-    # labels L0..L5 at chosen places, so most references are forward
-    source = []
-    labels = iter(range(6))
-    for n, (template, k, small, big, org) in enumerate(lines):
-        if n in places:
-            label = next(labels, None)
-            if label is not None:
-                source.append(f"L{label}:")
-        source.append(template.format(k=k, n=small, big=big, org=org))
-    source.extend(f"L{k}: nop" for k in labels)
-    text = "\n".join(source) + "\n"
+    text = "\n".join(random_program(lines, places)) + "\n"
 
     def outcome():
         try:
@@ -227,15 +232,7 @@ def test_the_second_pass_reusing_the_first_changes_nothing(monkeypatch, lines, p
     # forward references, sizes that change between passes, widths, errors and warnings: the
     # second pass, reusing what the first did on the lines whose inputs held, gives what a
     # full walk gives, down to the listing and the diagnostics
-    source = []
-    labels = iter(range(6))
-    for n, (template, k, small, big, org) in enumerate(lines):
-        if n in places:
-            label = next(labels, None)
-            if label is not None:
-                source.append(f"L{label}:")
-        source.append(template.format(k=k, n=small, big=big, org=org))
-    source.extend(f"L{k}: nop" for k in labels)
+    source = random_program(lines, places)
     source.extend(f"A{k} = {k}" for k in range(6))
     source.extend(f"Z{k} = {k}" for k in range(6))
     text = "\n".join(source) + "\n"
