@@ -110,6 +110,17 @@ def test_a_register_write_damaged_into_another_value_is_found_and_repaired():
     target.close()
 
 
+def test_a_register_write_damaged_every_time_fails_naming_the_register():
+    def rule(previous, data):  # every `|A0042` arrives as `|A0043`
+        return b"|A0043" if data == b"|A0042" else None
+
+    _, port, target = damaged_target(rule)
+    with pytest.raises(TargetError, match=r"set register A to \$42: it reads back as \$43"):
+        target.write_registers(a=0x0042)
+    assert port.damaged == target.client.retries + 1  # one write per round, then the error
+    target.close()
+
+
 def test_go_starts_exactly_at_the_address_even_when_the_line_damages_it():
     """A damaged PC write is repaired before `G`; a damaged CR after `G` is rubbed out and
     cancelled. Either way the program starts at its first byte, never a few bytes off."""

@@ -216,20 +216,18 @@ class MonitorClient:
         into another register, unseen. Registers not named keep the values they had."""
         regs = self.read_registers()
         want = {name: values.get(name, getattr(regs, name)) for name in PIPE_REGISTERS}
-        for _ in range(self.retries + 1):
-            wrong = [name for name, value in want.items() if getattr(regs, name) != value]
-            if not wrong:
-                return
+        rounds = 0
+        while wrong := [name for name, value in want.items() if getattr(regs, name) != value]:
+            if rounds > self.retries:
+                name = wrong[0]
+                raise TargetError(
+                    f"Failed to set register {name.upper()} to ${want[name]:X}: "
+                    f"it reads back as ${getattr(regs, name):X}"
+                )
+            rounds += 1
             for name in wrong:
                 self.write_register(name, want[name])
             regs = self.read_registers()
-        wrong = [name for name, value in want.items() if getattr(regs, name) != value]
-        if wrong:
-            name = wrong[0]
-            raise TargetError(
-                f"Failed to set register {name.upper()} to ${want[name]:X}: "
-                f"it reads back as ${getattr(regs, name):X}"
-            )
 
     # -- memory ---------------------------------------------------------------------------
     def read_memory(self, address: int, length: int) -> bytes:
