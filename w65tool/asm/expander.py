@@ -118,6 +118,9 @@ _PP = {
     "else": "else",
     "endif": "endif",
 }
+_WORD = re.compile(r"[ \t]*(\.?[A-Za-z0-9_]+)")  # a line's first word, as `_HEAD` reads it
+# first words (lowercase, without a leading '.') that a plain line cannot start with
+_RESERVED = frozenset({*_PP, "end"})
 
 
 def strip_comment(text: str) -> str:
@@ -262,17 +265,59 @@ class Expander:
         depth = len(self.conds)
         sink = self.sink
         feed = self._line
+        lines = self.lines
+        append = lines.append
+        word_at = _WORD.match
+        reserved = _RESERVED
+        macros = self.macros
+        fast = self._plain_lines_pass()
         for n, raw in enumerate(text.splitlines(), 1):
+            # Most lines are plain: no label, preprocessor word, macro call, assignment or
+            # comment block, in live code with no defines. Such a line is emitted as it is;
+            # every other line takes the full path below.
+            if (
+                fast
+                and ":" not in raw
+                and "=" not in raw
+                and "/*" not in raw
+                and not in_comment
+                and len(lines) < MAX_LINES
+            ):
+                word = word_at(raw)
+                if word is None:
+                    append(Line(raw, Origin(filename, n, raw, context)))
+                    continue
+                word = word.group(1)
+                lower = raw.lower()
+                if (
+                    word.lower().lstrip(".") not in reserved
+                    and word not in macros
+                    and "equ" not in lower
+                    and "set" not in lower
+                ):
+                    append(Line(raw, Origin(filename, n, raw, context)))
+                    continue
             if self.ended or sink.full:
                 return
             line = raw
             if in_comment or "/*" in line:
                 line, in_comment = self._block_comments(line, in_comment)
             feed(line, Origin(filename, n, raw, context), None, base)
+            fast = self._plain_lines_pass()
         if len(self.conds) > depth and not self.ended:
             for cond in self.conds[depth:]:
                 self.sink.error("'.if' has no '.endif' in its file", cond.origin, cond.col)
             del self.conds[depth:]
+
+    def _plain_lines_pass(self) -> bool:
+        """Whether a plain line can be emitted unread: live code, nothing to substitute."""
+        return (
+            self.collect is None
+            and not self.defines
+            and not self.ended
+            and not self.sink.full
+            and (not self.conds or self.conds[-1].live)
+        )
 
     @staticmethod
     def _block_comments(line: str, in_comment: bool) -> tuple[str, bool]:
