@@ -5,8 +5,6 @@ the "In file included from" / "In macro" chain above. The same fields go out as 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 # Switchable warnings: name -> what it is about (the catalogue in docs/assembler.md follows it).
 WARNINGS: dict[str, str] = {
     "unknown-width": "an immediate whose register width is not known; assembled as 16-bit",
@@ -24,50 +22,89 @@ WARNINGS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class Frame:
     """One step of how a line was reached: an include or a macro expansion."""
 
+    __slots__ = ("col", "kind", "name", "origin")
     kind: str  # "include" or "macro"
     name: str  # the macro's name ("" for an include)
     origin: Origin
     col: int
 
+    def __init__(self, kind: str, name: str, origin: Origin, col: int) -> None:
+        self.kind = kind
+        self.name = name
+        self.origin = origin
+        self.col = col
 
-@dataclass(slots=True, unsafe_hash=True)
+
 class Origin:
     """Where a line of source came from: file, line number, its text, and how it was reached.
 
-    Never changed once built; not declared frozen because one is built for every line, and a
-    frozen dataclass, setting each field through `object.__setattr__`, builds 3x slower.
+    Never changed once built. One is built for every line, so it is a plain slotted class:
+    nothing compares or hashes origins.
     """
 
+    __slots__ = ("context", "file", "line", "text")
     file: str
     line: int
     text: str
-    context: tuple[Frame, ...] = ()
+    context: tuple[Frame, ...]
+
+    def __init__(self, file: str, line: int, text: str, context: tuple[Frame, ...] = ()) -> None:
+        self.file = file
+        self.line = line
+        self.text = text
+        self.context = context
 
 
-@dataclass(frozen=True, slots=True)
 class Note:
     """A related place, printed as `note:` after its diagnostic."""
 
+    __slots__ = ("col", "message", "origin")
     message: str
     origin: Origin | None
-    col: int = 1
+    col: int
+
+    def __init__(self, message: str, origin: Origin | None, col: int = 1) -> None:
+        self.message = message
+        self.origin = origin
+        self.col = col
 
 
-@dataclass(slots=True)
 class Diagnostic:
     """One error or warning."""
 
+    __slots__ = ("col", "message", "name", "notes", "order", "origin", "severity")
     severity: str  # "error", "warning", "fatal"
     message: str
     origin: Origin | None
-    col: int = 1
-    name: str = ""  # the warning's name, for [-Wname]
-    notes: list[Note] = field(default_factory=list)
-    order: int = 0  # the expanded line it belongs to: diagnostics print in source order
+    col: int
+    name: str  # the warning's name, for [-Wname]
+    notes: list[Note]
+    order: int  # the expanded line it belongs to: diagnostics print in source order
+
+    def __init__(
+        self,
+        severity: str,
+        message: str,
+        origin: Origin | None,
+        col: int = 1,
+        name: str = "",
+        notes: list[Note] | None = None,
+        order: int = 0,
+    ) -> None:
+        self.severity = severity
+        self.message = message
+        self.origin = origin
+        self.col = col
+        self.name = name
+        self.notes = [] if notes is None else notes
+        self.order = order
+
+    def __repr__(self) -> str:
+        # what a failed test's assertion message shows of a diagnostic
+        return f"Diagnostic({_where(self.origin, self.col)}{self.severity}: {self.message})"
 
     def render(self) -> str:
         """The text form, several lines, no trailing newline."""
@@ -129,13 +166,23 @@ def _quote(origin: Origin | None, col: int) -> list[str]:
     return [text, prefix + "^"]
 
 
-@dataclass
 class WarningPolicy:
     """What -W options asked for: warnings switched off, and which are errors."""
 
-    disabled: set[str] = field(default_factory=set)
-    errors: set[str] = field(default_factory=set)
-    all_errors: bool = False
+    __slots__ = ("all_errors", "disabled", "errors")
+    disabled: set[str]
+    errors: set[str]
+    all_errors: bool
+
+    def __init__(
+        self,
+        disabled: set[str] | None = None,
+        errors: set[str] | None = None,
+        all_errors: bool = False,
+    ) -> None:
+        self.disabled = set() if disabled is None else disabled
+        self.errors = set() if errors is None else errors
+        self.all_errors = all_errors
 
     @classmethod
     def from_options(cls, options: list[str] | tuple[str, ...] = ()) -> WarningPolicy:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from w65tool.asm.diagnostics import Diagnostic, render_json, render_text
@@ -37,32 +35,74 @@ class AsmError(W65Error):
         return render_json(self.diagnostics)
 
 
-@dataclass
 class Row:
     """One line of the listing: where, what bytes, the widths in force, the source."""
 
+    __slots__ = ("address", "data", "line", "widths")
     address: int | None
     data: bytes
     widths: tuple[int | None, int | None] | None
     line: Line
 
+    def __init__(
+        self,
+        address: int | None,
+        data: bytes,
+        widths: tuple[int | None, int | None] | None,
+        line: Line,
+    ) -> None:
+        self.address = address
+        self.data = data
+        self.widths = widths
+        self.line = line
 
-@dataclass
+
 class AsmResult:
     """A successful assembly."""
 
+    __slots__ = (
+        "_rows",
+        "diagnostics",
+        "image",
+        "instructions",
+        "make_rows",
+        "passes",
+        "source",
+        "symbols",
+    )
     image: Image
     symbols: dict[str, int]
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    make_rows: Callable[[], list[Row]] = field(default=list, repr=False, compare=False)
-    instructions: int = 0
-    source: str = ""
-    passes: int = 0  # how many passes over the source it took
+    diagnostics: list[Diagnostic]
+    make_rows: Callable[[], list[Row]]
+    instructions: int
+    source: str
+    passes: int  # how many passes over the source it took
 
-    @cached_property
+    def __init__(
+        self,
+        image: Image,
+        symbols: dict[str, int],
+        diagnostics: list[Diagnostic] | None = None,
+        make_rows: Callable[[], list[Row]] = list,
+        instructions: int = 0,
+        source: str = "",
+        passes: int = 0,
+    ) -> None:
+        self.image = image
+        self.symbols = symbols
+        self.diagnostics = [] if diagnostics is None else diagnostics
+        self.make_rows = make_rows
+        self.instructions = instructions
+        self.source = source
+        self.passes = passes
+        self._rows: list[Row] | None = None
+
+    @property
     def rows(self) -> list[Row]:
         """The listing's rows, one per expanded line (built when first asked for)."""
-        return self.make_rows()
+        if self._rows is None:
+            self._rows = self.make_rows()
+        return self._rows
 
     def listing(self) -> str:
         """Address, bytes, A/X widths and source for each line."""
