@@ -9,8 +9,6 @@ raw binary (with a load address).
 from __future__ import annotations
 
 import os
-import tempfile
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from w65tool.errors import W65Error
@@ -18,12 +16,20 @@ from w65tool.errors import W65Error
 ADDRESS_SPACE = 1 << 24
 
 
-@dataclass
 class Image:
     """Bytes placed at addresses. `segments()` gives them as contiguous runs."""
 
-    data: dict[int, int] = field(default_factory=dict)
-    entry: int | None = None
+    __slots__ = ("data", "entry")
+    data: dict[int, int]
+    entry: int | None
+
+    def __init__(self, data: dict[int, int] | None = None, entry: int | None = None) -> None:
+        self.data = {} if data is None else data
+        self.entry = entry
+
+    def __repr__(self) -> str:
+        # what a failed test's assertion message shows of an image
+        return f"Image(data={self.data!r}, entry={self.entry!r})"
 
     # -- building -------------------------------------------------------------------------
     def put(self, address: int, payload: bytes) -> None:
@@ -238,6 +244,8 @@ def srec_record(kind: int, address: int, payload: bytes) -> str:
 
 def write_atomic(path: str | Path, payload: bytes) -> None:
     """Write a file so that readers see the old contents or the new, never half of it."""
+    import tempfile  # only where a file is written: kept off the start-up path
+
     path = Path(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")

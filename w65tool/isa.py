@@ -12,7 +12,6 @@ Operand sizes come from the mode; immediate modes say which width flag (M or X) 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
 
 
@@ -24,15 +23,25 @@ class Width(Enum):
     X = "x"  # 1 byte when the X flag is set (8-bit index registers), else 2
 
 
-@dataclass(frozen=True, slots=True)
 class Mode:
-    """An addressing mode: its name, operand byte count and how it is written."""
+    """An addressing mode: its name, operand byte count and how it is written.
 
+    One object per mode, built here and never changed.
+    """
+
+    __slots__ = ("description", "name", "size", "syntax", "width")
     name: str
     size: int  # operand bytes (for M/X immediates: the 8-bit size)
     width: Width
     syntax: str  # template; "{}" stands for the operand expression
     description: str
+
+    def __init__(self, name: str, size: int, width: Width, syntax: str, description: str) -> None:
+        self.name = name
+        self.size = size
+        self.width = width
+        self.syntax = syntax
+        self.description = description
 
 
 def _mode(name: str, size: int, syntax: str, description: str, width: Width = Width.FIXED) -> Mode:
@@ -72,14 +81,20 @@ MODES: dict[str, Mode] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
 class Opcode:
-    """One row of the opcode matrix."""
+    """One row of the opcode matrix, built here and never changed."""
 
+    __slots__ = ("code", "cycles", "mnemonic", "mode")
     code: int
     mnemonic: str  # lower case
     mode: Mode
     cycles: int  # datasheet base cycles (8-bit registers, DL = 0, no extras)
+
+    def __init__(self, code: int, mnemonic: str, mode: Mode, cycles: int) -> None:
+        self.code = code
+        self.mnemonic = mnemonic
+        self.mode = mode
+        self.cycles = cycles
 
     @property
     def size(self) -> int:

@@ -7,7 +7,6 @@ so they accept the same suffixes and report the same errors.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from w65tool.errors import W65Error
@@ -17,14 +16,24 @@ SOURCE_SUFFIXES = frozenset({".asm", ".s65", ".a65", ".65s", ".inc", ".src"})
 """Suffixes read as assembly source; any other file is Intel HEX, S-records or binary."""
 
 
-@dataclass
 class Program:
     """An image ready to load, the symbols its source defines, and the assembler's warnings."""
 
+    __slots__ = ("image", "symbols", "warnings")
     image: Image
-    symbols: dict[str, int] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)
+    symbols: dict[str, int]
+    warnings: list[str]
     """Each warning as the assembler renders it (`file:line:col: warning: ...`, source, caret)."""
+
+    def __init__(
+        self,
+        image: Image,
+        symbols: dict[str, int] | None = None,
+        warnings: list[str] | None = None,
+    ) -> None:
+        self.image = image
+        self.symbols = {} if symbols is None else symbols
+        self.warnings = [] if warnings is None else warnings
 
     @property
     def entry(self) -> int | None:
