@@ -32,32 +32,27 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _available() -> dict[str, tuple[str, str]]:
-    """The commands whose modules exist in this installation."""
+def _installed(name: str) -> bool:
+    """Whether the command's module exists in this installation."""
     from importlib.util import find_spec
 
-    return {
-        name: (module, text)
-        for name, (module, text) in COMMANDS.items()
-        if find_spec(f"{__name__}.{module}") is not None
-    }
+    return find_spec(f"{__name__}.{COMMANDS[name][0]}") is not None
 
 
 def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     """The argument parser for `w65` and its subcommands.
 
-    With `only`, just that subcommand's module is imported (the others are listed by name
-    and help text), so a command starts without importing every other command's code.
+    With `only`, the parser knows just that subcommand, for a command line that starts with
+    its name (where no other subcommand and no `w65 --help` can be reached): a command starts
+    without importing, or building parsers for, every other command.
     """
     parser = argparse.ArgumentParser(
         prog="w65", description="Cross-toolchain for the WDC W65C265S and the Mensch SXB."
     )
     parser.add_argument("--version", action="version", version=f"w65 {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, text) in _available().items():
-        if only is not None and name != only:
-            sub.add_parser(name, help=text)
-            continue
+    for name in [only] if only is not None else [n for n in COMMANDS if _installed(n)]:
+        module, text = COMMANDS[name]
         mod = importlib.import_module(f"{__name__}.{module}")
         p = sub.add_parser(
             name,
@@ -78,8 +73,8 @@ def print_error(err: W65Error) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `w65` with the given arguments; return the exit status."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    first = next((a for a in argv if not a.startswith("-")), None)
-    parser = build_parser(first if first in COMMANDS else None)
+    name = argv[0] if argv else None
+    parser = build_parser(name if name in COMMANDS and _installed(name) else None)
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help(sys.stderr)
