@@ -1,9 +1,14 @@
 """Program images: Intel HEX, S28 and binary, in and out."""
 
+import itertools
+import os
+import stat
+
 import pytest
 
+from w65tool import image as image_module
 from w65tool.errors import W65Error
-from w65tool.image import Image, srec_record
+from w65tool.image import Image, srec_record, write_atomic
 
 
 def _sample() -> Image:
@@ -67,3 +72,34 @@ def test_save_is_atomic_and_leaves_no_temporaries(tmp_path):
     _sample().save(path)
     assert Image.load(path).data == _sample().data
     assert [p.name for p in tmp_path.iterdir()] == ["out.hex"]
+
+
+def test_written_files_get_the_mode_the_umask_gives(tmp_path):
+    old = os.umask(0o022)
+    try:
+        write_atomic(tmp_path / "out.hex", b":00000001FF\n")
+        write_atomic(tmp_path / "out.hex", b":00000001FF\n")  # replacing keeps it too
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "out.hex").stat().st_mode) == 0o644
+
+
+def test_a_temporary_name_left_behind_is_skipped_not_followed(tmp_path, monkeypatch):
+    monkeypatch.setattr(image_module, "_TEMP_NAMES", itertools.count())
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"keep")
+    left = tmp_path / f".out.hex.{os.getpid()}-0.tmp"
+    left.symlink_to(victim)
+    write_atomic(tmp_path / "out.hex", b"new")
+    assert (tmp_path / "out.hex").read_bytes() == b"new"
+    assert victim.read_bytes() == b"keep" and left.is_symlink()
+    assert sorted(p.name for p in tmp_path.iterdir()) == [left.name, "out.hex", "victim"]
+
+
+def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path):
+    with pytest.raises(W65Error, match=r"cannot write .*missing/out.hex: No such file"):
+        write_atomic(tmp_path / "missing" / "out.hex", b"x")
+    (tmp_path / "dir").mkdir()
+    with pytest.raises(W65Error, match=r"cannot write .*dir: Is a directory"):
+        write_atomic(tmp_path / "dir", b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir"]

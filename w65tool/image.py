@@ -9,11 +9,13 @@ raw binary (with a load address).
 from __future__ import annotations
 
 import os
+from itertools import count
 from pathlib import Path
 
 from w65tool.errors import W65Error
 
 ADDRESS_SPACE = 1 << 24
+_TEMP_NAMES = count()  # numbers this process's temporary files apart
 
 
 class Image:
@@ -243,14 +245,22 @@ def srec_record(kind: int, address: int, payload: bytes) -> str:
 
 
 def write_atomic(path: str | Path, payload: bytes) -> None:
-    """Write a file so that readers see the old contents or the new, never half of it."""
-    import tempfile  # only where a file is written: kept off the start-up path
+    """Write a file so that readers see the old contents or the new, never half of it.
 
+    The bytes go to a temporary file beside `path` (created exclusively, so never through a
+    link someone left there), which is then renamed over `path`. The file gets the mode any
+    new file gets (0666 less the umask), as other assemblers' outputs do.
+    """
     path = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
-    except OSError as err:
-        raise W65Error(f"cannot write {path}: {err.strerror}") from None
+    while True:
+        tmp = path.parent / f".{path.name}.{os.getpid()}-{next(_TEMP_NAMES)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+            break
+        except FileExistsError:  # left by an earlier process with this id: take the next name
+            continue
+        except OSError as err:
+            raise W65Error(f"cannot write {path}: {err.strerror}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
