@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from w65tool.asm import assemble_source, grammar_tables, parser, tablegen
 from w65tool.asm.builder import LineBuilder, LineError
 from w65tool.asm.parser import GRAMMAR, build_parser, shipped_tables
-from w65tool.asm.shapes import UNPLANNED, ShapeParser
+from w65tool.asm.shapes import UNPLANNED, ShapeParser, foldable
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = shipped_tables(grammar_tables, GRAMMAR.read_bytes())
@@ -174,3 +174,19 @@ def test_the_generated_module_reads_back_as_the_same_tables():
     exec(tablegen.render(TABLES, grammar), module.__dict__)
     assert shipped_tables(module, grammar) == TABLES
     assert shipped_tables(module, grammar + b"\n// edited\n") is None
+
+
+def test_whitespace_is_skipped_ahead_of_tokens_where_no_terminal_begins_with_it():
+    assert TABLES.folded == foldable(TABLES.terminals, TABLES.ignore, TABLES.flags)
+    assert len(TABLES.folded) == 1  # the grammar's %ignore of blanks
+    blank = next(name for name in TABLES.folded)
+    # a terminal that can begin with a blank would read differently: nothing is folded then
+    spaced = (("SPACED", " x"), *TABLES.terminals)
+    assert foldable(spaced, TABLES.ignore, TABLES.flags) == frozenset()
+    assert blank in TABLES.ignore
+
+
+def test_tokens_after_blanks_keep_their_columns():
+    line = SHAPES[False].parse(" \tlda  $12 ,\tx \t", "start")
+    assert line.statement.col == 3
+    assert line.statement.operand.col == 8

@@ -1902,3 +1902,4 @@ RULES = (
     ("__args_star_1", 2, "__args_star_1", ((1, False),), False),
     ("__args_star_1", 3, "__args_star_1", ((0, True), (2, False)), False),
 )
+FOLDED = ("__IGNORE_1",)

@@ -109,7 +109,9 @@ def grammar_hash(grammar: bytes) -> str:
 
 def shipped_tables(module: ModuleType, grammar: bytes) -> Tables | None:
     """The tables a generated module holds, if it was generated from this grammar text."""
-    if getattr(module, "GRAMMAR_HASH", None) != grammar_hash(grammar):
+    if getattr(module, "GRAMMAR_HASH", None) != grammar_hash(grammar) or not hasattr(
+        module, "FOLDED"
+    ):
         return None
     return Tables(
         module.TERMINALS,
@@ -120,6 +122,7 @@ def shipped_tables(module: ModuleType, grammar: bytes) -> Tables | None:
         module.START_STATES,
         module.END_STATES,
         tuple(Rule(*fields) for fields in module.RULES),
+        frozenset(module.FOLDED),
     )
 
 

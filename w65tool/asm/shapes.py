@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 UNPLANNED = object()
@@ -59,7 +58,6 @@ class Tree:
         self.children = children
 
 
-@dataclass(frozen=True)
 class Rule:
     """One grammar rule as the parser's callback sees it.
 
@@ -68,36 +66,108 @@ class Rule:
     for it), None keeping every child; `single` returns a lone kept child itself (`?rule`).
     """
 
-    origin: str
-    size: int
-    name: str
-    keep: tuple[tuple[int, bool], ...] | None
-    single: bool
+    __slots__ = ("keep", "name", "origin", "single", "size")
+
+    def __init__(
+        self,
+        origin: str,
+        size: int,
+        name: str,
+        keep: tuple[tuple[int, bool], ...] | None,
+        single: bool,
+    ) -> None:
+        self.origin = origin
+        self.size = size
+        self.name = name
+        self.keep = keep
+        self.single = single
+
+    def fields(self) -> tuple:
+        """The rule as the generated module writes it."""
+        return (self.origin, self.size, self.name, self.keep, self.single)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Rule) and self.fields() == other.fields()
+
+    __hash__ = None  # type: ignore[assignment]
 
 
-@dataclass(frozen=True)
 class Tables:
     """The scanner and LALR parse table of the grammar, as plain data.
 
     `terminals` are (name, regular expression) in the scanner's order of preference;
     `unless` maps a terminal to the (name, expression) of terminals that take over a token
     matching them whole (Lark's keyword handling); `states[n]` maps a token or rule name to
-    an action.
+    an action; `folded` are the ignored terminals the scanner skips ahead of each token
+    (see `foldable`).
     """
 
-    terminals: tuple[tuple[str, str], ...]
-    flags: int
-    ignore: frozenset[str]
-    unless: dict[str, tuple[tuple[str, str], ...]]
-    states: tuple[dict[str, tuple[int, int]], ...]
-    start_states: dict[str, int]
-    end_states: dict[str, int]
-    rules: tuple[Rule, ...]
+    __slots__ = (
+        "end_states",
+        "flags",
+        "folded",
+        "ignore",
+        "rules",
+        "start_states",
+        "states",
+        "terminals",
+        "unless",
+    )
+
+    def __init__(
+        self,
+        terminals: tuple[tuple[str, str], ...],
+        flags: int,
+        ignore: frozenset[str],
+        unless: dict[str, tuple[tuple[str, str], ...]],
+        states: tuple[dict[str, tuple[int, int]], ...],
+        start_states: dict[str, int],
+        end_states: dict[str, int],
+        rules: tuple[Rule, ...],
+        folded: frozenset[str],
+    ) -> None:
+        self.terminals = terminals
+        self.flags = flags
+        self.ignore = ignore
+        self.unless = unless
+        self.states = states
+        self.start_states = start_states
+        self.end_states = end_states
+        self.rules = rules
+        self.folded = folded
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Tables) and all(
+            getattr(self, name) == getattr(other, name) for name in self.__slots__
+        )
+
+    __hash__ = None  # type: ignore[assignment]
 
 
 def scanner_pattern(terminals: tuple[tuple[str, str], ...], flags: int) -> re.Pattern:
     """The one expression matching any of `terminals`, each in its own named group."""
     return re.compile("|".join(f"(?P<{name}>{regex})" for name, regex in terminals), flags)
+
+
+def foldable(
+    terminals: tuple[tuple[str, str], ...], ignore: frozenset[str], flags: int
+) -> frozenset[str]:
+    """The ignored character runs (whitespace) the scanner can skip ahead of each token.
+
+    Folding one into the scanner's pattern as a prefix saves a match per gap; it reads the
+    same tokens only when no other terminal can begin with a character of its class, which
+    is checked here on every ASCII character.
+    """
+    folded = set()
+    for name, regex in terminals:
+        if name not in ignore or not re.fullmatch(r"\[[^\]]*\]\+", regex):
+            continue
+        others = scanner_pattern(tuple(t for t in terminals if t[0] != name), flags)
+        own = re.compile(regex, flags)
+        starts = [chr(c) for c in range(128) if own.match(chr(c))]
+        if starts and not any(others.match(c + "x") for c in starts):
+            folded.add(name)
+    return frozenset(folded)
 
 
 def rule_method(builder: object, name: str) -> Callable | None:
@@ -114,7 +184,13 @@ class ShapeParser:
     def __init__(self, tables: Tables, builder: object) -> None:
         self._tables = tables
         self._builder = builder
-        self._regex = scanner_pattern(tables.terminals, tables.flags)
+        folded = tables.folded
+        terminals = tuple(t for t in tables.terminals if t[0] not in folded)
+        # a folded terminal is skipped before each token instead of being a token of its own
+        skip = "|".join(regex for name, regex in tables.terminals if name in folded)
+        skip = f"(?:{skip})*" if skip else ""
+        self._regex = re.compile(f"{skip}(?:{scanner_pattern(terminals, 0).pattern})", tables.flags)
+        self._rest = re.compile(f"{skip}\\Z", tables.flags).match
         self._ignore = tables.ignore
         self._unless = {
             kind: scanner_pattern(alternatives, tables.flags).fullmatch
@@ -152,11 +228,11 @@ class ShapeParser:
             end = m.end()
             if kind in ignore:
                 continue
-            if kind in unless and (whole := unless[kind](m.group())) is not None:
+            if kind in unless and (whole := unless[kind](m.group(kind))) is not None:
                 kind = whole.lastgroup
             matches.append(m)
             types.append(kind)
-        if end != len(text):
+        if end != len(text) and self._rest(text, end) is None:
             return None
         return matches, tuple(types)
 
@@ -250,10 +326,13 @@ class ShapeParser:
 
 
 def _token(m: re.Match, kind: str) -> Token:
-    token = str.__new__(Token, value := m.group())  # Token.make, without its call
+    # the match begins with the whitespace skipped before the token: read the token's group
+    # (the terminal's own group closes last, so it is the match's `lastindex`)
+    group = m.lastindex
+    token = str.__new__(Token, value := m.group(group))  # Token.make, without its call
     token.type = kind
     token.value = value
-    token.column = m.start() + 1
+    token.column = m.start(group) + 1
     return token
 
 

@@ -20,7 +20,7 @@ from lark import Lark
 from lark.parse_tree_builder import ChildFilterLALR_NoPlaceholders, ExpandSingleChild
 from lark.parsers.lalr_analysis import Shift
 
-from w65tool.asm.shapes import REDUCE, SHIFT, Rule, Tables, scanner_pattern
+from w65tool.asm.shapes import REDUCE, SHIFT, Rule, Tables, foldable, scanner_pattern
 
 MODULE = Path(__file__).with_name("grammar_tables.py")
 
@@ -56,15 +56,17 @@ def tables_from_lark(lark: Lark) -> Tables:
         }
         for state in order
     )
+    ignore = frozenset(lexer.ignore_types)
     return Tables(
         terminals,
         flags,
-        frozenset(lexer.ignore_types),
+        ignore,
         unless,
         states,
         {name: renumber[state] for name, state in starts},
         {str(k): renumber[v] for k, v in sorted(table.end_states.items())},
         rules,
+        foldable(terminals, ignore, flags),
     )
 
 
@@ -111,7 +113,8 @@ def render(tables: Tables, grammar: bytes) -> str:
         "STATES": tables.states,
         "START_STATES": tables.start_states,
         "END_STATES": tables.end_states,
-        "RULES": tuple((r.origin, r.size, r.name, r.keep, r.single) for r in tables.rules),
+        "RULES": tuple(r.fields() for r in tables.rules),
+        "FOLDED": tuple(sorted(tables.folded)),
     }
     lines = [
         '"""The scanner and LALR tables of grammar.lark, for parsing without Lark.',
