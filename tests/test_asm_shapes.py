@@ -190,3 +190,10 @@ def test_tokens_after_blanks_keep_their_columns():
     line = SHAPES[False].parse(" \tlda  $12 ,\tx \t", "start")
     assert line.statement.col == 3
     assert line.statement.operand.col == 8
+
+
+def test_a_long_run_of_blanks_before_a_stray_character_fails_at_once():
+    # blanks are skipped one character per repeat: a repeat of runs (`(?:[ \t]+)*`) would try
+    # every split of the 64 blanks before giving up, which never ends
+    assert "+)*" not in SHAPES[False]._regex.pattern
+    assert SHAPES[False].parse("lda" + " " * 64 + "?", "start") is UNPLANNED
