@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from w65tool.asm.diagnostics import Frame, Origin, Sink
@@ -25,13 +24,18 @@ MAX_LINES = 2_000_000
 MAX_DEFINE_DEPTH = 64
 
 
-@dataclass(slots=True)
 class Line:
     """One expanded line: its text, where it came from, and a column map if it was rewritten."""
 
-    text: str
-    origin: Origin
-    colmap: tuple[int, ...] | None = None  # 1-based source column of each character of text
+    __slots__ = ("colmap", "origin", "text")
+
+    def __init__(self, text: str, origin: Origin, colmap: tuple[int, ...] | None = None) -> None:
+        self.text = text
+        self.origin = origin
+        self.colmap = colmap  # 1-based source column of each character of text
+
+    def __repr__(self) -> str:
+        return f"Line({self.text!r}, {self.origin!r})"
 
     def source_col(self, col: int) -> int:
         """The column in the source line for a column of the expanded text."""
@@ -43,40 +47,54 @@ class Line:
         return cmap[-1] + 1
 
 
-@dataclass(slots=True)
 class Macro:
     """A `.macro` definition: parameters and body lines (text, origin)."""
 
-    name: str
-    params: list[str]
-    body: list[tuple[str, Origin]] = field(default_factory=list)
-    origin: Origin | None = None
+    __slots__ = ("body", "name", "origin", "params")
+
+    def __init__(self, name: str, params: list[str], origin: Origin | None = None) -> None:
+        self.name = name
+        self.params = params
+        self.body: list[tuple[str, Origin]] = []
+        self.origin = origin
 
 
-@dataclass(slots=True)
 class _Collect:
     """A `.macro` or `.repeat` block being read."""
 
-    kind: str  # "macro" or "repeat"
-    origin: Origin
-    col: int
-    macro: Macro | None = None
-    count: int = 0
-    depth: int = 0
-    body: list[tuple[str, Origin]] = field(default_factory=list)
-    base: Path = field(default_factory=Path)
+    __slots__ = ("base", "body", "col", "count", "depth", "kind", "macro", "origin")
+
+    def __init__(
+        self,
+        kind: str,
+        origin: Origin,
+        col: int,
+        macro: Macro | None = None,
+        count: int = 0,
+        base: Path | None = None,
+    ) -> None:
+        self.kind = kind  # "macro" or "repeat"
+        self.origin = origin
+        self.col = col
+        self.macro = macro
+        self.count = count
+        self.depth = 0
+        self.body: list[tuple[str, Origin]] = []
+        self.base = base if base is not None else Path()
 
 
-@dataclass(slots=True)
 class _Cond:
     """One open `.if`: whether its enclosing code is live, a branch was taken, the else seen."""
 
-    outer_live: bool
-    taken: bool
-    live: bool
-    origin: Origin
-    col: int
-    seen_else: bool = False
+    __slots__ = ("col", "live", "origin", "outer_live", "seen_else", "taken")
+
+    def __init__(self, outer_live: bool, taken: bool, live: bool, origin: Origin, col: int) -> None:
+        self.outer_live = outer_live
+        self.taken = taken
+        self.live = live
+        self.origin = origin
+        self.col = col
+        self.seen_else = False
 
 
 class ExpandError(Exception):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 
 from w65tool.asm.expr import Binary, Expr, Sym
-from w65tool.asm.statements import Assign, Directive, ParsedLine
+from w65tool.asm.statements import Assign, Directive, Instruction, ParsedLine
 
 
 class ForwardLabels:
@@ -27,9 +27,12 @@ class ForwardLabels:
         for i, pl in enumerate(parsed):
             if pl is None:
                 continue
-            for label in pl.labels:
-                last[label.name] = i
+            if pl.labels:
+                for label in pl.labels:
+                    last[label.name] = i
             st = pl.statement
+            if type(st) is Instruction:  # most lines: nothing to note
+                continue
             if isinstance(st, Assign):
                 assigned.add(st.name)
             elif isinstance(st, Directive):

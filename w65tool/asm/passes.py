@@ -11,8 +11,6 @@ The second pass takes the first pass's bytes for the lines whose inputs held (se
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from w65tool import isa
 from w65tool.asm import widths
 from w65tool.asm.diagnostics import Note, Origin, Sink, WarningPolicy
@@ -155,17 +153,27 @@ def _bare(state: widths.State) -> tuple:
     return state[widths.M], state[widths.X], state[widths.E], state[widths.C]
 
 
-@dataclass
 class PassResult:
     """What the final pass produced."""
 
-    out: list[tuple[int, bytes] | None]
-    addrs: list[int]
-    states: list[widths.State | None]
-    entry: int | None
-    sink: Sink
-    symbols: dict[str, int] = field(default_factory=dict)
-    passes: int = 0
+    __slots__ = ("addrs", "entry", "out", "passes", "sink", "states", "symbols")
+
+    def __init__(
+        self,
+        out: list[tuple[int, bytes] | None],
+        addrs: list[int],
+        states: list[widths.State | None],
+        entry: int | None,
+        sink: Sink,
+        symbols: dict[str, int],
+    ) -> None:
+        self.out = out
+        self.addrs = addrs
+        self.states = states
+        self.entry = entry
+        self.sink = sink
+        self.symbols = symbols
+        self.passes = 0
 
 
 class Assembler:
