@@ -5,6 +5,8 @@ import os
 import stat
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from w65tool import image as image_module
 from w65tool.errors import W65Error
@@ -103,3 +105,14 @@ def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path):
     with pytest.raises(W65Error, match=r"cannot write .*dir: Is a directory"):
         write_atomic(tmp_path / "dir", b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dir"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.integers(0, 600), st.integers(0, 255), max_size=200))
+def test_segments_hold_every_byte_once_in_maximal_runs(data):
+    runs = Image(dict(data)).segments()
+    assert [(a + k, b) for a, payload in runs for k, b in enumerate(payload)] == sorted(
+        data.items()
+    )
+    # runs are in order and never touch: each one is as long as it can be
+    assert all(a + len(p) < b for (a, p), (b, _) in itertools.pairwise(runs))

@@ -44,21 +44,26 @@ class Image:
     # -- reading --------------------------------------------------------------------------
     def segments(self) -> list[tuple[int, bytes]]:
         """Contiguous runs of bytes, as (start address, bytes), in address order."""
-        runs: list[tuple[int, bytes]] = []
-        start = prev = None
-        buf = bytearray()
-        for addr in sorted(self.data):
-            if prev is not None and addr != prev + 1:
-                runs.append((start, bytes(buf)))  # type: ignore[arg-type]
-                buf = bytearray()
-                start = None
-            if start is None:
-                start = addr
-            buf.append(self.data[addr])
-            prev = addr
-        if start is not None:
-            runs.append((start, bytes(buf)))
-        return runs
+        if not self.data:
+            return []
+        addrs = sorted(self.data)
+        data = bytes(map(self.data.__getitem__, addrs))
+        # Addresses a..b-1 of the sorted list are one run when they span b-a addresses: halve
+        # the pieces that are not, then join neighbours that touch. Programs have tens of
+        # thousands of bytes in a few runs: a step per run, not per byte.
+        pieces: list[list[int]] = []
+        todo = [(0, len(addrs))]
+        while todo:
+            a, b = todo.pop()
+            if addrs[b - 1] - addrs[a] == b - 1 - a:
+                if pieces and addrs[pieces[-1][1] - 1] + 1 == addrs[a]:
+                    pieces[-1][1] = b
+                else:
+                    pieces.append([a, b])
+            else:
+                middle = (a + b) // 2
+                todo += ((middle, b), (a, middle))
+        return [(addrs[a], data[a:b]) for a, b in pieces]
 
     @property
     def low(self) -> int | None:
