@@ -22,6 +22,12 @@ def _loaded(code: str) -> set[str]:
     return set(run.stdout.split())
 
 
+def test_importing_the_assembler_loads_neither_dataclasses_nor_inspect():
+    loaded = _loaded("import w65tool.asm")
+    assert "w65tool.asm.assemble" in loaded
+    assert not {"dataclasses", "inspect"} & loaded
+
+
 def test_w65_asm_loads_no_other_command_and_no_emulator(tmp_path):
     source = tmp_path / "p.asm"
     source.write_text("  .org $1000\nstart: lda #$12\n  bra start\n")
@@ -33,4 +39,4 @@ def test_w65_asm_loads_no_other_command_and_no_emulator(tmp_path):
     assert out.read_text().startswith(":05100000A9120080FB")
     commands = {name for name in loaded if name.startswith("w65tool.cli.")}
     assert commands == {"w65tool.cli.asm_cmd", "w65tool.cli.source_args"}
-    assert not {"w65tool.cpu", "w65tool.board", "w65tool.disasm"} & loaded
+    assert not {"dataclasses", "inspect", "w65tool.cpu", "w65tool.board", "w65tool.disasm"} & loaded
