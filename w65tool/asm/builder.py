@@ -92,6 +92,8 @@ REGISTERS = frozenset({"x", "y", "s"})
 # Mnemonics that have an accumulator form (`asl`, `asl a`).
 ACC_MNEMONICS = frozenset(o.mnemonic for o in isa.OPCODES if o.mode.name == "acc")
 _SUFFIXES = {"b": "b", "w": "w", "l": "l"}
+_MNEMONICS = isa.MNEMONICS
+_NO_OPERAND = Operand("none")  # statements never change: every bare mnemonic shares it
 
 
 def _register(e: Expr | Text) -> str | None:
@@ -132,6 +134,7 @@ class LineBuilder:
     def __init__(self, naken: bool = False) -> None:
         self.naken = naken
         self.warnings: list[tuple[str, str, int]] = []
+        self._numbers: dict[str, tuple[int, bool]] = {}  # number text -> `parse_number`'s answer
 
     # -- the line -------------------------------------------------------------------------
     def start(self, *children: Label | Statement) -> ParsedLine:
@@ -153,8 +156,11 @@ class LineBuilder:
 
     # -- statements -----------------------------------------------------------------------
     def instruction(self, name: Token, args: tuple[str, list] | None = None) -> Statement:
-        word, _, suffix = str(name).lower().partition(".")
-        if word in isa.MNEMONICS:
+        word = name.lower()
+        suffix = ""
+        if "." in word:
+            word, _, suffix = word.partition(".")
+        if word in _MNEMONICS:
             return Instruction(
                 word, _SUFFIXES.get(suffix, ""), self._operand(word, args), name.column
             )
@@ -229,14 +235,15 @@ class LineBuilder:
 
     def _operand(self, mnemonic: str, args: tuple[str, list] | None) -> Operand:
         if args is None:
-            return Operand("none")
+            return _NO_OPERAND
         kind, parts = args
         first = parts[0]
-        col = _col(first) if not isinstance(first, tuple) else first[1]
+        col = first[1] if isinstance(first, tuple) else first.col
         if kind == "imm":
-            e = strip_paren(first)
-            selector = isinstance(e, Unary) and e.op in SELECTORS
-            return Operand("imm", (first,), col, selector=selector)
+            e = first
+            while isinstance(e, Paren):  # `strip_paren`, inlined: one is built per immediate
+                e = e.inner
+            return Operand("imm", (first,), col, "", isinstance(e, Unary) and e.op in SELECTORS)
         if kind == "imm_pair":
             return Operand("imm_pair", tuple(parts), col)
         if kind == "ind_x":
@@ -291,10 +298,13 @@ class LineBuilder:
 
     # -- expressions ----------------------------------------------------------------------
     def number(self, tok: Token) -> Num:
-        try:
-            value, leading_zero = parse_number(tok, self.naken)
-        except NumberError as err:
-            raise LineError(str(err), tok.column) from None
+        known = self._numbers.get(tok)  # programs write the same numbers again and again
+        if known is None:
+            try:
+                known = self._numbers[tok] = parse_number(tok, self.naken)
+            except NumberError as err:
+                raise LineError(str(err), tok.column) from None
+        value, leading_zero = known
         if leading_zero and not self.naken:
             self.warnings.append(
                 (

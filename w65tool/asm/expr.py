@@ -37,12 +37,13 @@ class Num(int):
     """
 
     col: int
-    folded: bool
+    folded: bool = False  # set on the instance only when true: one is built per number read
 
     def __new__(cls, value: int, col: int, folded: bool = False) -> Num:
-        obj = super().__new__(cls, value)
+        obj = int.__new__(cls, value)
         obj.col = col
-        obj.folded = folded
+        if folded:
+            obj.folded = True
         return obj
 
 

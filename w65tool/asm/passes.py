@@ -202,11 +202,13 @@ class Assembler:
         # what the first pass did, for the second to reuse (see `_walk`): its output,
         # addresses, widths and jump targets, and the lines it cannot vouch for
         self.first: tuple | None = None
+        self.count = 0  # the pass being walked, from 1
 
     # -- driving --------------------------------------------------------------------------
     def run(self) -> PassResult:
         """Walk until a fixed point; return the final pass."""
         for count in range(1, MAX_PASSES + 1):
+            self.count = count
             before = dict(self.symbols)
             result = self._walk()
             self.first = None
@@ -803,6 +805,9 @@ class Assembler:
                 and 1 in avail
                 and not self.naken
                 and not isinstance(expr, int)
+                # the first pass knows only symbols defined above (outside nested scopes, the
+                # very names `_forward` looks up): none is forward where the value is known
+                and (self.count > 1 or len(self.chain) > 1)
                 and self._forward(expr)
             ):
                 self._warn(
