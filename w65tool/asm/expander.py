@@ -27,12 +27,33 @@ MAX_DEFINE_DEPTH = 64
 class Line:
     """One expanded line: its text, where it came from, and a column map if it was rewritten."""
 
-    __slots__ = ("colmap", "origin", "text")
+    __slots__ = ("_origin", "_where", "colmap", "text")
 
     def __init__(self, text: str, origin: Origin, colmap: tuple[int, ...] | None = None) -> None:
         self.text = text
-        self.origin = origin
+        self._origin: Origin | None = origin
+        self._where: tuple[str, int, tuple[Frame, ...]] | None = None
         self.colmap = colmap  # 1-based source column of each character of text
+
+    @classmethod
+    def unchanged(cls, text: str, file: str, line: int, context: tuple[Frame, ...]) -> Line:
+        """A source line taken as it stands; its `Origin` is built only if asked for (most
+        lines never are: one is built for a diagnostic or a listing row)."""
+        self = object.__new__(cls)
+        self.text = text
+        self._origin = None
+        self._where = (file, line, context)
+        self.colmap = None
+        return self
+
+    @property
+    def origin(self) -> Origin:
+        """Where the line came from."""
+        origin = self._origin
+        if origin is None:
+            file, line, context = self._where  # type: ignore[misc]
+            origin = self._origin = Origin(file, line, self.text, context)
+        return origin
 
     def __repr__(self) -> str:
         return f"Line({self.text!r}, {self.origin!r})"
@@ -286,6 +307,7 @@ class Expander:
         lines = self.lines
         append = lines.append
         word_at = _WORD.match
+        unchanged = Line.unchanged
         reserved = _RESERVED
         macros = self.macros
         fast = self._plain_lines_pass()
@@ -303,7 +325,7 @@ class Expander:
             ):
                 word = word_at(raw)
                 if word is None:
-                    append(Line(raw, Origin(filename, n, raw, context)))
+                    append(unchanged(raw, filename, n, context))
                     continue
                 word = word.group(1)
                 lower = raw.lower()
@@ -313,7 +335,7 @@ class Expander:
                     and "equ" not in lower
                     and "set" not in lower
                 ):
-                    append(Line(raw, Origin(filename, n, raw, context)))
+                    append(unchanged(raw, filename, n, context))
                     continue
             if self.ended or sink.full:
                 return
