@@ -161,25 +161,26 @@ def _overlaps(lines: list[Line], out: list, sink: Sink) -> None:
 
 
 def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None]:
-    parsed: list[ParsedLine | None] = []
-    append = parsed.append
-    known = parsed_lines(naken)  # most lines repeat one seen before: look them up first
-    for i, line in enumerate(lines):
-        pl = known.get(line.text)
-        if pl is not None:
-            append(pl)
-            continue
+    # most lines repeat one seen before (in this run or, for the samples' include files, an
+    # earlier one): look them all up first, then parse the rest in order
+    known = parsed_lines(naken)
+    parsed = [known.get(line.text) for line in lines]
+    for i in [i for i, pl in enumerate(parsed) if pl is None]:
+        line = lines[i]
         try:
-            append(parse_line(line.text, naken))
+            parsed[i] = parse_line(line.text, naken)
         except LineError as err:
             sink.position = i
             sink.error(err.message, line.origin, line.source_col(err.col))
-            append(None)
         except RecursionError:
             sink.position = i
             sink.error("expression nests too deeply", line.origin, 1)
-            append(None)
     return parsed
+
+
+def _is_binfile(pl: ParsedLine | None) -> bool:
+    st = pl.statement if pl is not None else None
+    return type(st) is Directive and st.name == "binfile"
 
 
 def _binfiles(
@@ -187,10 +188,17 @@ def _binfiles(
 ) -> dict[int, bytes]:
     """Read the files of `.binfile` lines, found as includes are."""
     out: dict[int, bytes] = {}
+    # the usual case, none, is seen on each distinct line once (identical lines share one)
+    if not any(
+        type(pl.statement) is Directive and pl.statement.name == "binfile"
+        for pl in set(filter(None, parsed))
+    ):
+        return out
     for i, pl in enumerate(parsed):
-        st = pl.statement if pl is not None else None
-        if not isinstance(st, Directive) or st.name != "binfile":
+        if not _is_binfile(pl):
             continue
+        st = pl.statement  # type: ignore[union-attr]
+        assert isinstance(st, Directive)
         line = lines[i]
         sink.position = i
         if len(st.args) != 1 or not isinstance(st.args[0], Text):
