@@ -7,7 +7,8 @@
    accept; each tool gets it with its own three-line header (CPU, origin, 8-bit registers).
    Each whole process (`python -m w65tool asm`, `ca65` then `ld65`, `64tass`) is timed,
    best of `--repeat`, the tools taking turns; the outputs are compared byte for byte.
-   Target: w65 within 5x of ca65+ld65.
+   Target: w65 within 5x of ca65+ld65 (wall time). The CPU time of each tool's processes is
+   printed too, with its ratio: on a busy shared machine it is the steadier figure.
 2. `w65 asm samples/led_blink.asm`, whole process, against the floor of `python -c pass`.
    Target: under 150 ms.
 
