@@ -192,7 +192,7 @@ class LineBuilder:
         return Assign(self._name(name), expr, kind, word.column)
 
     def directive_assign(self, directive: Token, name: Token, expr: Expr) -> Assign:
-        return self.word_assign(Token.make("NAME", directive[1:], directive.column), name, expr)
+        return self.word_assign(Token.make(directive[1:], directive.column), name, expr)
 
     @staticmethod
     def _name(name: Token) -> str:

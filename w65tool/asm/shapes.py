@@ -30,20 +30,23 @@ REDUCE = 1
 
 
 class Token(str):
-    """A token: its text, with its terminal's name (`type`) and 1-based `column`.
+    """A token: its text, with its 1-based `column` (and its text again as `value`).
 
-    What the builder reads of Lark's `Token`, which Lark's own parse passes instead.
+    What the builder reads of Lark's `Token`, which Lark's own parse passes instead. One is
+    built for each name and number of every new line, so it carries nothing else.
     """
 
-    type: str
-    value: str
     column: int
 
+    @property
+    def value(self) -> str:
+        """The token's text, as Lark's `Token.value` gives it."""
+        return str(self)
+
     @classmethod
-    def make(cls, kind: str, text: str, column: int) -> Token:
+    def make(cls, text: str, column: int) -> Token:
+        """A token of `text` at `column`."""
         token = str.__new__(cls, text)
-        token.type = kind
-        token.value = text
         token.column = column
         return token
 
@@ -292,9 +295,7 @@ class ShapeParser:
         head = ["def replay(matches):"]
         if types:
             head.append(f"    {''.join(f'm{k}, ' for k in range(len(types)))}= matches")
-        head += [
-            f"    t{k} = token(m{k}, {types[k]!r})" for k in range(len(types)) if str(k) in used
-        ]
+        head += [f"    t{k} = token(m{k})" for k in range(len(types)) if str(k) in used]
         exec("\n".join(head + code), env)  # the source is built above from the plan alone
         return env["replay"]
 
@@ -327,13 +328,11 @@ class ShapeParser:
                     return plan
 
 
-def _token(m: re.Match, kind: str) -> Token:
+def _token(m: re.Match) -> Token:
     # the match begins with the whitespace skipped before the token: read the token's group
     # (the terminal's own group closes last, so it is the match's `lastindex`)
     group = m.lastindex
-    token = str.__new__(Token, value := m.group(group))  # Token.make, without its call
-    token.type = kind
-    token.value = value
+    token = str.__new__(Token, m.group(group))  # Token.make, without its call
     token.column = m.start(group) + 1
     return token
 
