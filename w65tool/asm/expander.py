@@ -32,19 +32,11 @@ class Line:
     def __init__(self, text: str, origin: Origin, colmap: tuple[int, ...] | None = None) -> None:
         self.text = text
         self._origin: Origin | None = origin
+        # A source line taken as it stands (made in `_feed_file`) has no `Origin` yet, only
+        # where it is (file, line number, context): most lines never need theirs, which is
+        # built for a diagnostic or a listing row.
         self._where: tuple[str, int, tuple[Frame, ...]] | None = None
         self.colmap = colmap  # 1-based source column of each character of text
-
-    @classmethod
-    def unchanged(cls, text: str, file: str, line: int, context: tuple[Frame, ...]) -> Line:
-        """A source line taken as it stands; its `Origin` is built only if asked for (most
-        lines never are: one is built for a diagnostic or a listing row)."""
-        self = object.__new__(cls)
-        self.text = text
-        self._origin = None
-        self._where = (file, line, context)
-        self.colmap = None
-        return self
 
     @property
     def origin(self) -> Origin:
@@ -307,35 +299,31 @@ class Expander:
         lines = self.lines
         append = lines.append
         word_at = _WORD.match
-        unchanged = Line.unchanged
+        new_line = object.__new__
         reserved = _RESERVED
         macros = self.macros
-        fast = self._plain_lines_pass()
-        for n, raw in enumerate(text.splitlines(), 1):
+        source = text.splitlines()
+        room = MAX_LINES - len(source)  # below it, this file's lines cannot reach the limit
+        fast = self._plain_lines_pass() and len(lines) < room
+        for n, raw in enumerate(source, 1):
             # Most lines are plain: no label, preprocessor word, macro call, assignment or
-            # comment block, in live code with no defines. Such a line is emitted as it is;
-            # every other line takes the full path below.
-            if (
-                fast
-                and ":" not in raw
-                and "=" not in raw
-                and "/*" not in raw
-                and not in_comment
-                and len(lines) < MAX_LINES
-            ):
+            # comment block, in live code with no defines. Such a line is emitted as it is,
+            # its `Line` built without a call (a call per line is a measurable part of a large
+            # program's time); every other line takes the full path below.
+            if fast and ":" not in raw and "=" not in raw and "/*" not in raw:
                 word = word_at(raw)
-                if word is None:
-                    append(unchanged(raw, filename, n, context))
-                    continue
-                word = word.group(1)
-                lower = raw.lower()
-                if (
-                    word.lower().lstrip(".") not in reserved
-                    and word not in macros
-                    and "equ" not in lower
+                if word is None or (
+                    word.group(1).lower().lstrip(".") not in reserved
+                    and word.group(1) not in macros
+                    and "equ" not in (lower := raw.lower())
                     and "set" not in lower
                 ):
-                    append(unchanged(raw, filename, n, context))
+                    line = new_line(Line)
+                    line.text = raw
+                    line._origin = None
+                    line._where = (filename, n, context)
+                    line.colmap = None
+                    append(line)
                     continue
             if self.ended or sink.full:
                 return
@@ -343,7 +331,7 @@ class Expander:
             if in_comment or "/*" in line:
                 line, in_comment = self._block_comments(line, in_comment)
             feed(line, Origin(filename, n, raw, context), None, base)
-            fast = self._plain_lines_pass()
+            fast = self._plain_lines_pass() and not in_comment and len(lines) < room
         if len(self.conds) > depth and not self.ended:
             for cond in self.conds[depth:]:
                 self.sink.error("'.if' has no '.endif' in its file", cond.origin, cond.col)
