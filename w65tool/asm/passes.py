@@ -127,6 +127,10 @@ Arrival = tuple[widths.State, tuple[Conflict, ...]]
 _WALKED = frozenset({"rep", "sep", "php", "plp"})
 
 
+def _line_of(jump: Jump) -> int:
+    return jump[1]
+
+
 def _arrival(state: widths.State, fall: bool, sources: list[Jump] | None) -> Arrival:
     """The widths at a label reached by `sources` (and by falling through, when `fall`).
 
@@ -135,8 +139,16 @@ def _arrival(state: widths.State, fall: bool, sources: list[Jump] | None) -> Arr
     """
     if not sources:
         return state, ()
+    # the usual case: every jump arrives with the same widths (as the fall-through's, if any)
+    lead = state if fall else sources[0][0]
+    m, x = lead[widths.M], lead[widths.X]
+    for st, _src in sources:
+        if st[widths.M] != m or st[widths.X] != x:
+            break
+    else:
+        return (state if fall else min(sources, key=_line_of)[0]), ()
     incoming = [(state, -1)] if fall else []
-    incoming += sorted(sources, key=lambda s: s[1])
+    incoming += sorted(sources, key=_line_of)
     conflicts = []
     for reg, k in (("A", widths.M), ("X", widths.X)):
         known = [(st[k], src) for st, src in incoming if st[k] is not None]
