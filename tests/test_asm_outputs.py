@@ -1,5 +1,6 @@
 """`w65 asm` outputs: Intel HEX, S28, binary, listing, symbols; and the parser's build."""
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -7,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from w65tool.asm import assemble_file, assemble_source, read_symbol_file
+from w65tool.cli import main
 from w65tool.image import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,3 +181,39 @@ def test_runs_placed_out_of_order_without_overlap_do_not_warn():
     result = assemble_source(".org $2000\nnop\nnop\n.org $1000\nnop\n.org $1FFF\nnop\n")
     assert result.diagnostics == []
     assert sorted(result.image.data) == [0x1000, 0x1FFF, 0x2000, 0x2001]
+
+
+# `w65 asm` ends its process at once after its work (`cli.entry`): nothing of it is lost.
+QUICK = (
+    "        .org $1000\n        .a8\nstart:  lda #$12\n"
+    "        .a16\n        lda #$1234\n        bra start\n"
+)
+
+
+def test_an_assembly_written_to_stdout_arrives_whole(tmp_path):
+    (tmp_path / "p.asm").write_text(QUICK)
+    run = w65("asm", "p.asm", "--format", "bin", "-o", "-", "-v", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == bytes.fromhex("A9 12 A9 34 12 80 F9")
+    assert b"3 instructions, 7 bytes" in run.stderr  # the summary, flushed before the exit
+
+
+def test_the_files_and_the_exit_status_survive_the_quick_exit(tmp_path):
+    (tmp_path / "p.asm").write_text(QUICK)
+    run = w65("asm", "p.asm", "--listing", "p.lst", "--symbols", "p.sym", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert (tmp_path / "p.hex").read_text().endswith(":00000001FF\n")
+    assert "lda #$1234" in (tmp_path / "p.lst").read_text()
+    assert "start = $001000" in (tmp_path / "p.sym").read_text()
+    (tmp_path / "bad.asm").write_text("        .a8\n        lda #$123\n")
+    run = w65("asm", "bad.asm", cwd=tmp_path)
+    assert run.returncode == 1
+    assert b"bad.asm:2:" in run.stderr and b"Traceback" not in run.stderr
+
+
+def test_main_leaves_its_callers_garbage_collector_on(tmp_path):
+    # only the `w65` process itself (`cli.entry`) turns the collector off for `asm`
+    (tmp_path / "p.asm").write_text(QUICK)
+    assert gc.isenabled()
+    assert main(["asm", str(tmp_path / "p.asm"), "-o", str(tmp_path / "p.hex")]) == 0
+    assert gc.isenabled()

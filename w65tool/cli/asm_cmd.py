@@ -71,11 +71,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Assemble, write the outputs (only when there are no errors), print diagnostics."""
-    import gc
-
-    # The process ends after one assembly and makes next to no reference cycles: collecting
-    # would only walk the growing heap again and again (a tenth of a large program's time).
-    gc.disable()
     from w65tool.asm import AsmError, assemble_file
     from w65tool.asm.diagnostics import render_json, render_text
     from w65tool.image import write_atomic
