@@ -519,12 +519,9 @@ class Assembler:
         state = self.state
         i = self.i
         self.states[i] = state
-        pc = self.here = self.pc
+        self.here = self.pc
         value: int | None = None
-        if shape == "none" and "imp" in modes and pc < 0xFFFFFF:
-            self.out[i] = (pc, _BYTE[modes["imp"]])  # `_implied` and `_emit`, inlined
-            self.pc = pc + 1
-        elif shape == "none" or shape == "acc":
+        if shape == "none" or shape == "acc":
             self._implied(st, modes)
         elif shape == "imm":
             value = self._immediate(st, modes, state)
@@ -853,17 +850,11 @@ class Assembler:
         v = 0 if value is None else value
         if rank == 0:
             operand = ((v - self.dpage) if op.shape not in ("addr_s", "sr_ind_y") else v) & 0xFF
-            data = bytes((opcode, operand))
+            self._emit(bytes((opcode, operand)))
         elif rank == 1:
-            data = bytes((opcode, v & 0xFF, (v >> 8) & 0xFF))
+            self._emit(bytes((opcode, v & 0xFF, (v >> 8) & 0xFF)))
         else:
-            data = bytes((opcode, v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF))
-        pc = self.pc
-        if pc + 4 <= 0x1000000:
-            self.out[self.i] = (pc, data)  # `_emit`, inlined
-            self.pc = pc + len(data)
-        else:
-            self._emit(data)
+            self._emit(bytes((opcode, v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF)))
 
     def _reaches(self, rank: int, value: int, mnemonic: str, mode: str | None) -> bool:
         if value < 0:
