@@ -178,24 +178,19 @@ def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None
     return parsed
 
 
-def _is_binfile(pl: ParsedLine | None) -> bool:
-    st = pl.statement if pl is not None else None
-    return type(st) is Directive and st.name == "binfile"
-
-
 def _binfiles(
     lines: list[Line], parsed: list[ParsedLine | None], expander: Expander, sink: Sink
 ) -> dict[int, bytes]:
     """Read the files of `.binfile` lines, found as includes are."""
     out: dict[int, bytes] = {}
-    # the usual case, none, is seen on each distinct line once (identical lines share one)
-    if not any(
-        type(pl.statement) is Directive and pl.statement.name == "binfile"
+    # identical lines share one parsed line: look at each distinct one once
+    wanted = {
+        pl
         for pl in set(filter(None, parsed))
-    ):
-        return out
+        if type(pl.statement) is Directive and pl.statement.name == "binfile"
+    }
     for i, pl in enumerate(parsed):
-        if not _is_binfile(pl):
+        if pl not in wanted:
             continue
         st = pl.statement  # type: ignore[union-attr]
         assert isinstance(st, Directive)
