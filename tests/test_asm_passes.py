@@ -98,6 +98,24 @@ def random_program(lines, places) -> list[str]:
     return source
 
 
+def program_draws(templates, orgs: list[int], size: int):
+    """What `random_program` takes, as strategies: up to `size` (template, k, n, big, org)
+    tuples, and up to six places for the labels."""
+    return (
+        st.lists(
+            st.tuples(
+                templates,
+                st.integers(0, 5),
+                st.integers(0, 3),
+                st.integers(0, 300),
+                st.sampled_from(orgs),
+            ),
+            max_size=size,
+        ),
+        st.sets(st.integers(0, size), max_size=6),
+    )
+
+
 LINES = st.sampled_from(
     [
         "  lda L{k}",
@@ -117,19 +135,7 @@ LINES = st.sampled_from(
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    st.lists(
-        st.tuples(
-            LINES,
-            st.integers(0, 5),
-            st.integers(0, 3),
-            st.integers(0, 300),
-            st.sampled_from([0, 0xE0, 0xF8, 0x100, 0x1000]),
-        ),
-        max_size=30,
-    ),
-    st.sets(st.integers(0, 30), max_size=6),
-)
+@given(*program_draws(LINES, [0, 0xE0, 0xF8, 0x100, 0x1000], 30))
 def test_the_first_pass_bounds_change_no_byte(monkeypatch, lines, places):
     text = "\n".join(random_program(lines, places)) + "\n"
 
@@ -215,19 +221,7 @@ REUSED = st.sampled_from(
 @settings(
     max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(
-    st.lists(
-        st.tuples(
-            REUSED,
-            st.integers(0, 5),
-            st.integers(0, 3),
-            st.integers(0, 300),
-            st.sampled_from([0, 0xE0, 0xF8, 0x100, 0x1000, 0x10000]),
-        ),
-        max_size=40,
-    ),
-    st.sets(st.integers(0, 40), max_size=6),
-)
+@given(*program_draws(REUSED, [0, 0xE0, 0xF8, 0x100, 0x1000, 0x10000], 40))
 def test_the_second_pass_reusing_the_first_changes_nothing(monkeypatch, lines, places):
     # forward references, sizes that change between passes, widths, errors and warnings: the
     # second pass, reusing what the first did on the lines whose inputs held, gives what a
