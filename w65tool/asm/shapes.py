@@ -189,9 +189,9 @@ class ShapeParser:
         self._builder = builder
         folded = tables.folded
         terminals = tuple(t for t in tables.terminals if t[0] not in folded)
-        # a folded terminal is skipped before each token instead of being a token of its own
+        # A folded terminal is skipped before each token instead of being a token of its own,
         # one character at a time (`[...]`, not `[...]+`): a run split among repeats of a
-        # repeat would make a failing match try every split of every run of blanks
+        # repeat would make a failing match try every split of every run of blanks.
         skip = "|".join(regex[:-1] for name, regex in tables.terminals if name in folded)
         skip = f"(?:{skip})*" if skip else ""
         self._regex = re.compile(f"{skip}(?:{scanner_pattern(terminals, 0).pattern})", tables.flags)
