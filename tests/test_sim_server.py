@@ -182,6 +182,27 @@ def test_cli_prints_the_port_first_and_stops_cleanly_on_sigterm(tmp_path):
         assert proc.wait(timeout=10) == 0
 
 
+def test_sigterm_before_the_serving_loop_still_ends_cleanly(monkeypatch, capsys):
+    # the signal lands at once after start(), before the loop is entered: a busy host can
+    # hold the main thread that long, and the process must still end with status 0
+    import signal
+
+    from w65tool.cli import main
+
+    start = VirtualBoard.start
+
+    def start_then_terminate(self):
+        started = start(self)
+        os.kill(os.getpid(), signal.SIGTERM)
+        return started
+
+    monkeypatch.setattr(VirtualBoard, "start", start_then_terminate)
+    before = signal.getsignal(signal.SIGTERM)
+    assert main(["sim", "--no-pacing", "--quiet"]) == 0
+    assert capsys.readouterr().out.startswith("port: ")
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
 def test_cli_reports_a_bad_program_file_before_opening_a_port(tmp_path):
     bad = tmp_path / "bad.asm"
     bad.write_text(" lda (\n")

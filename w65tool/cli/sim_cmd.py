@@ -94,20 +94,21 @@ def run(args: argparse.Namespace) -> int:
     )
     import signal
 
-    def terminate(signum, frame):  # SIGTERM ends it as cleanly as Ctrl-C
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, terminate)
-    sim.start()
-    print(f"port: {sim.port}", flush=True)
+    # SIGTERM only raises a flag the loop reads: raising from the handler could land before
+    # the loop's `try` (a busy serving thread can hold the interpreter that long) and end the
+    # process as if interrupted.
+    terminated: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: terminated.append(signum))
     live = None
     try:
+        sim.start()
+        print(f"port: {sim.port}", flush=True)
         if sys.stdout.isatty() and not args.quiet:
             from rich.live import Live
 
             live = Live(_status(sim), refresh_per_second=10, transient=False)
             live.start()
-        while sim.running:
+        while sim.running and not terminated:
             time.sleep(REFRESH_SECONDS)
             if live is not None:
                 live.update(_status(sim))
@@ -118,6 +119,7 @@ def run(args: argparse.Namespace) -> int:
             live.update(_status(sim))
             live.stop()
         sim.stop()
+        signal.signal(signal.SIGTERM, previous)
     if sim.error is not None:
         if isinstance(sim.error, W65Error):
             raise sim.error
