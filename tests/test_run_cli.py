@@ -83,7 +83,9 @@ def test_ctrl_c_stops_cleanly_with_the_summary(blink_hex):
         stderr=subprocess.PIPE,
         text=True,
     )  # fmt: skip
-    time.sleep(1.5)
+    # the first lamp line reaches the pipe at once: the run (and its Ctrl-C handler) is on
+    assert proc.stdout.readline().startswith("[  0.000000 s] LEDs")
+    time.sleep(0.5)
     os.kill(proc.pid, signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err

@@ -160,9 +160,12 @@ class Output:
             print(f"[{self.elapsed():10.6f} s] LEDs {row}", file=self.stream)
 
     def tick(self) -> None:
-        """After each slice: the clock on the live display."""
+        """After each slice: the clock on the live display, or the lines so far to a pipe
+        (`w65 run ... | tee log` shows each line as the program makes it)."""
         if self.live is not None:
             self.live.update(self._lamp_view())
+        else:
+            self.stream.flush()
 
     # serial
     def uart(self, data: bytes) -> None:
