@@ -25,10 +25,14 @@ pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is no
 class Tmux:
     """One tmux server and session running the TUI."""
 
-    def __init__(self, command: list[str], size: tuple[int, int] = (80, 24)) -> None:
+    def __init__(self, command: list[str], config: Path, size: tuple[int, int] = (80, 24)) -> None:
+        """Start the server with `config` (a file of ours, empty, not /dev/null: where that
+        is not a device, whatever landed in it is read as commands, and their errors put the
+        pane in view-mode, where it takes every key sent to the app)."""
         self.socket = f"w65-test-{uuid.uuid4().hex[:8]}"
+        config.write_text("")
         self.server = subprocess.Popen(
-            ["tmux", "-D", "-L", self.socket, "-f", os.devnull],
+            ["tmux", "-D", "-L", self.socket, "-f", str(config)],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -53,6 +57,10 @@ class Tmux:
             "TERM=xterm-256color",
             shell,
         )
+        mode = self.tmux("display-message", "-p", "-t", "tui", "#{pane_mode}").strip()
+        if mode:
+            self.close()
+            raise AssertionError(f"the pane is in {mode}, where keys never reach the app")
 
     def _wait_for_server(self) -> None:
         deadline = time.monotonic() + 10
@@ -130,9 +138,12 @@ def blink(tmp_path):
     return path
 
 
-def test_a_session_on_the_emulated_board(blink):
+def test_a_session_on_the_emulated_board(blink, tmp_path):
     """Start with a program, JML it, stop it, break at a symbol, read the help, quit."""
-    term = Tmux([sys.executable, "-m", "w65tool", "tui", "--sim", "--halted", str(blink)])
+    term = Tmux(
+        [sys.executable, "-m", "w65tool", "tui", "--sim", "--halted", str(blink)],
+        config=tmp_path / "tmux.conf",
+    )
     try:
         # the program was assembled and loaded; its entry is in the Address field
         term.wait_for("loaded and verified 18 bytes", "Address 00:00C0", "halted")
