@@ -93,7 +93,9 @@ def test_dis_bad_symbol_line_names_file_and_line(tmp_path, capsys):
     sym = tmp_path / "bad.sym"
     sym.write_text("main = $1000\nthis is not a symbol\n")
     assert main(["dis", str(path), "--symbols", str(sym)]) == 1
-    assert f"{sym}:2:1: error: not a symbol definition" in capsys.readouterr().err
+    assert capsys.readouterr().err == (
+        f"{sym}:2:1: error: not a symbol definition: 'this is not a symbol'\n"
+    )
 
 
 def test_dis_writes_the_output_file(tmp_path):
@@ -129,6 +131,17 @@ def test_dis_bad_files_fail_in_one_line(tmp_path, name, content, message):
     assert result.returncode == 1
     assert message in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("error:") == 1  # a located error is not prefixed twice
+
+
+def test_dis_of_assembly_source_says_to_assemble_it_first(tmp_path, capsys):
+    path = tmp_path / "prog.asm"
+    path.write_text("        nop\n")
+    assert main(["dis", str(path)]) == 1
+    assert capsys.readouterr().err == (
+        f"w65: error: {path}: is assembly source; w65 dis reads Intel HEX, S-records or raw "
+        f"binary\nw65: hint: assemble it first (w65 asm {path}) and disassemble the .hex\n"
+    )
 
 
 def test_dis_bad_address_is_a_usage_error(tmp_path, capsys):

@@ -22,9 +22,21 @@ class W65Error(Exception):
         self.message = message
         self.hint = hint
 
+    prefix = "w65: error: "
+
     def render(self) -> str:
         """The text `cli` prints on stderr; subclasses with richer reports override it."""
-        text = f"w65: error: {self.message}"
+        text = self.prefix + self.message
         if self.hint:
             text += f"\nw65: hint: {self.hint}"
         return text
+
+
+class LocatedError(W65Error):
+    """A mistake at a place in an input file, printed as `file:line:col: error: message`,
+    the form editors and compilers use (so it is not prefixed with `w65: error:` again)."""
+
+    prefix = ""
+
+    def __init__(self, where: str, message: str, hint: str | None = None) -> None:
+        super().__init__(f"{where}: error: {message}", hint)

@@ -12,7 +12,7 @@ import os
 from itertools import count
 from pathlib import Path
 
-from w65tool.errors import W65Error
+from w65tool.errors import LocatedError, W65Error
 
 ADDRESS_SPACE = 1 << 24
 _TEMP_NAMES = count()  # numbers this process's temporary files apart
@@ -119,14 +119,14 @@ class Image:
         for lineno, line in enumerate(text.splitlines(), 1):
             stripped = line.strip()
             if stripped and not stripped.startswith(":"):
-                raise W65Error(
-                    f"{source}:{lineno}:1: error: not an Intel HEX record: {stripped[:20]!r}"
+                raise LocatedError(
+                    f"{source}:{lineno}:1", f"not an Intel HEX record: {stripped[:20]!r}"
                 )
         ih = IntelHex()
         try:
             ih.loadhex(io.StringIO(text))
         except IntelHexError as err:
-            raise W65Error(f"{source}: error: bad Intel HEX: {err}") from None
+            raise LocatedError(source, f"bad Intel HEX: {err}") from None
         image = cls()
         for start, stop in ih.segments():
             image.put(start, ih.tobinstr(start, size=stop - start))
@@ -160,17 +160,17 @@ class Image:
                 continue
             where = f"{source}:{lineno}:1"
             if len(rec) < 4 or rec[0] not in "Ss" or rec[1] not in addr_len:
-                raise W65Error(f"{where}: error: not an S-record: {rec[:20]!r}")
+                raise LocatedError(where, f"not an S-record: {rec[:20]!r}")
             try:
                 raw = bytes.fromhex(rec[2:])
             except ValueError:
-                raise W65Error(f"{where}: error: S-record has a non-hex character") from None
+                raise LocatedError(where, "S-record has a non-hex character") from None
             if not raw or raw[0] != len(raw) - 1:
-                raise W65Error(f"{where}: error: S-record byte count does not match its length")
+                raise LocatedError(where, "S-record byte count does not match its length")
             if (sum(raw[:-1]) + raw[-1]) & 0xFF != 0xFF:
                 want = ~sum(raw[:-1]) & 0xFF
-                raise W65Error(
-                    f"{where}: error: S-record checksum is ${raw[-1]:02X}, expected ${want:02X}"
+                raise LocatedError(
+                    where, f"S-record checksum is ${raw[-1]:02X}, expected ${want:02X}"
                 )
             n = addr_len[rec[1]]
             address = int.from_bytes(raw[1 : 1 + n], "big")

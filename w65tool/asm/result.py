@@ -7,7 +7,7 @@ from pathlib import Path
 
 from w65tool.asm.diagnostics import Diagnostic, render_json, render_text
 from w65tool.asm.expander import Line
-from w65tool.errors import W65Error
+from w65tool.errors import LocatedError, W65Error
 from w65tool.image import Image
 
 _LISTING_BYTES = 4  # bytes per listing row; longer data continues on further rows
@@ -174,7 +174,7 @@ def read_symbol_file(path: str | Path) -> dict[str, int]:
         try:
             symbols[name] = int(value[1:], 16) if value.startswith("$") else int(value)
         except ValueError:
-            raise W65Error(f"{path}:{n}:1: error: not a 'name = value' line") from None
+            raise LocatedError(f"{path}:{n}:1", "not a 'name = value' line") from None
         if not eq or not name:
-            raise W65Error(f"{path}:{n}:1: error: not a 'name = value' line")
+            raise LocatedError(f"{path}:{n}:1", "not a 'name = value' line")
     return symbols

@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from w65tool.errors import W65Error
+from w65tool.errors import LocatedError, W65Error
 
 
 def _address(text: str) -> int:
@@ -118,7 +118,7 @@ def read_symbols(path: str) -> dict[str, int]:
         elif match := _SYMBOL_LINE[1].fullmatch(line):
             number, name = int(match.group(1), 16), match.group(2)
         else:
-            raise W65Error(f"{path}:{lineno}:1: error: not a symbol definition: {line[:40]!r}")
+            raise LocatedError(f"{path}:{lineno}:1", f"not a symbol definition: {line[:40]!r}")
         symbols[name] = number
     return symbols
 
@@ -127,7 +127,13 @@ def run(args: argparse.Namespace) -> int:
     """Disassemble `args.file` and print (or write) the source."""
     from w65tool.disasm import State, disassemble, to_source
     from w65tool.image import Image, write_atomic
+    from w65tool.program import SOURCE_SUFFIXES
 
+    if Path(args.file).suffix.lower() in SOURCE_SUFFIXES:
+        raise W65Error(
+            f"{args.file}: is assembly source; w65 dis reads Intel HEX, S-records or raw binary",
+            hint=f"assemble it first (w65 asm {args.file}) and disassemble the .hex",
+        )
     image = Image.load(args.file, org=args.org)
     symbols: dict[str, int] = {}
     if args.io_names:

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from w65tool.errors import W65Error
+from w65tool.errors import LocatedError, W65Error
 
 DEFAULT_BAUD = 9600
 BOARDS = ("mensch", "sxb")
@@ -58,7 +58,7 @@ def _read(path: Path) -> dict[str, object]:
     except (OSError, UnicodeDecodeError) as err:
         raise W65Error(f"cannot read {path}: {err}") from None
     except tomllib.TOMLDecodeError as err:
-        raise W65Error(f"{path}: error: {err}") from None
+        raise LocatedError(str(path), str(err)) from None
 
 
 def load_settings(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
