@@ -107,6 +107,34 @@ def test_a_file_that_cannot_be_written_is_a_one_line_error(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["dir"]
 
 
+def test_a_link_is_written_through_and_stays_a_link(tmp_path):
+    target = tmp_path / "build" / "prog.hex"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    link = tmp_path / "prog.hex"
+    link.symlink_to(target)
+    write_atomic(link, b"new")
+    assert link.is_symlink() and target.read_bytes() == b"new"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["prog.hex"]
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="this system has no named pipes")
+def test_what_is_not_a_plain_file_is_written_in_place_not_replaced(tmp_path):
+    # as /dev/null and /dev/stdout are: renaming over them would replace the device itself
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, b":00000001FF\n")
+    reader.join(timeout=10)
+    assert got == [b":00000001FF\n"]
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.integers(0, 600), st.integers(0, 255), max_size=200))
 def test_segments_hold_every_byte_once_in_maximal_runs(data):

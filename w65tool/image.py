@@ -9,6 +9,7 @@ raw binary (with a load address).
 from __future__ import annotations
 
 import os
+import stat
 from itertools import count
 from pathlib import Path
 
@@ -254,9 +255,26 @@ def write_atomic(path: str | Path, payload: bytes) -> None:
 
     The bytes go to a temporary file beside `path` (created exclusively, so never through a
     link someone left there), which is then renamed over `path`. The file gets the mode any
-    new file gets (0666 less the umask), as other assemblers' outputs do.
+    new file gets (0666 less the umask), as other assemblers' outputs do. A symbolic link is
+    written through (the link stays). Anything that is not a plain file (`/dev/null`,
+    `/dev/stdout`, a pipe) is written in place: renaming over it would replace the device.
     """
     path = Path(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        mode = None
+    except OSError as err:
+        raise W65Error(f"cannot write {path}: {err.strerror}") from None
+    if mode is not None and not stat.S_ISREG(mode):
+        try:
+            with open(path, "wb") as fh:
+                fh.write(payload)
+        except OSError as err:
+            raise W65Error(f"cannot write {path}: {err.strerror}") from None
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     while True:
         tmp = path.parent / f".{path.name}.{os.getpid()}-{next(_TEMP_NAMES)}.tmp"
         try:
