@@ -187,6 +187,10 @@ def test_nested_if_in_a_false_branch_stays_false():
         (".dc64 1", "01 00 00 00 00 00 00 00"),
         (".dq 1", "01 00 00 00 00 00 00 00"),
         (".data_fill $AA,3", "AA AA AA"),
+        (".res 3, $EA", "EA EA EA"),  # ca65
+        (".fill 2, $FF", "FF FF"),  # 64tass
+        (".ds 2, 7", "07 07"),
+        (".resw 2, $1234", "34 12 34 12"),
         ("db 5", "05"),
         ("DB 5", "05"),
         (".DW 5", "05 00"),
@@ -203,9 +207,24 @@ def test_dl_is_three_bytes_with_a_warning():
 
 
 def test_reserve_moves_the_address_without_bytes():
-    result = assemble_source(".org $10\n.resb 3\na:\n.resw 2\nb:\n.ds 1\nc:\n")
-    assert (result.symbols["a"], result.symbols["b"], result.symbols["c"]) == (0x13, 0x17, 0x18)
+    source = ".org $10\n.resb 3\na:\n.resw 2\nb:\n.ds 1\nc:\n.fill 2\nd:\n"
+    result = assemble_source(source)
+    assert [result.symbols[name] for name in "abcd"] == [0x13, 0x17, 0x18, 0x1A]
     assert len(result.image) == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (".res 2, $100", "fill value $0100 does not fit in a byte"),
+        (".resw 1, $10000", "fill value $010000 does not fit in a word"),
+        (".fill 1, 2, 3", "'.fill' takes 1 to 2 arguments, not 3"),
+    ],
+)
+def test_a_bad_fill_is_an_error(line, message):
+    with pytest.raises(AsmError) as err:
+        assemble_source(line + "\n")
+    assert [d.message for d in err.value.diagnostics] == [message]
 
 
 def test_align_counts_bits_and_align_bytes_counts_bytes():

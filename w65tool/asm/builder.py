@@ -59,6 +59,7 @@ DIRECTIVES = frozenset(
         "resw",
         "res",
         "ds",
+        "fill",
         "align",
         "align_bytes",
         "data_fill",

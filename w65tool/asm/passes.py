@@ -976,7 +976,9 @@ class Assembler:
         self.addrs[self.i] = value
 
     def _reserve(self, st: Directive, unit: int) -> None:
-        if not self._args(st, 1, 1):
+        """`count` bytes (or words): skipped, or written with the fill value when one is given
+        (ca65's `.res count, value`, 64tass's `.fill count, value`)."""
+        if not self._args(st, 1, 2):
             return
         count = self._value(st, 0)
         if count is None:
@@ -987,7 +989,14 @@ class Assembler:
         if self.pc + count * unit > 0x1000000:
             self._error("reserved space runs past the end of the address space", st.col)
             return
-        self.pc += count * unit
+        if len(st.args) == 1:
+            self.pc += count * unit
+            return
+        value = self._value(st, 1)
+        if value is not None and not fits(value, unit):
+            what = "a byte" if unit == 1 else "a word"
+            self._error(f"fill value {_hex(value)} does not fit in {what}", st.args[1].col)
+        self._emit(((value or 0) & ((1 << 8 * unit) - 1)).to_bytes(unit, "little") * count)
 
     def _d_resb(self, st: Directive) -> None:
         self._reserve(st, 1)
@@ -995,7 +1004,7 @@ class Assembler:
     def _d_resw(self, st: Directive) -> None:
         self._reserve(st, 2)
 
-    _d_res = _d_ds = _d_resb
+    _d_res = _d_ds = _d_fill = _d_resb
 
     def _pad(self, st: Directive, boundary: int | None) -> None:
         if boundary is None:
