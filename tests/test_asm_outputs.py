@@ -58,6 +58,21 @@ def test_output_to_stdout(program, tmp_path):
     assert run.stdout.startswith(b":06100000A9018510")
 
 
+def test_a_listing_or_symbols_can_go_to_stdout_while_the_output_goes_to_a_file(program):
+    run = w65("asm", program.name, "--listing", "-", cwd=program.parent)
+    assert run.returncode == 0 and run.stdout.startswith(b"; w65 listing of prog.asm")
+    assert (program.parent / "prog.hex").exists()
+    run = w65("asm", program.name, "--symbols", "-", "-o", "out.hex", cwd=program.parent)
+    assert run.returncode == 0 and b"start = $001000" in run.stdout
+
+
+def test_only_one_output_can_go_to_stdout(program):
+    run = w65("asm", program.name, "-o", "-", "--symbols", "-", cwd=program.parent)
+    assert run.returncode == 1 and run.stdout == b""
+    assert run.stderr == b"w65: error: only one output can go to stdout (-), not -o and --symbols\n"
+    assert sorted(p.name for p in program.parent.iterdir()) == ["prog.asm"]
+
+
 def test_verbose_prints_a_one_line_summary():
     run = w65("asm", str(SAMPLE), "-v", "-o", "-", cwd=ROOT)
     assert run.stderr.decode().strip() == (f"{SAMPLE}: 21 instructions, 43 bytes, $00B6-$00E0")

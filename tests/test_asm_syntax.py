@@ -231,6 +231,20 @@ def test_align_counts_bits_and_align_bytes_counts_bytes():
     assert bytes_of(".db 1\n.align 32\n.db 2\n.align_bytes 2\n.db 3") == "01 00 00 00 02 00 03"
 
 
+def test_star_equals_sets_the_origin_as_in_64tass():
+    result = assemble_source("* = $2000\nnop\n*=*+2\nhere: nop\n")
+    assert result.image.low == 0x2000 and result.symbols["here"] == 0x2003
+    assert list(result.image.segments()) == [(0x2000, b"\xea"), (0x2003, b"\xea")]
+
+
+def test_dollar_equals_is_not_an_origin():
+    with pytest.raises(AsmError) as err:
+        assemble_source("$ = $2000\n")
+    assert [d.message for d in err.value.diagnostics] == [
+        "the origin is set with '* = address' or '.org address'"
+    ]
+
+
 def test_org_places_code():
     result = assemble_source(".org $123456\nnop\n")
     assert result.image.low == 0x123456

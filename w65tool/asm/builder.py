@@ -195,6 +195,12 @@ class LineBuilder:
     def directive_assign(self, directive: Token, name: Token, expr: Expr) -> Assign:
         return self.word_assign(Token.make(directive[1:], directive.column), name, expr)
 
+    def set_origin(self, here: Token, expr: Expr) -> Directive:
+        """`* = expr`, 64tass's and ACME's way to write `.org expr`."""
+        if here.value != "*":
+            raise LineError("the origin is set with '* = address' or '.org address'", here.column)
+        return Directive("org", (expr,), here.column, (_col(expr),))
+
     @staticmethod
     def _name(name: Token) -> str:
         if "." in name:

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from w65tool.cli.source_args import add_source_arguments
+from w65tool.errors import W65Error
 
 _SUFFIX = {"hex": ".hex", "srec": ".s28", "bin": ".bin"}
 
@@ -33,12 +34,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output format (default hex)",
     )
     parser.add_argument(
-        "--listing", metavar="FILE", help="write a listing: address, bytes, widths, source"
+        "--listing",
+        metavar="FILE",
+        help="write a listing: address, bytes, widths, source (- for stdout)",
     )
     parser.add_argument(
         "--symbols",
         metavar="FILE",
-        help="write the symbols (name = $value; JSON if FILE ends in .json)",
+        help="write the symbols (name = $value; JSON if FILE ends in .json; - for stdout)",
     )
     add_source_arguments(parser)
     parser.add_argument(
@@ -73,10 +76,13 @@ def run(args: argparse.Namespace) -> int:
     """Assemble, write the outputs (only when there are no errors), print diagnostics."""
     from w65tool.asm import AsmError, assemble_file
     from w65tool.asm.diagnostics import render_json, render_text
-    from w65tool.image import write_atomic
     from w65tool.program import parse_defines
 
     source = Path(args.file)
+    output = args.output or str(source.with_suffix(_SUFFIX[args.format]))
+    to_stdout = [flag for flag, path in _outputs(args, output) if path == "-"]
+    if len(to_stdout) > 1:
+        raise W65Error(f"only one output can go to stdout (-), not {' and '.join(to_stdout)}")
     try:
         result = assemble_file(
             source,
@@ -106,17 +112,28 @@ def run(args: argparse.Namespace) -> int:
         payload = image.to_srec().encode("ascii")
     else:
         payload = image.to_bin()
-    output = args.output or str(source.with_suffix(_SUFFIX[args.format]))
     if args.listing:
-        write_atomic(args.listing, result.listing().encode("utf-8"))
+        _write(args.listing, result.listing().encode("utf-8"))
     if args.symbols:
         sym = result.symbol_json() if args.symbols.endswith(".json") else result.symbol_text()
-        write_atomic(args.symbols, sym.encode("utf-8"))
-    if output == "-":
-        sys.stdout.buffer.write(payload)
-        sys.stdout.flush()
-    else:
-        write_atomic(output, payload)
+        _write(args.symbols, sym.encode("utf-8"))
+    _write(output, payload)
     if args.verbose:
         print(result.summary(), file=sys.stderr)
     return 0
+
+
+def _outputs(args: argparse.Namespace, output: str) -> list[tuple[str, str | None]]:
+    """Each output's option and the path it was given (None when not asked for)."""
+    return [("-o", output), ("--listing", args.listing), ("--symbols", args.symbols)]
+
+
+def _write(path: str, payload: bytes) -> None:
+    """Write one output: to stdout for `-`, else atomically to the file."""
+    if path == "-":
+        sys.stdout.buffer.write(payload)
+        sys.stdout.flush()
+        return
+    from w65tool.image import write_atomic
+
+    write_atomic(path, payload)
