@@ -28,8 +28,8 @@ def test_a_bad_symbol_file_line_is_located(tmp_path):
     assert caught.value.render() == f"{path}:2:1: error: not a 'name = value' line"
 
 
-def test_a_bad_settings_file_is_located(tmp_path):
-    (tmp_path / "w65.toml").write_text("port = \n")
+def test_a_bad_settings_file_is_located_at_its_line_and_column(tmp_path):
+    (tmp_path / "w65.toml").write_text("baud = 9600\nport = \n")
     with pytest.raises(LocatedError) as caught:
         load_settings(cwd=tmp_path, env={})
-    assert caught.value.render().startswith(f"{tmp_path / 'w65.toml'}: error: ")
+    assert caught.value.render() == f"{tmp_path / 'w65.toml'}:2:8: error: Invalid value"

@@ -16,13 +16,12 @@ class W65Error(Exception):
     """
 
     exit_code = EXIT_ERROR
+    prefix = "w65: error: "  # what `render` puts before the message
 
     def __init__(self, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
-
-    prefix = "w65: error: "
 
     def render(self) -> str:
         """The text `cli` prints on stderr; subclasses with richer reports override it."""

@@ -14,6 +14,7 @@ for from the current directory upward; the first directory holding a `w65.toml` 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -58,7 +59,11 @@ def _read(path: Path) -> dict[str, object]:
     except (OSError, UnicodeDecodeError) as err:
         raise W65Error(f"cannot read {path}: {err}") from None
     except tomllib.TOMLDecodeError as err:
-        raise LocatedError(str(path), str(err)) from None
+        # tomllib puts the place at the end of its message: "... (at line 2, column 8)"
+        message, place = str(err), str(path)
+        if match := re.fullmatch(r"(.*) \(at line (\d+), column (\d+)\)", message):
+            message, place = match[1], f"{path}:{match[2]}:{match[3]}"
+        raise LocatedError(place, message) from None
 
 
 def load_settings(cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Settings:
