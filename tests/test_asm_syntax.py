@@ -261,6 +261,27 @@ def test_65816_directive_is_accepted():
     assert bytes_of(".65816\nnop") == "EA"
 
 
+def test_the_cpu_selects_of_ca65_and_64tass_are_accepted_for_the_65816():
+    assert bytes_of('.p816\n.setcpu "65816"\n.cpu "w65c816"\n.setcpu "65C816"\nnop') == "EA"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('.setcpu "6502"', "w65 assembles for the 65816 only, not '6502'"),
+        (".cpu 65816", "'.cpu' takes the CPU's name in quotes: .cpu \"65816\""),
+    ],
+)
+def test_another_cpu_is_refused(line, message):
+    with pytest.raises(AsmError) as err:
+        assemble_source(line + "\n")
+    assert [d.message for d in err.value.diagnostics] == [message]
+
+
+def test_data_words_of_ca65_and_64tass():
+    assert bytes_of('.addr $1234, 5\n.text "hi", 0') == "34 12 05 00 68 69 00"
+
+
 def test_block_comments_span_lines():
     assert bytes_of("nop /* one\n two */ nop\n/* three */ nop // four") == "EA EA EA"
 
@@ -276,6 +297,53 @@ def test_binfile_inserts_bytes(tmp_path):
     from w65tool.asm import assemble_file
 
     assert assemble_file(src).image.to_bin() == b"\x01\x02\x03"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ('.incbin "data.bin"', "41 42 43 44 45"),  # ca65
+        ('.binary "data.bin", 3', "44 45"),  # 64tass
+        ('.binfile "data.bin", 1, 2', "42 43"),
+        ('.incbin "data.bin", 5', ""),
+        ('.incbin "data.bin", 0, 0', ""),
+    ],
+)
+def test_a_binary_file_from_an_offset_and_of_a_length(tmp_path, line, expected):
+    from w65tool.asm import assemble_file
+
+    (tmp_path / "data.bin").write_bytes(b"ABCDE")
+    src = tmp_path / "main.asm"
+    src.write_text(f".org $10\n{line}\nafter:\n")
+    result = assemble_file(src)
+    assert result.image.to_bin().hex(" ").upper() == expected
+    assert result.symbols["after"] == 0x10 + len(bytes.fromhex(expected))
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('.incbin "data.bin", 6', "offset 6 is outside the file (5 bytes)"),
+        (
+            '.binary "data.bin", 2, 4',
+            "length 4 runs past the end of the file (3 bytes from offset 2)",
+        ),
+        (
+            '.incbin "data.bin", 1, 2, 3',
+            "'.incbin' takes a file name in quotes, then an offset and a length if wanted: "
+            '.incbin "data.bin"[, offset[, length]]',
+        ),
+    ],
+)
+def test_a_bad_binary_file_range_is_an_error(tmp_path, line, message):
+    from w65tool.asm import assemble_file
+
+    (tmp_path / "data.bin").write_bytes(b"ABCDE")
+    src = tmp_path / "main.asm"
+    src.write_text(f".org $10\n{line}\n")
+    with pytest.raises(AsmError) as err:
+        assemble_file(src)
+    assert [d.message for d in err.value.diagnostics] == [message]
 
 
 def test_include_searches_beside_the_file_then_include_dirs(tmp_path):

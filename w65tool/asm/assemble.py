@@ -178,16 +178,19 @@ def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None
     return parsed
 
 
+_BINFILE_NAMES = frozenset({"binfile", "incbin", "binary"})  # w65 and naken_asm, ca65, 64tass
+
+
 def _binfiles(
     lines: list[Line], parsed: list[ParsedLine | None], expander: Expander, sink: Sink
 ) -> dict[int, bytes]:
-    """Read the files of `.binfile` lines, found as includes are."""
+    """Read the files of `.binfile` lines (`.incbin`, `.binary`), found as includes are."""
     out: dict[int, bytes] = {}
     # identical lines share one parsed line: look at each distinct one once
     wanted = {
         pl
         for pl in set(filter(None, parsed))
-        if type(pl.statement) is Directive and pl.statement.name == "binfile"
+        if type(pl.statement) is Directive and pl.statement.name in _BINFILE_NAMES
     }
     for i, pl in enumerate(parsed):
         if pl not in wanted:
@@ -196,9 +199,10 @@ def _binfiles(
         assert isinstance(st, Directive)
         line = lines[i]
         sink.position = i
-        if len(st.args) != 1 or not isinstance(st.args[0], Text):
+        if not 1 <= len(st.args) <= 3 or not isinstance(st.args[0], Text):
             sink.error(
-                "'.binfile' needs a file name in quotes: .binfile \"data.bin\"",
+                f"'.{st.name}' takes a file name in quotes, then an offset and a length if "
+                f'wanted: .{st.name} "data.bin"[, offset[, length]]',
                 line.origin,
                 line.source_col(st.col),
             )

@@ -82,9 +82,11 @@ _DATA_SIZES = {
     "byte": 1,
     "ascii": 1,
     "asciiz": 1,
+    "text": 1,  # 64tass
     "dw": 2,
     "dc16": 2,
     "word": 2,
+    "addr": 2,  # ca65
     "dl": 3,
     "dc24": 3,
     "long": 3,
@@ -95,6 +97,9 @@ _DATA_SIZES = {
     "dc64": 8,
     "dq": 8,
 }
+
+# What `.setcpu` (ca65) and `.cpu` (64tass) may name: the one CPU w65 assembles for.
+_CPU_NAMES = frozenset({"65816", "65c816", "w65c816", "w65c816s"})
 
 
 def _hex(value: int) -> str:
@@ -995,7 +1000,7 @@ class Assembler:
         value = self._value(st, 1)
         if value is not None and not fits(value, unit):
             what = "a byte" if unit == 1 else "a word"
-            self._error(f"fill value {_hex(value)} does not fit in {what}", st.args[1].col)
+            self._error(f"fill value {_hex(value)} does not fit in {what}", st.arg_cols[1])
         self._emit(((value or 0) & ((1 << 8 * unit) - 1)).to_bytes(unit, "little") * count)
 
     def _d_resb(self, st: Directive) -> None:
@@ -1056,7 +1061,23 @@ class Assembler:
     def _d_65816(self, st: Directive) -> None:
         self._args(st, 0, 0)
 
-    _d_65c816 = _d_65816
+    _d_65c816 = _d_p816 = _d_65816  # .p816: ca65
+
+    def _d_setcpu(self, st: Directive) -> None:
+        """`.setcpu "65816"` (ca65), `.cpu "65816"` (64tass): accepted for the 65816 only."""
+        if not self._args(st, 1, 1):
+            return
+        arg = st.args[0]
+        if not isinstance(arg, Text):
+            self._error(
+                f"'.{st.name}' takes the CPU's name in quotes: .{st.name} \"65816\"", st.col
+            )
+        elif arg.data.decode("latin-1").lower() not in _CPU_NAMES:
+            self._error(
+                f"w65 assembles for the 65816 only, not '{arg.data.decode('latin-1')}'", arg.col
+            )
+
+    _d_cpu = _d_setcpu
 
     def _set_width(self, reg: int, bits: int) -> None:
         s = list(self.state)
@@ -1164,9 +1185,36 @@ class Assembler:
     _d_endproc = _d_endf
 
     def _d_binfile(self, st: Directive) -> None:
+        """The file's bytes, or those from an offset (and of a length) when they are given."""
         data = self.binfiles.get(self.i)
-        if data is not None:
-            self._emit(data)
+        if data is None:
+            return
+        start, size = 0, len(data)
+        if len(st.args) > 1:
+            start = self._value(st, 1)
+            if start is None:
+                return
+            if not 0 <= start <= len(data):
+                self._error(
+                    f"offset {start} is outside the file ({len(data)} bytes)", st.arg_cols[1]
+                )
+                return
+            size = len(data) - start
+        if len(st.args) > 2:
+            length = self._value(st, 2)
+            if length is None:
+                return
+            if not 0 <= length <= size:
+                self._error(
+                    f"length {length} runs past the end of the file ({size} bytes from offset "
+                    f"{start})",
+                    st.arg_cols[2],
+                )
+                return
+            size = length
+        self._emit(data[start : start + size])
+
+    _d_incbin = _d_binary = _d_binfile  # ca65, 64tass
 
     def _d_equ(self, st: Directive) -> None:
         self._error(f"'.{st.name}' is written '.{st.name} NAME = value'", st.col)
