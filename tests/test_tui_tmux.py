@@ -1,12 +1,11 @@
 """`w65 tui --sim` in a real terminal (tmux), driven by keys as a person would.
 
-The tmux server is this test's own (a private socket), started in the foreground mode
-(`tmux -D`) so that it needs no daemon; the app runs `python -m w65tool tui` in it.
+The tmux server is this test's own (a private socket), started with the session it holds and
+killed at the end; the app runs `python -m w65tool tui` in it.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -26,54 +25,27 @@ class Tmux:
     """One tmux server and session running the TUI."""
 
     def __init__(self, command: list[str], config: Path, size: tuple[int, int] = (80, 24)) -> None:
-        """Start the server with `config` (a file of ours, empty, not /dev/null: where that
-        is not a device, whatever landed in it is read as commands, and their errors put the
-        pane in view-mode, where it takes every key sent to the app)."""
+        """Start the server and the session in one `new-session -d`, with `config`, an empty
+        file of ours, not /dev/null: where that is not a device, whatever landed in it is
+        read as commands, and their errors put the pane in view-mode, where it takes every
+        key sent to the app."""
         self.socket = f"w65-test-{uuid.uuid4().hex[:8]}"
         config.write_text("")
-        self.server = subprocess.Popen(
-            ["tmux", "-D", "-L", self.socket, "-f", str(config)],
+        started = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", str(config), "new-session", "-d", "-s", "tui",
+             "-x", str(size[0]), "-y", str(size[1]), "-c", str(ROOT),
+             "-e", f"PYTHONPATH={ROOT}", "-e", "TERM=xterm-256color", " ".join(command)],
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self._wait_for_server()
-        env = {**os.environ, "TERM": "xterm-256color", "PYTHONPATH": str(ROOT)}
-        shell = " ".join(command)
-        self.tmux(
-            "new-session",
-            "-d",
-            "-s",
-            "tui",
-            "-x",
-            str(size[0]),
-            "-y",
-            str(size[1]),
-            "-c",
-            str(ROOT),
-            "-e",
-            f"PYTHONPATH={env['PYTHONPATH']}",
-            "-e",
-            "TERM=xterm-256color",
-            shell,
-        )
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )  # fmt: skip
+        if started.returncode != 0:
+            pytest.skip(f"tmux cannot start a session here: {started.stderr.strip()}")
         mode = self.tmux("display-message", "-p", "-t", "tui", "#{pane_mode}").strip()
         if mode:
             self.close()
             raise AssertionError(f"the pane is in {mode}, where keys never reach the app")
-
-    def _wait_for_server(self) -> None:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            ok = subprocess.run(["tmux", "-L", self.socket, "start-server"], capture_output=True)
-            if ok.returncode == 0 and self.server.poll() is None:
-                listed = subprocess.run(["tmux", "-L", self.socket, "ls"], capture_output=True)
-                if b"no server" not in listed.stderr:
-                    return
-            if self.server.poll() is not None:
-                pytest.skip("tmux cannot start a server here")
-            time.sleep(0.1)
-        pytest.skip("tmux server did not come up")
 
     def tmux(self, *args: str) -> str:
         result = subprocess.run(
@@ -124,11 +96,7 @@ class Tmux:
         return found.returncode == 0
 
     def close(self) -> None:
-        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True)
-        try:
-            self.server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.server.kill()
+        subprocess.run(["tmux", "-L", self.socket, "kill-server"], capture_output=True, timeout=30)
 
 
 @pytest.fixture
