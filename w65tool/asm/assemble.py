@@ -15,7 +15,7 @@ from w65tool.asm.diagnostics import Sink, WarningPolicy, cap_errors
 from w65tool.asm.expander import Expander, Line, read_source
 from w65tool.asm.expr import Text
 from w65tool.asm.parser import LineError, parse_line, parsed_lines
-from w65tool.asm.passes import Assembler, PassResult
+from w65tool.asm.passes import BINFILE_DIRECTIVES, Assembler, PassResult
 from w65tool.asm.result import AsmError, AsmResult, Row
 from w65tool.asm.statements import Directive, Instruction, ParsedLine
 from w65tool.errors import W65Error
@@ -178,9 +178,6 @@ def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None
     return parsed
 
 
-_BINFILE_NAMES = frozenset({"binfile", "incbin", "binary"})  # w65 and naken_asm, ca65, 64tass
-
-
 def _binfiles(
     lines: list[Line], parsed: list[ParsedLine | None], expander: Expander, sink: Sink
 ) -> dict[int, bytes]:
@@ -190,7 +187,7 @@ def _binfiles(
     wanted = {
         pl
         for pl in set(filter(None, parsed))
-        if type(pl.statement) is Directive and pl.statement.name in _BINFILE_NAMES
+        if type(pl.statement) is Directive and pl.statement.name in BINFILE_DIRECTIVES
     }
     for i, pl in enumerate(parsed):
         if pl not in wanted:

@@ -98,6 +98,9 @@ _DATA_SIZES = {
     "dq": 8,
 }
 
+# The names of `.binfile` (w65, naken_asm), `.incbin` (ca65) and `.binary` (64tass): one
+# handler below, and the files `assemble` reads for them.
+BINFILE_DIRECTIVES = frozenset({"binfile", "incbin", "binary"})
 # What `.setcpu` (ca65) and `.cpu` (64tass) may name: the one CPU w65 assembles for.
 _CPU_NAMES = frozenset({"65816", "65c816", "w65c816", "w65c816s"})
 
@@ -996,11 +999,14 @@ class Assembler:
             return
         if len(st.args) == 1:
             self.pc += count * unit
-            return
-        value = self._value(st, 1)
+        else:
+            self._fill(self._value(st, 1), unit, count, st.arg_cols[1])
+
+    def _fill(self, value: int | None, unit: int, count: int, col: int) -> None:
+        """`count` copies of `value` as a byte (`unit` 1) or a little-endian word (2)."""
         if value is not None and not fits(value, unit):
             what = "a byte" if unit == 1 else "a word"
-            self._error(f"fill value {_hex(value)} does not fit in {what}", st.arg_cols[1])
+            self._error(f"fill value {_hex(value)} does not fit in {what}", col)
         self._emit(((value or 0) & ((1 << 8 * unit) - 1)).to_bytes(unit, "little") * count)
 
     def _d_resb(self, st: Directive) -> None:
@@ -1045,9 +1051,7 @@ class Assembler:
         if count < 0 or count > 0x1000000:
             self._error(f"'.data_fill' count {count} is out of range", st.col)
             return
-        if value is not None and not fits(value, 1):
-            self._error(f"fill value {_hex(value)} does not fit in a byte", st.col)
-        self._emit(bytes([(value or 0) & 0xFF]) * count)
+        self._fill(value, 1, count, st.col)
 
     def _d_entry_point(self, st: Directive) -> None:
         if self._args(st, 0, 1):
@@ -1214,7 +1218,7 @@ class Assembler:
             size = length
         self._emit(data[start : start + size])
 
-    _d_incbin = _d_binary = _d_binfile  # ca65, 64tass
+    _d_incbin = _d_binary = _d_binfile  # the other BINFILE_DIRECTIVES
 
     def _d_equ(self, st: Directive) -> None:
         self._error(f"'.{st.name}' is written '.{st.name} NAME = value'", st.col)
