@@ -80,7 +80,8 @@ def run(args: argparse.Namespace) -> int:
 
     source = Path(args.file)
     output = args.output or str(source.with_suffix(_SUFFIX[args.format]))
-    to_stdout = [flag for flag, path in _outputs(args, output) if path == "-"]
+    outputs = [("-o", output), ("--listing", args.listing), ("--symbols", args.symbols)]
+    to_stdout = [flag for flag, path in outputs if path == "-"]
     if len(to_stdout) > 1:
         raise W65Error(f"only one output can go to stdout (-), not {' and '.join(to_stdout)}")
     try:
@@ -121,11 +122,6 @@ def run(args: argparse.Namespace) -> int:
     if args.verbose:
         print(result.summary(), file=sys.stderr)
     return 0
-
-
-def _outputs(args: argparse.Namespace, output: str) -> list[tuple[str, str | None]]:
-    """Each output's option and the path it was given (None when not asked for)."""
-    return [("-o", output), ("--listing", args.listing), ("--symbols", args.symbols)]
 
 
 def _write(path: str, payload: bytes) -> None:
