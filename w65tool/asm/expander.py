@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from w65tool.asm.diagnostics import Frame, Origin, Sink
+from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.expr import Sym, evaluate
 from w65tool.asm.parser import LineError, parse_expression
 
@@ -256,14 +257,14 @@ class Expander:
         sink: Sink,
         include_dirs: tuple[Path, ...] = (),
         defines: dict[str, str] | None = None,
-        naken: bool = False,
+        dialect: Dialect = W65,
     ) -> None:
         self.sink = sink
         self.include_dirs = (*tuple(include_dirs), default_include_dir())
         self.defines: dict[str, tuple[list[str] | None, str]] = {
             k: (None, v) for k, v in (defines or {}).items()
         }
-        self.naken = naken
+        self.dialect = dialect
         self.macros: dict[str, Macro] = {}
         self.constants: dict[str, int] = {}
         self.labels: set[str] = set()
@@ -401,7 +402,7 @@ class Expander:
         if kind is not None or self.collect is not None or (self.conds and not self.conds[-1].live):
             self._block_line(kind, text, origin, cmap, base, head)  # type: ignore[arg-type]
             return
-        if self.naken and not labels and word and word[0] != ".":
+        if self.dialect.textual_equ and not labels and word and word[0] != ".":
             m = _NAKEN_EQU.match(text)
             if m:
                 self.defines[m.group(1)] = (None, strip_comment(m.group(2)).strip())
@@ -479,7 +480,7 @@ class Expander:
 
     def _value(self, text: str) -> int | None:
         try:
-            return evaluate(parse_expression(text, self.naken), self)
+            return evaluate(parse_expression(text, self.dialect), self)
         except Exception:  # not an expression we can use here: the passes will report it
             return None
 
@@ -606,7 +607,7 @@ class Expander:
             self.sink.error(f"{what} is missing", origin, col)
             return None
         try:
-            expr = parse_expression(text, self.naken)
+            expr = parse_expression(text, self.dialect)
             value = evaluate(expr, self)
         except LineError as err:
             self.sink.error(err.message, origin, col + err.col - 1)

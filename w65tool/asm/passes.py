@@ -14,6 +14,7 @@ from __future__ import annotations
 from w65tool import isa
 from w65tool.asm import widths
 from w65tool.asm.diagnostics import Note, Origin, Sink, WarningPolicy
+from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.expander import Line
 from w65tool.asm.expr import Expr, ExprError, Sym, Text, evaluate
 from w65tool.asm.forward import ForwardLabels
@@ -204,14 +205,14 @@ class Assembler:
         lines: list[Line],
         parsed: list[ParsedLine | None],
         policy: WarningPolicy,
-        naken: bool = False,
+        dialect: Dialect = W65,
         default_width: int | None = None,
         binfiles: dict[int, bytes] | None = None,
     ) -> None:
         self.lines = lines
         self.parsed = parsed
         self.policy = policy
-        self.naken = naken
+        self.dialect = dialect
         self.default_width = default_width
         self.binfiles = binfiles or {}
         n = len(lines)
@@ -497,7 +498,7 @@ class Assembler:
     def _assign(self, st: Assign) -> None:
         self.here = self.pc
         value = evaluate(st.expr, self)
-        if st.kind == "equ" and st.compound and not self.naken:
+        if st.kind == "equ" and st.compound and self.dialect.naken_warnings:
             self._warn(
                 "equ-text",
                 f"'{st.name}' is the value of its expression; naken_asm would substitute the "
@@ -591,7 +592,7 @@ class Assembler:
         reg = "A" if mode == "imm_m" else "X"
         known = state[widths.M if reg == "A" else widths.X]
         at = state[widths.M_AT if reg == "A" else widths.X_AT]
-        if known is not None and not st.suffix and not self.naken:
+        if known is not None and not st.suffix and not self.dialect.fixed_immediates:
             bits = known  # what _immediate_bits decides for the common case, without the call
         else:
             bits = self._immediate_bits(st, reg, known, at)
@@ -605,7 +606,7 @@ class Assembler:
         if suffix == "l":
             self._error(f"an immediate is 8 or 16 bits: '{st.mnemonic}.l' has no meaning", col)
             return 16
-        if self.naken:
+        if self.dialect.fixed_immediates:
             bits = 8 if suffix == "b" or (selector and not suffix) else 16
             if known is not None and known != bits:
                 self._warn(
@@ -703,12 +704,17 @@ class Assembler:
             else:
                 self._error(f"{_hex(v)} is neither a bank nor a 24-bit address", e.col)
                 banks.append(0)
-        if op.shape == "pair" and self.naken:
+        if op.shape == "pair" and self.dialect.written_mvn_order:
             first, second = banks  # naken_asm: the bytes in the order written
         else:
             src, dst = banks
             first, second = dst, src
-            if op.shape == "pair" and a != b and max(a or 0, b or 0) <= 0xFF:
+            if (
+                op.shape == "pair"
+                and self.dialect.naken_warnings
+                and a != b
+                and max(a or 0, b or 0) <= 0xFF
+            ):
                 self._warn(
                     "mvn-order",
                     f"read in WDC order: source bank ${src:02X}, destination ${dst:02X} "
@@ -800,7 +806,7 @@ class Assembler:
             floor = self.floor[self.i]
             if value is None:
                 want = avail[0]
-                if self.naken and 1 in avail:
+                if self.dialect.forward_absolute and 1 in avail:
                     want = 1  # naken_asm: a label not yet defined is taken as 16-bit
                 elif want == 0 and 1 in avail:
                     low = self.forward.bound(expr, self.i, self.pc)
@@ -823,7 +829,7 @@ class Assembler:
                 rank == 0
                 and value is not None
                 and 1 in avail
-                and not self.naken
+                and self.dialect.naken_warnings
                 and not isinstance(expr, int)
                 # the first pass knows only symbols defined above (outside nested scopes, the
                 # very names `_forward` looks up): none is forward where the value is known
@@ -844,7 +850,7 @@ class Assembler:
             and mode == "long"
             and not force
             and value is not None
-            and not self.naken
+            and self.dialect.warn_jump_long
         ):
             self._warn(
                 "jump-long",
@@ -939,9 +945,8 @@ class Assembler:
     def _data(self, st: Directive, size: int) -> None:
         name = st.name
         if name == "dl":
-            if self.naken:
-                size = 4
-            else:
+            size = self.dialect.dl_size
+            if self.dialect.naken_warnings:
                 self._warn(
                     "dl-size",
                     ".dl writes 3 bytes (a 24-bit long); naken_asm writes 4 "

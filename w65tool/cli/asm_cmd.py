@@ -52,8 +52,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--compat",
-        choices=("naken",),
-        help="read constructs as naken_asm does where the dialects differ",
+        choices=("naken", "ca65", "64tass", "wdc"),  # w65tool.asm.dialects.COMPAT_NAMES
+        help="read the source in another assembler's dialect (naken_asm, ca65, 64tass, WDC)",
     )
     parser.add_argument(
         "--default-width",
