@@ -31,6 +31,7 @@ def assemble_file(
     compat: str | Dialect | None = None,
     default_width: int | None = None,
     warnings: Iterable[str] | WarningPolicy = (),
+    cfg: str | Path | None = None,
 ) -> AsmResult:
     """Assemble a source file. Errors raise `AsmError` (a `W65Error`)."""
     path = Path(path)
@@ -48,6 +49,7 @@ def assemble_file(
         compat=compat,
         default_width=default_width,
         warnings=warnings,
+        cfg=cfg,
         _path=path,
     )
 
@@ -61,6 +63,7 @@ def assemble_source(
     compat: str | Dialect | None = None,
     default_width: int | None = None,
     warnings: Iterable[str] | WarningPolicy = (),
+    cfg: str | Path | None = None,
     _path: Path | None = None,
 ) -> AsmResult:
     """Assemble source text; `filename` names it in diagnostics, includes are found beside it.
@@ -68,13 +71,19 @@ def assemble_source(
     `defines` are `-D` text defines; `compat` names the dialect (`w65tool.asm.dialects`):
     None for w65's own, "naken", "ca65", "64tass" or "wdc"; `default_width` (8 or 16) is the
     M and X width at the start (the dialect's when None); `warnings` are `-W` option values
-    (`no-NAME`, `error`, `error=NAME`).
+    (`no-NAME`, `error`, `error=NAME`); `cfg` is an ld65 configuration file placing the
+    segments (`w65tool.asm.layout`).
     """
     rules = dialect(compat)
     if default_width not in (None, 8, 16):
         raise W65Error(f"--default-width is 8 or 16, not {default_width}")
     if default_width is None:
         default_width = rules.start_width
+    layout = None
+    if cfg is not None:
+        from w65tool.asm.layout import read_cfg
+
+        layout = read_cfg(Path(cfg))
     policy = (
         warnings
         if isinstance(warnings, WarningPolicy)
@@ -87,7 +96,7 @@ def assemble_source(
     stopped = sink.full  # the expander stops reading at the error cap
     parsed = _parse(lines, rules, sink)
     binfiles = _binfiles(lines, parsed, expander, sink)
-    final = Assembler(lines, parsed, policy, rules, default_width, binfiles).run()
+    final = Assembler(lines, parsed, policy, rules, default_width, binfiles, layout).run()
     items = sorted(sink.items + final.sink.items, key=lambda d: d.order)
     image, overlaps = _image(lines, final.out, final.entry, policy)
     items = cap_errors(sorted(items + overlaps, key=lambda d: d.order), filename, stopped)

@@ -76,7 +76,7 @@ class Macro:
 class _Collect:
     """A `.macro` or `.repeat` block being read."""
 
-    __slots__ = ("base", "body", "col", "count", "depth", "kind", "macro", "origin")
+    __slots__ = ("base", "body", "col", "count", "depth", "kind", "macro", "origin", "var")
 
     def __init__(
         self,
@@ -95,6 +95,7 @@ class _Collect:
         self.depth = 0
         self.body: list[tuple[str, Origin]] = []
         self.base = base if base is not None else Path()
+        self.var = ""  # `.repeat n, NAME`: the name that counts the copies from 0 (ca65)
 
 
 class _Cond:
@@ -265,6 +266,8 @@ class Expander:
             k: (None, v) for k, v in (defines or {}).items()
         }
         self.dialect = dialect
+        # a peer's syntax is rewritten line by line into w65's (see `dialects`)
+        self.reader = dialect.reader() if dialect.reader is not None else None
         self.macros: dict[str, Macro] = {}
         self.constants: dict[str, int] = {}
         self.labels: set[str] = set()
@@ -290,6 +293,8 @@ class Expander:
             self.sink.error(f"'.{c.kind}' has no '{end}'", c.origin, c.col)
         for cond in self.conds:
             self.sink.error("'.if' has no '.endif'", cond.origin, cond.col)
+        if self.reader is not None:
+            self.reader.finish(self.lines, self.sink)
         return self.lines
 
     def _feed_file(self, text: str, filename: str, base: Path, context: tuple[Frame, ...]) -> None:
@@ -331,7 +336,16 @@ class Expander:
             line = raw
             if in_comment or "/*" in line:
                 line, in_comment = self._block_comments(line, in_comment)
-            feed(line, Origin(filename, n, raw, context), None, base)
+            origin = Origin(filename, n, raw, context)
+            cmap = None
+            if self.reader is not None:
+                try:
+                    line, cmap = self.reader.line(line)
+                except LineError as err:
+                    sink.position = len(lines)
+                    sink.error(err.message, origin, err.col)
+                    continue
+            feed(line, origin, cmap, base)
             fast = self._plain_lines_pass() and not in_comment and len(lines) < room
         if len(self.conds) > depth and not self.ended:
             for cond in self.conds[depth:]:
@@ -342,6 +356,7 @@ class Expander:
         """Whether a plain line can be emitted unread: live code, nothing to substitute."""
         return (
             self.collect is None
+            and self.reader is None
             and not self.defines
             and not self.ended
             and not self.sink.full
@@ -509,11 +524,14 @@ class Expander:
             c.macro.body = c.body
             self.macros[c.macro.name] = c.macro
             return
-        for _ in range(c.count):
+        for k in range(c.count):
             for text, origin in c.body:
                 if self.sink.full or self.ended:
                     return
-                self._line(text, origin, None, c.base)
+                cmap = None
+                if c.var:
+                    text, cmap = self._replace_words(text, {c.var: str(k)})
+                self._line(text, origin, cmap, c.base)
 
     def _directive(
         self,
@@ -536,6 +554,10 @@ class Expander:
         elif kind == "macro":
             self._macro(args, origin, col, arg_col)
         elif kind == "repeat":
+            var = ""
+            parts = split_args(args)
+            if len(parts) == 2 and _IDENT.match(parts[1]):
+                args, var = parts[0], parts[1]
             count = self._condition_value(args, origin, arg_col, cmap, "'.repeat' count")
             if count is not None and count < 0:
                 self.sink.error(f"'.repeat' count is negative ({count})", origin, arg_col)
@@ -543,6 +565,7 @@ class Expander:
                 self.sink.error(f"'.repeat' count {count} is too large", origin, arg_col)
                 count = 0
             self.collect = _Collect("repeat", origin, col, count=max(count or 0, 0), base=base)
+            self.collect.var = var
         elif kind in ("endm", "endr"):
             opener = ".macro" if kind == "endm" else ".repeat"
             self.sink.error(f"'.{kind}' without '{opener}'", origin, col)

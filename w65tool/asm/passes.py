@@ -14,10 +14,12 @@ from __future__ import annotations
 from w65tool import isa
 from w65tool.asm import widths
 from w65tool.asm.diagnostics import Note, Origin, Sink, WarningPolicy
+from w65tool.asm.dialect_directives import Directives
 from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.expander import Line
-from w65tool.asm.expr import Expr, ExprError, Sym, Text, evaluate
+from w65tool.asm.expr import Binary, Expr, ExprError, Sym, Text, evaluate
 from w65tool.asm.forward import ForwardLabels
+from w65tool.asm.layout import Layout
 from w65tool.asm.statements import Assign, Directive, Instruction, ParsedLine
 
 MAX_PASSES = 24
@@ -73,7 +75,6 @@ OPCODES = _opcodes()
 # The ranks (0 direct page, 1 absolute, 2 long) each (mnemonic, operand shape) can take.
 _AVAIL: dict[tuple[str, str], tuple[int, ...]] = {}
 BRANCHES = frozenset(o.mnemonic for o in isa.OPCODES if o.mode.name in ("rel8", "rel16"))
-_CHANGES_STATE = widths.CHANGES_STATE
 _NO_FALL_THROUGH = widths.NO_FALL_THROUGH
 JUMPS = frozenset({"jmp", "jml", "jsr", "jsl"})
 _FITS = {1: (-0x80, 0xFF), 2: (-0x8000, 0xFFFF), 3: (-0x800000, 0xFFFFFF)}
@@ -197,8 +198,8 @@ class PassResult:
         self.passes = 0
 
 
-class Assembler:
-    """Runs the passes over parsed lines."""
+class Assembler(Directives):
+    """Runs the passes over parsed lines (the peers' segment and width directives in the base)."""
 
     def __init__(
         self,
@@ -208,8 +209,10 @@ class Assembler:
         dialect: Dialect = W65,
         default_width: int | None = None,
         binfiles: dict[int, bytes] | None = None,
+        layout: Layout | None = None,
     ) -> None:
         self.lines = lines
+        self.layout = layout
         self.parsed = parsed
         self.policy = policy
         self.dialect = dialect
@@ -238,7 +241,11 @@ class Assembler:
                 unsure.update(i for i, _node in self.missing)
                 self.first = (result.out, result.addrs, result.states, self.targets, unsure)
             result.passes = count
-            if before == self.symbols and self._arrivals_hold(strict=self.cited_lines):
+            if (
+                before == self.symbols
+                and self._arrivals_hold(strict=self.cited_lines)
+                and self._segments_settled()
+            ):
                 self._report_undefined()
                 return result
             self.jumps = self.jumps_next
@@ -296,11 +303,13 @@ class Assembler:
         self.dpage = 0
         self.databank = 0
         self.entry: int | None = None
+        self._start_segments()
         self.scopes: list[tuple[str, str, int]] = []  # (prefix, kind, line)
         self.chain: tuple[str, ...] = ("",)
         self.last_global = ""
         self.defined: dict[str, int] = {}  # name -> line, this pass
         self.kinds: dict[str, str] = {}
+        self.zp_labels: set[str] = set()  # labels in a zero-page segment (ca65)
         self.reported: set[tuple[int, int]] = set()
         self.missing: list[tuple[int, Sym]] = []  # undefined symbols read: (line, node)
         self.arrivals: list[tuple[int, widths.State, bool, Arrival]] = []
@@ -343,7 +352,7 @@ class Assembler:
                         done = out[i] = first_out[i]
                         self.pc = pc + len(done[1])  # type: ignore[index]
                         states[i] = state
-                        if mnemonic in _CHANGES_STATE:
+                        if mnemonic in self.tracked:
                             self.state = widths.after(state, mnemonic, None, i, self.php)
                         self.fall = mnemonic not in _NO_FALL_THROUGH
                         self.last_code = i
@@ -377,6 +386,7 @@ class Assembler:
                 self._error("expression nests too deeply", 1)
             if same and (self.sink.errors or self.diverged):
                 same = False
+        self._end_segments()
         for _prefix, kind, line in self.scopes:
             end = ".ends" if kind == "scope" else ".endf"
             self.sink.error(f"'.{kind}' has no '{end}'", self.lines[line].origin, 1)
@@ -458,6 +468,10 @@ class Assembler:
         pc = self.pc
         for label in pl.labels:
             self._define(label.name, pc, "label", label.col)
+            if self.zp_segment:
+                self.zp_labels.add(self._key(label.name))
+        if not self.dialect.auto_widths:
+            return  # the peers' widths run on down the lines, whatever jumps arrive
         state, fall = self.state, self.fall
         # jumps from lines above were found in this pass; the rest come from the previous one
         sources = self.jumps_next.get(pc, [])
@@ -516,7 +530,7 @@ class Assembler:
         if end > 0x1000000:
             self._error(f"code runs past the end of the address space at {_hex(pc)}", 1)
             return
-        self.out[self.i] = (pc, data)
+        self.out[self.i] = (pc + self.phase, data)
         self.pc = end
 
     # -- instructions ---------------------------------------------------------------------
@@ -540,7 +554,7 @@ class Assembler:
             self._branch(st, modes, state)
         else:
             self._address(st, modes, state)
-        if mnemonic in _CHANGES_STATE:
+        if mnemonic in self.tracked:
             self.state = widths.after(state, mnemonic, value, i, self.php)
         self.fall = mnemonic not in _NO_FALL_THROUGH
         self.last_code = i
@@ -819,6 +833,8 @@ class Assembler:
                 else:
                     self._unreachable(st, value, avail)
                     want = avail[-1]
+            if want == 0 and 1 in avail and self._absolute_operand(expr):
+                want = 1
             rank = avail[-1]
             for r in avail:
                 if r >= want and r >= floor:
@@ -869,6 +885,24 @@ class Assembler:
             self._emit(bytes((opcode, v & 0xFF, (v >> 8) & 0xFF)))
         else:
             self._emit(bytes((opcode, v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF)))
+
+    def _absolute_operand(self, expr: Expr) -> bool:
+        """Whether the dialect makes this operand absolute though its value is direct page:
+        every operand without `<` (WDC), a label outside a zero-page segment (ca65)."""
+        dialect = self.dialect
+        if dialect.bare_absolute:
+            return True
+        if not dialect.labels_absolute or isinstance(expr, int):
+            return False
+        e = expr
+        while isinstance(e, Binary) and e.op in ("add", "sub"):
+            e = e.b if e.op == "add" and isinstance(e.b, Sym) and not isinstance(e.a, Sym) else e.a
+        if not isinstance(e, Sym):
+            return False
+        key = next((p + e.name for p in self.chain if p + e.name in self.kinds), None)
+        if e.name[0] == "@":
+            key = self._key(e.name)
+        return self.kinds.get(key or "") == "label" and key not in self.zp_labels
 
     def _reaches(self, rank: int, value: int, mnemonic: str, mode: str | None) -> bool:
         if value < 0:
@@ -984,6 +1018,9 @@ class Assembler:
             return
         if not 0 <= value <= 0xFFFFFF:
             self._error(f"'.org' address {_hex(value)} is outside the 24-bit address space", st.col)
+            return
+        if self.layout is not None and self.segment is not None:
+            self._logical(value)  # ca65: in a placed segment, .org changes the addresses only
             return
         self.pc = value
         self.addrs[self.i] = value

@@ -56,6 +56,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="read the source in another assembler's dialect (naken_asm, ca65, 64tass, WDC)",
     )
     parser.add_argument(
+        "--cfg",
+        metavar="FILE",
+        help="an ld65 configuration file placing the .segment's (MEMORY and SEGMENTS)",
+    )
+    parser.add_argument(
         "--default-width",
         type=int,
         choices=(8, 16),
@@ -90,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             include_dirs=args.include_dirs,
             defines=parse_defines(args.defines),
             compat=args.compat,
+            cfg=args.cfg,
             default_width=args.default_width,
             warnings=args.warnings,
         )
