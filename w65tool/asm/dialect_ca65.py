@@ -13,10 +13,10 @@ from __future__ import annotations
 
 from w65tool.asm.builder import LineError
 from w65tool.asm.dialect_text import (
-    ANON_DEF,
     Reader,
     Rewrite,
     Token,
+    anonymous_def,
     anonymous_ref,
     scanner,
     w65_string,
@@ -119,7 +119,7 @@ class Ca65Reader(Reader):
                 out.put(" ", at)
                 k += 2
             elif kind == "op" and tok == ":" and (nxt is None or nxt[1] not in ("+", "-")):
-                out.put(ANON_DEF + ": ", at)
+                out.put(anonymous_def() + ": ", at)
                 k += 1
             else:
                 break

@@ -16,9 +16,9 @@ from w65tool.asm.expander import Line
 
 Token = tuple[str, str, int]  # kind, text, 0-based start in the line
 
-# what a reader writes for an anonymous label and its references; `finish` names them
-ANON_DEF = "__anon__"
-_ANON_DEF = re.compile(r"(?<![A-Za-z0-9_])__anon__(?![A-Za-z0-9_])")
+# What a reader writes for an anonymous label and its references; `finish` names them. A
+# label's kind keeps apart labels counted apart: ca65's `:` (a), 64tass's `-` (m) and `+` (p).
+_ANON = re.compile(r"(?<![A-Za-z0-9_])__anon_(?:([bf])(\d+))?([amp])__(?![A-Za-z0-9_])")
 
 OPERATORS = (
     ":=",
@@ -105,8 +105,12 @@ class Rewrite:
 class Reader:
     """Rewrites a peer's lines into w65's spelling (one per run: a reader may keep state)."""
 
+    def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        """The line in w65's spelling, as lines with their column maps (None: unchanged)."""
+        return [self.line(text)]
+
     def line(self, text: str) -> tuple[str, tuple[int, ...] | None]:
-        """The line in w65's spelling and its column map (None when unchanged)."""
+        """The line in w65's spelling and its column map, for a reader that writes one."""
         raise NotImplementedError
 
     def finish(self, lines: list[Line], sink: Sink) -> None:
@@ -114,9 +118,15 @@ class Reader:
         name_anonymous(lines, sink)
 
 
-def anonymous_ref(direction: str, count: int) -> str:
-    """What a reader writes for the `count`th anonymous label back (`b`) or forward (`f`)."""
-    return f"__anon_{direction}{count}__"
+def anonymous_def(kind: str = "a") -> str:
+    """What a reader writes for an anonymous label of `kind` (a, m or p)."""
+    return f"__anon_{kind}__"
+
+
+def anonymous_ref(direction: str, count: int, kind: str = "a") -> str:
+    """What a reader writes for the `count`th anonymous label of `kind` back (`b`) or
+    forward (`f`)."""
+    return f"__anon_{direction}{count}{kind}__"
 
 
 def name_anonymous(lines: list[Line], sink: Sink) -> None:
@@ -130,17 +140,23 @@ def name_anonymous(lines: list[Line], sink: Sink) -> None:
         return
     import bisect
 
-    defs = [i for i in marked if _ANON_DEF.search(lines[i].text)]
+    defs: dict[str, list[int]] = {"a": [], "m": [], "p": []}
+    for i in marked:
+        for m in _ANON.finditer(lines[i].text):
+            if m.group(1) is None:
+                defs[m.group(3)].append(i)
     for i in marked:
         line = lines[i]
-        here = bisect.bisect_right(defs, i)  # the labels at or above this line: defs[:here]
 
-        def name(m: re.Match, i: int = i, here: int = here, line: Line = line) -> str:
+        def name(m: re.Match, i: int = i, line: Line = line) -> str:
+            kind = m.group(3)
             if m.group(1) is None:
-                return f"__anon{i}__"
+                return f"__anon{kind}{i}__"
+            found = defs[kind]
+            here = bisect.bisect_right(found, i)  # the labels at or above this line
             count = int(m.group(2))
             k = here - count if m.group(1) == "b" else here + count - 1
-            if not 0 <= k < len(defs):
+            if not 0 <= k < len(found):
                 where = "back" if m.group(1) == "b" else "ahead"
                 sink.error(
                     f"there is no anonymous label {count} {where} of this line",
@@ -148,12 +164,9 @@ def name_anonymous(lines: list[Line], sink: Sink) -> None:
                     line.source_col(m.start() + 1),
                 )
                 return "0"
-            return f"__anon{defs[k]}__"
+            return f"__anon{kind}{found[k]}__"
 
-        _substitute(line, _ANON_ANY, name)
-
-
-_ANON_ANY = re.compile(r"(?<![A-Za-z0-9_])__anon_(?:([bf])(\d+)_)?_(?![A-Za-z0-9_])")
+        _substitute(line, _ANON, name)
 
 
 def _substitute(line: Line, pattern: re.Pattern, fn) -> None:

@@ -337,15 +337,17 @@ class Expander:
             if in_comment or "/*" in line:
                 line, in_comment = self._block_comments(line, in_comment)
             origin = Origin(filename, n, raw, context)
-            cmap = None
-            if self.reader is not None:
-                try:
-                    line, cmap = self.reader.line(line)
-                except LineError as err:
-                    sink.position = len(lines)
-                    sink.error(err.message, origin, err.col)
-                    continue
-            feed(line, origin, cmap, base)
+            if self.reader is None:
+                feed(line, origin, None, base)
+                continue
+            try:
+                rewritten = self.reader.lines(line)
+            except LineError as err:
+                sink.position = len(lines)
+                sink.error(err.message, origin, err.col)
+                continue
+            for text, cmap in rewritten:
+                feed(text, origin, cmap, base)
             fast = self._plain_lines_pass() and not in_comment and len(lines) < room
         if len(self.conds) > depth and not self.ended:
             for cond in self.conds[depth:]:

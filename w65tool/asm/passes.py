@@ -1208,7 +1208,8 @@ class Assembler(Directives):
                 return
             self._push_scope(f"{parent}{arg.name}.", "scope")
         else:
-            self._push_scope(f"{parent}scope#{self._origin().line}.", "scope")
+            # by line index: each expansion of a macro holding it is a scope of its own
+            self._push_scope(f"{parent}scope#{self.i}.", "scope")
 
     def _d_ends(self, st: Directive) -> None:
         self._pop_scope(st, ("scope",))
