@@ -5,9 +5,9 @@ Rewritten: labels without colons; `NAME .macro [params]` with `\\1`...`\\9`, `\\
 `:=` and `.var`; `=` comparing; `.block`/`.bend`, `.proc`/`.pend`; `.section`/`.send`
 placed at `.dsection`; `.logical`/`.here`; `?` reservations; `,b` `,d` `,k` and `@b` `@w`
 `@l` address sizes; `<>` (low word), `` ` `` (bank byte) and `>`` (bits 8-23) selectors;
-`+`/`-` anonymous labels; strings without escapes (`""` for a quote); `.elsif`, `.fi`, `.endrept`, `.null`, `.char`,
-`.align` (bytes), `.comment`/`.endc`. What is not read (`.struct`, `.for`, `^`, ...) is a
-located error.
+`+`/`-` anonymous labels; strings without escapes (`""` for a quote); `.elsif`, `.fi`,
+`.endrept`, `.null`, `.char`, `.align` (bytes), `.comment`/`.endc`. What is not read
+(`.struct`, `.for`, `^`, ...) is a located error.
 """
 
 from __future__ import annotations
