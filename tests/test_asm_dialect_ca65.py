@@ -7,8 +7,8 @@ w65; the peer's flat binary is the oracle. What w65 does not read is a located e
 from __future__ import annotations
 
 import pytest
-
 from peers import ca65, flat
+
 from w65tool.asm import AsmError, assemble_source
 
 EXPRESSIONS = """\

@@ -341,6 +341,17 @@ class TassReader(Reader):
             return k + 1
         if kind == "op" and tok == "\\":
             raise LineError("a macro parameter outside a macro", at + 1)
+        if (
+            kind == "name"
+            and tok[0] == "."
+            and k
+            and toks[k - 1][0] == "name"
+            and (toks[k - 1][2] + len(toks[k - 1][1]) == at)
+        ):
+            raise LineError(
+                f"64tass's '{toks[k - 1][1]}{tok}' (a name inside a block) is not supported by w65",
+                toks[k - 1][2] + 1,
+            )
         if kind == "name" and tok[0] == "." and tok.lower()[1:] not in ("b", "w", "l"):
             raise LineError(f"64tass's '{tok}' is not supported by w65", at + 1)
         out.keep(tok, at)
