@@ -172,7 +172,7 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
         ("lda $12+a:foo", "'a:' stands only at the start of an operand in w65"),
         ("bne :-", "there is no anonymous label 1 back of this line"),
         (".segment CODE", "'.segment' takes the segment's name in quotes"),
-        (".assert 0, error, \"no\"", "no"),
+        ('.assert 0, error, "no"', "no"),
         (".feature string_escapes", "unknown directive '.feature'"),
     ],
 )

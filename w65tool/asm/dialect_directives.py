@@ -39,6 +39,7 @@ class Directives:
         self.seg_order: list[str] = []
         self.seg_start: dict[str, int] = {}
         self.seg_stack: list[str | None] = []
+        self.outside = (0, 0)  # the counter and phase outside every segment, when left
         self.phase = 0
         self.phases: list[int] = []
         self.zp_segment = False
@@ -62,6 +63,8 @@ class Directives:
     def _leave_segment(self) -> None:
         if self.segment is not None:
             self.seg_state[self.segment] = (self.pc, self.phase)  # type: ignore[attr-defined]
+        else:
+            self.outside = (self.pc, self.phase)  # type: ignore[attr-defined]
 
     def _enter_segment(self, name: str, col: int) -> None:
         self._leave_segment()
@@ -123,14 +126,27 @@ class Directives:
             self.seg_stack.append(self.segment)
 
     def _d_popseg(self, st) -> None:
+        self._pop_segment(st, "'.popseg' without '.pushseg'")
+
+    def _d_endsection(self, st) -> None:
+        """WDC's `ENDS`: back to the section (or the code outside them) before this one."""
+        self._pop_segment(st, "'ENDS' without an open CODE, DATA or UDATA section")
+
+    def _pop_segment(self, st, unmatched: str) -> None:
         if not self._args(st, 0, 0):  # type: ignore[attr-defined]
             return
         if not self.seg_stack:
-            self._error("'.popseg' without '.pushseg'", st.col)  # type: ignore[attr-defined]
+            self._error(unmatched, st.col)  # type: ignore[attr-defined]
             return
         name = self.seg_stack.pop()
         if name is not None:
             self._enter_segment(name, st.col)
+        elif self.segment is not None:  # back to the code outside every segment
+            self._leave_segment()
+            self.segment = None
+            self.phases = []
+            self.zp_segment = False
+            self.pc, self.phase = self.outside  # type: ignore[attr-defined]
 
     # -- another address than the placing ------------------------------------------------
     def _logical(self, value: int) -> None:
