@@ -339,20 +339,24 @@ class Expander:
             origin = Origin(filename, n, raw, context)
             if self.reader is None:
                 feed(line, origin, None, base)
-                continue
-            try:
-                rewritten = self.reader.lines(line)
-            except LineError as err:
-                sink.position = len(lines)
-                sink.error(err.message, origin, err.col)
-                continue
-            for text, cmap in rewritten:
-                feed(text, origin, cmap, base)
+            else:
+                self._read(line, origin, base)
             fast = self._plain_lines_pass() and not in_comment and len(lines) < room
         if len(self.conds) > depth and not self.ended:
             for cond in self.conds[depth:]:
                 self.sink.error("'.if' has no '.endif' in its file", cond.origin, cond.col)
             del self.conds[depth:]
+
+    def _read(self, line: str, origin: Origin, base: Path) -> None:
+        """A line in a peer's syntax: rewritten into w65's by the dialect's reader, then fed."""
+        try:
+            rewritten = self.reader.lines(line)  # type: ignore[union-attr]
+        except LineError as err:
+            self.sink.position = len(self.lines)
+            self.sink.error(err.message, origin, err.col)
+            return
+        for text, cmap in rewritten:
+            self._line(text, origin, cmap, base)
 
     def _plain_lines_pass(self) -> bool:
         """Whether a plain line can be emitted unread: live code, nothing to substitute."""
