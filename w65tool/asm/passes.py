@@ -994,6 +994,10 @@ class Assembler:
         if count < 0:
             self._error(f"cannot reserve a negative size ({count})", st.col)
             return
+        self._gap(st, count, unit)
+
+    def _gap(self, st: Directive, count: int, unit: int) -> None:
+        """Skip `count` units, or write them with the fill value given as the second argument."""
         if self.pc + count * unit > 0x1000000:
             self._error("reserved space runs past the end of the address space", st.col)
             return
@@ -1026,12 +1030,29 @@ class Assembler:
         self._emit(bytes(-self.pc % boundary))
 
     def _d_align(self, st: Directive) -> None:
+        """`.align n[, fill]`: on to a multiple of n bytes, as ca65 and 64tass align; the gap
+        is reserved like `.res`, or written with the fill value. naken_asm's `.align` counts
+        bits and writes zeros: so it reads under --compat naken."""
+        if self.naken:
+            self._align_bits(st)
+            return
+        if not self._args(st, 1, 2):
+            return
+        boundary = self._value(st, 0)
+        if boundary is None:
+            return
+        if boundary <= 0:
+            self._error(f"alignment must be positive, not {boundary}", st.col)
+            return
+        self._gap(st, -self.pc % boundary, 1)
+
+    def _align_bits(self, st: Directive) -> None:
         if not self._args(st, 1, 1):
             return
         bits = self._value(st, 0)
         if bits is not None and (bits <= 0 or bits % 8):
             self._error(
-                f"'.align' counts bits (naken_asm's meaning): {bits} is not a multiple of 8; "
+                f"'.align' counts bits under --compat naken: {bits} is not a multiple of 8; "
                 "use .align_bytes for bytes",
                 st.col,
             )
