@@ -132,6 +132,13 @@ def test_scope_makes_labels_local():
     assert bytes_of(src) == "EA 80 FE"
 
 
+def test_an_anonymous_scope_in_a_macro_expanded_twice_keeps_its_labels_apart():
+    source = ".macro P\n.scope\nr:\n  dey\n  bne r\n.ends\n.endm\n  P\n  P\n"
+    result = assemble_source(".org $100\n" + source)
+    assert result.image.to_bin().hex(" ").upper() == "88 D0 FD 88 D0 FD"
+    assert sorted(result.symbols.values()) == [0x100, 0x103]
+
+
 def test_func_defines_its_name_and_a_scope():
     src = ".func delay\nloop: dex\nbne loop\nrts\n.endf\njsr delay\n"
     result = assemble_source(".org $1000\n" + src)
@@ -419,3 +426,22 @@ def test_branches_that_cannot_reach_say_by_how_much(source, message):
     with pytest.raises(AsmError) as err:
         bytes_of(source)
     assert message in err.value.render()
+
+
+def test_addr_and_pea_take_the_low_16_bits_of_a_label_in_another_bank_as_ca65_does():
+    # ca65+ld65 with the code placed at $808000 write 00 80 F4 FF 7F for these lines
+    source = ".org $808000\nlab:\n.addr lab\npea lab-1\n"
+    assert assemble_source(source).image.to_bin().hex(" ").upper() == "00 80 F4 FF 7F"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (".word $808000", "value $808000 does not fit in 16 bits"),
+        (".addr $1000000", "value $1000000 does not fit in 24 bits"),
+        ("pea $1000000", "address $1000000 is outside the 24-bit address space"),
+        ("pea #$808000", "value $808000 does not fit in 16 bits"),
+    ],
+)
+def test_word_and_pea_immediates_stay_16_bit_and_addresses_24_bit(line, message):
+    assert error_messages(assemble_source, line + "\n") == [message]
