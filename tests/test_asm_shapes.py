@@ -119,6 +119,8 @@ def test_every_line_of_the_samples_parses_the_same():
         "  ldz #1",
         "  lda #-(-1)",
         "  lda #+1",
+        "  lda #<>label+1",
+        "  .word `x, >`x+1, 3<>4, < >x",
     ],
 )
 def test_lines_of_every_kind_parse_the_same(text):
@@ -134,7 +136,7 @@ def test_expressions_parse_the_same():
 PIECES = re.split(
     r"\s+",
     """lda sta nop .db .org a: @l: x y s # ( ) [ ] , + - * / % << >> < > <= >= == != & | ^
-    && || ! ~ = equ .set $ $12 %101 12 0x1F 017 'a' "s" ; label name.b""",
+    && || ! ~ = equ .set $ $12 %101 12 0x1F 017 'a' "s" ; label name.b <> ` >`""",
 )
 
 
