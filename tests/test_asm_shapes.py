@@ -17,13 +17,14 @@ from hypothesis import strategies as st
 from w65tool.asm import assemble_source, grammar_tables, parser, tablegen
 from w65tool.asm import shapes as shapes_module
 from w65tool.asm.builder import LineBuilder, LineError
+from w65tool.asm.dialects import NAKEN, W65
 from w65tool.asm.parser import GRAMMAR, build_parser, shipped_tables
 from w65tool.asm.shapes import UNPLANNED, ShapeParser, foldable
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = shipped_tables(grammar_tables, GRAMMAR.read_bytes())
-BUILDERS = {naken: LineBuilder(naken) for naken in (False, True)}
-LARK = {naken: build_parser(naken, builder=BUILDERS[naken]) for naken in (False, True)}
+BUILDERS = {naken: LineBuilder(NAKEN if naken else W65) for naken in (False, True)}
+LARK = {naken: build_parser(builder=BUILDERS[naken]) for naken in (False, True)}
 SHAPES = {naken: ShapeParser(TABLES, BUILDERS[naken]) for naken in (False, True)}
 
 

@@ -12,6 +12,7 @@ from itertools import pairwise
 from pathlib import Path
 
 from w65tool.asm.diagnostics import Sink, WarningPolicy, cap_errors
+from w65tool.asm.dialects import Dialect, dialect
 from w65tool.asm.expander import Expander, Line, read_source
 from w65tool.asm.expr import Text
 from w65tool.asm.parser import LineError, parse_line, parsed_lines
@@ -21,17 +22,16 @@ from w65tool.asm.statements import Directive, Instruction, ParsedLine
 from w65tool.errors import W65Error
 from w65tool.image import Image
 
-COMPAT = (None, "naken")
-
 
 def assemble_file(
     path: str | Path,
     *,
     include_dirs: Iterable[str | Path] = (),
     defines: dict[str, str] | None = None,
-    compat: str | None = None,
+    compat: str | Dialect | None = None,
     default_width: int | None = None,
     warnings: Iterable[str] | WarningPolicy = (),
+    cfg: str | Path | None = None,
 ) -> AsmResult:
     """Assemble a source file. Errors raise `AsmError` (a `W65Error`)."""
     path = Path(path)
@@ -49,6 +49,7 @@ def assemble_file(
         compat=compat,
         default_width=default_width,
         warnings=warnings,
+        cfg=cfg,
         _path=path,
     )
 
@@ -59,22 +60,30 @@ def assemble_source(
     *,
     include_dirs: Iterable[str | Path] = (),
     defines: dict[str, str] | None = None,
-    compat: str | None = None,
+    compat: str | Dialect | None = None,
     default_width: int | None = None,
     warnings: Iterable[str] | WarningPolicy = (),
+    cfg: str | Path | None = None,
     _path: Path | None = None,
 ) -> AsmResult:
     """Assemble source text; `filename` names it in diagnostics, includes are found beside it.
 
-    `defines` are `-D` text defines; `compat="naken"` reads naken_asm's meanings where the
-    dialects differ; `default_width` (8 or 16) is the M and X width at the start; `warnings`
-    are `-W` option values (`no-NAME`, `error`, `error=NAME`).
+    `defines` are `-D` text defines; `compat` names the dialect (`w65tool.asm.dialects`):
+    None for w65's own, "naken", "ca65", "64tass" or "wdc"; `default_width` (8 or 16) is the
+    M and X width at the start (the dialect's when None); `warnings` are `-W` option values
+    (`no-NAME`, `error`, `error=NAME`); `cfg` is an ld65 configuration file placing the
+    segments (`w65tool.asm.layout`).
     """
-    if compat not in COMPAT:
-        raise W65Error(f"unknown compatibility mode {compat!r} (only 'naken')")
+    rules = dialect(compat)
     if default_width not in (None, 8, 16):
         raise W65Error(f"--default-width is 8 or 16, not {default_width}")
-    naken = compat == "naken"
+    if default_width is None:
+        default_width = rules.start_width
+    layout = None
+    if cfg is not None:
+        from w65tool.asm.layout import read_cfg
+
+        layout = read_cfg(Path(cfg))
     policy = (
         warnings
         if isinstance(warnings, WarningPolicy)
@@ -82,12 +91,12 @@ def assemble_source(
     )
     sink = Sink(policy)
     path = _path if _path is not None else (Path(filename) if Path(filename).is_file() else None)
-    expander = Expander(sink, tuple(Path(d) for d in include_dirs), defines, naken)
+    expander = Expander(sink, tuple(Path(d) for d in include_dirs), defines, rules)
     lines = expander.expand_text(text, filename, path)
     stopped = sink.full  # the expander stops reading at the error cap
-    parsed = _parse(lines, naken, sink)
+    parsed = _parse(lines, rules, sink)
     binfiles = _binfiles(lines, parsed, expander, sink)
-    final = Assembler(lines, parsed, policy, naken, default_width, binfiles).run()
+    final = Assembler(lines, parsed, policy, rules, default_width, binfiles, layout).run()
     items = sorted(sink.items + final.sink.items, key=lambda d: d.order)
     image, overlaps = _image(lines, final.out, final.entry, policy)
     items = cap_errors(sorted(items + overlaps, key=lambda d: d.order), filename, stopped)
@@ -160,15 +169,15 @@ def _overlaps(lines: list[Line], out: list, sink: Sink) -> None:
         end = max(end, address + len(payload))
 
 
-def _parse(lines: list[Line], naken: bool, sink: Sink) -> list[ParsedLine | None]:
+def _parse(lines: list[Line], rules: Dialect, sink: Sink) -> list[ParsedLine | None]:
     # most lines repeat one seen before (in this run or, for the samples' include files, an
     # earlier one): look them all up first, then parse the rest in order
-    known = parsed_lines(naken)
+    known = parsed_lines(rules)
     parsed = [known.get(line.text) for line in lines]
     for i in [i for i, pl in enumerate(parsed) if pl is None]:
         line = lines[i]
         try:
-            parsed[i] = parse_line(line.text, naken)
+            parsed[i] = parse_line(line.text, rules)
         except LineError as err:
             sink.position = i
             sink.error(err.message, line.origin, line.source_col(err.col))

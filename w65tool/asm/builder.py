@@ -9,6 +9,7 @@ an operand shape no instruction has) raise `LineError` at their column.
 from __future__ import annotations
 
 from w65tool import isa
+from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.expr import Expr, Here, Num, Paren, Sym, Text, Unary, binary, strip_paren, unary
 from w65tool.asm.numbers import NumberError, parse_number, unescape
 from w65tool.asm.shapes import Token
@@ -132,8 +133,8 @@ def _col(e: Expr | Text) -> int:
 class LineBuilder:
     """Builds a `ParsedLine` from the parse of one line."""
 
-    def __init__(self, naken: bool = False) -> None:
-        self.naken = naken
+    def __init__(self, dialect: Dialect = W65) -> None:
+        self.dialect = dialect
         self.warnings: list[tuple[str, str, int]] = []
         self._numbers: dict[str, tuple[int, bool]] = {}  # number text -> `parse_number`'s answer
 
@@ -308,11 +309,11 @@ class LineBuilder:
         known = self._numbers.get(tok)  # programs write the same numbers again and again
         if known is None:
             try:
-                known = self._numbers[tok] = parse_number(tok, self.naken)
+                known = self._numbers[tok] = parse_number(tok, self.dialect.octal_zero)
             except NumberError as err:
                 raise LineError(str(err), tok.column) from None
         value, leading_zero = known
-        if leading_zero and not self.naken:
+        if leading_zero and self.dialect.naken_warnings:
             self.warnings.append(
                 (
                     "leading-zero",

@@ -19,6 +19,7 @@ WARNINGS: dict[str, str] = {
     "jump-long": "jmp/jsr to another bank, assembled as jml/jsl",
     "truncated": "a forced address size that drops bits of the address",
     "overlap": "bytes written twice to the same address",
+    "assert": "a ca65 .assert with the warning action that does not hold",
 }
 
 

@@ -15,6 +15,7 @@ import re
 from pathlib import Path
 
 from w65tool.asm.diagnostics import Frame, Origin, Sink
+from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.expr import Sym, evaluate
 from w65tool.asm.parser import LineError, parse_expression
 
@@ -75,7 +76,7 @@ class Macro:
 class _Collect:
     """A `.macro` or `.repeat` block being read."""
 
-    __slots__ = ("base", "body", "col", "count", "depth", "kind", "macro", "origin")
+    __slots__ = ("base", "body", "col", "count", "depth", "kind", "macro", "origin", "var")
 
     def __init__(
         self,
@@ -94,6 +95,7 @@ class _Collect:
         self.depth = 0
         self.body: list[tuple[str, Origin]] = []
         self.base = base if base is not None else Path()
+        self.var = ""  # `.repeat n, NAME`: the name that counts the copies from 0 (ca65)
 
 
 class _Cond:
@@ -256,14 +258,16 @@ class Expander:
         sink: Sink,
         include_dirs: tuple[Path, ...] = (),
         defines: dict[str, str] | None = None,
-        naken: bool = False,
+        dialect: Dialect = W65,
     ) -> None:
         self.sink = sink
         self.include_dirs = (*tuple(include_dirs), default_include_dir())
         self.defines: dict[str, tuple[list[str] | None, str]] = {
             k: (None, v) for k, v in (defines or {}).items()
         }
-        self.naken = naken
+        self.dialect = dialect
+        # a peer's syntax is rewritten line by line into w65's (see `dialects`)
+        self.reader = dialect.reader() if dialect.reader is not None else None
         self.macros: dict[str, Macro] = {}
         self.constants: dict[str, int] = {}
         self.labels: set[str] = set()
@@ -289,6 +293,8 @@ class Expander:
             self.sink.error(f"'.{c.kind}' has no '{end}'", c.origin, c.col)
         for cond in self.conds:
             self.sink.error("'.if' has no '.endif'", cond.origin, cond.col)
+        if self.reader is not None:
+            self.reader.finish(self.lines, self.sink)
         return self.lines
 
     def _feed_file(self, text: str, filename: str, base: Path, context: tuple[Frame, ...]) -> None:
@@ -330,7 +336,19 @@ class Expander:
             line = raw
             if in_comment or "/*" in line:
                 line, in_comment = self._block_comments(line, in_comment)
-            feed(line, Origin(filename, n, raw, context), None, base)
+            origin = Origin(filename, n, raw, context)
+            if self.reader is None:
+                feed(line, origin, None, base)
+                fast = self._plain_lines_pass() and not in_comment and len(lines) < room
+                continue
+            try:
+                rewritten = self.reader.lines(line)
+            except LineError as err:
+                sink.position = len(lines)
+                sink.error(err.message, origin, err.col)
+                continue
+            for text, cmap in rewritten:
+                feed(text, origin, cmap, base)
             fast = self._plain_lines_pass() and not in_comment and len(lines) < room
         if len(self.conds) > depth and not self.ended:
             for cond in self.conds[depth:]:
@@ -341,6 +359,7 @@ class Expander:
         """Whether a plain line can be emitted unread: live code, nothing to substitute."""
         return (
             self.collect is None
+            and self.reader is None
             and not self.defines
             and not self.ended
             and not self.sink.full
@@ -401,7 +420,7 @@ class Expander:
         if kind is not None or self.collect is not None or (self.conds and not self.conds[-1].live):
             self._block_line(kind, text, origin, cmap, base, head)  # type: ignore[arg-type]
             return
-        if self.naken and not labels and word and word[0] != ".":
+        if self.dialect.textual_equ and not labels and word and word[0] != ".":
             m = _NAKEN_EQU.match(text)
             if m:
                 self.defines[m.group(1)] = (None, strip_comment(m.group(2)).strip())
@@ -479,7 +498,7 @@ class Expander:
 
     def _value(self, text: str) -> int | None:
         try:
-            return evaluate(parse_expression(text, self.naken), self)
+            return evaluate(parse_expression(text, self.dialect), self)
         except Exception:  # not an expression we can use here: the passes will report it
             return None
 
@@ -510,17 +529,20 @@ class Expander:
             return
         lines = self.lines
         fewest = MAX_LINES  # the fewest lines one pass over the body has made
-        for n in range(c.count, 0, -1):
+        for k in range(c.count):
             before = len(lines)
             for text, origin in c.body:
                 if self.sink.full or self.ended:
                     return
-                self._line(text, origin, None, c.base)
+                cmap = None
+                if c.var:
+                    text, cmap = self._replace_words(text, {c.var: str(k)})
+                self._line(text, origin, cmap, c.base)
             made = len(lines) - before
             fewest = min(fewest, made)
             # stop as soon as the passes still to come would pass the cap, however few lines
             # each makes, rather than after making two million lines
-            if len(lines) + fewest * (n - 1) > MAX_LINES:
+            if len(lines) + fewest * (c.count - k - 1) > MAX_LINES:
                 self.sink.error(
                     f"'.repeat' takes the program past {MAX_LINES} lines ({c.count} times "
                     f"{made} line{'s' if made != 1 else ''})",
@@ -550,6 +572,10 @@ class Expander:
         elif kind == "macro":
             self._macro(args, origin, col, arg_col)
         elif kind == "repeat":
+            var = ""
+            parts = split_args(args)
+            if len(parts) == 2 and _IDENT.match(parts[1]):
+                args, var = parts[0], parts[1]
             count = self._condition_value(args, origin, arg_col, cmap, "'.repeat' count")
             if count is not None and count < 0:
                 self.sink.error(f"'.repeat' count is negative ({count})", origin, arg_col)
@@ -557,6 +583,7 @@ class Expander:
                 self.sink.error(f"'.repeat' count {count} is too large", origin, arg_col)
                 count = 0
             self.collect = _Collect("repeat", origin, col, count=max(count or 0, 0), base=base)
+            self.collect.var = var
         elif kind in ("endm", "endr"):
             opener = ".macro" if kind == "endm" else ".repeat"
             self.sink.error(f"'.{kind}' without '{opener}'", origin, col)
@@ -621,7 +648,7 @@ class Expander:
             self.sink.error(f"{what} is missing", origin, col)
             return None
         try:
-            expr = parse_expression(text, self.naken)
+            expr = parse_expression(text, self.dialect)
             value = evaluate(expr, self)
         except LineError as err:
             self.sink.error(err.message, origin, col + err.col - 1)

@@ -39,10 +39,10 @@ def _digits(text: str, base: int, original: str) -> int:
         raise NumberError(f"bad number '{original}': not a {kind} number") from None
 
 
-def parse_number(text: str, naken: bool = False) -> tuple[int, bool]:
+def parse_number(text: str, octal_zero: bool = False) -> tuple[int, bool]:
     """The value of a number token, and whether it was a decimal with a leading zero.
 
-    With `naken`, a leading-zero decimal reads as octal, as naken_asm reads it.
+    With `octal_zero`, a leading-zero decimal reads as octal, as naken_asm reads it.
     """
     first = text[0]
     if first == "$":
@@ -63,7 +63,7 @@ def parse_number(text: str, naken: bool = False) -> tuple[int, bool]:
         return _digits(text[:-1], 2, text), False
     value = _digits(text, 10, text)
     leading_zero = len(text) > 1 and text[0] == "0" and value != 0
-    if leading_zero and naken and all(c in "01234567_" for c in text):
+    if leading_zero and octal_zero and all(c in "01234567_" for c in text):
         return int(text.replace("_", ""), 8), True
     return value, leading_zero
 

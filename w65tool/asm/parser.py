@@ -17,6 +17,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from w65tool.asm.builder import LineBuilder, LineError
+from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.expr import Expr
 from w65tool.asm.shapes import UNPLANNED, Rule, ShapeParser, Tables, rule_method
 from w65tool.asm.statements import ParsedLine
@@ -28,10 +29,10 @@ if TYPE_CHECKING:
 GRAMMAR = Path(__file__).with_name("grammar.lark")
 
 _TABLES: list[Tables] = []
-_BUILDERS: dict[bool, LineBuilder] = {}
-_LARKS: dict[bool, Lark] = {}
-_SHAPES: dict[bool, ShapeParser] = {}
-_MEMO: dict[bool, dict[str, ParsedLine]] = {False: {}, True: {}}
+_BUILDERS: dict[Dialect, LineBuilder] = {}
+_LARKS: dict[Dialect, Lark] = {}
+_SHAPES: dict[Dialect, ShapeParser] = {}
+_MEMO: dict[Dialect, dict[str, ParsedLine]] = {}
 
 # Token kinds, as users would name them in "expected ..." messages.
 _TOKEN_NAMES = {
@@ -68,7 +69,7 @@ class LarkCallbacks:
 
 
 def build_parser(
-    naken: bool = False,
+    dialect: Dialect = W65,
     cache: bool | str = True,
     strict: bool = False,
     builder: LineBuilder | None = None,
@@ -88,7 +89,7 @@ def build_parser(
         parser="lalr",
         lexer="contextual",
         start=["start", "expression"],
-        transformer=LarkCallbacks(builder or LineBuilder(naken)),
+        transformer=LarkCallbacks(builder or LineBuilder(dialect)),
         propagate_positions=False,
         maybe_placeholders=False,
         strict=strict,
@@ -134,66 +135,69 @@ def _tables() -> Tables:
         if tables is None:  # the grammar changed since the module was generated
             from w65tool.asm.tablegen import tables_from_lark
 
-            tables = tables_from_lark(_lark(False))
+            tables = tables_from_lark(_lark(W65))
         _TABLES.append(tables)
     return _TABLES[0]
 
 
-def _builder(naken: bool) -> LineBuilder:
-    builder = _BUILDERS.get(naken)
+def _builder(dialect: Dialect) -> LineBuilder:
+    builder = _BUILDERS.get(dialect)
     if builder is None:
-        builder = _BUILDERS[naken] = LineBuilder(naken)
+        builder = _BUILDERS[dialect] = LineBuilder(dialect)
     return builder
 
 
-def _lark(naken: bool) -> Lark:
-    parser = _LARKS.get(naken)
+def _lark(dialect: Dialect) -> Lark:
+    parser = _LARKS.get(dialect)
     if parser is None:
-        parser = _LARKS[naken] = build_parser(naken, builder=_builder(naken))
+        parser = _LARKS[dialect] = build_parser(dialect, builder=_builder(dialect))
     return parser
 
 
-def _shapes(naken: bool) -> ShapeParser:
-    shapes = _SHAPES.get(naken)
+def _shapes(dialect: Dialect) -> ShapeParser:
+    shapes = _SHAPES.get(dialect)
     if shapes is None:
-        shapes = _SHAPES[naken] = ShapeParser(_tables(), _builder(naken))
+        shapes = _SHAPES[dialect] = ShapeParser(_tables(), _builder(dialect))
     return shapes
 
 
-def parse_line(text: str, naken: bool = False) -> ParsedLine:
+def parse_line(text: str, dialect: Dialect = W65) -> ParsedLine:
     """Parse one expanded source line (no newline in it)."""
-    memo = _MEMO[naken]
+    memo = parsed_lines(dialect)
     parsed = memo.get(text)
     if parsed is None:
-        parsed = memo[text] = _parse(text, naken, "start")
+        parsed = memo[text] = _parse(text, dialect, "start")
     return parsed
 
 
-def parsed_lines(naken: bool = False) -> dict[str, ParsedLine]:
-    """The lines `parse_line` has parsed so far, by text (read only)."""
-    return _MEMO[naken]
+def parsed_lines(dialect: Dialect = W65) -> dict[str, ParsedLine]:
+    """The lines `parse_line` has parsed so far in `dialect`, by text (read only)."""
+    memo = _MEMO.get(dialect)
+    if memo is None:
+        memo = _MEMO[dialect] = {}
+    return memo
 
 
-def parse_expression(text: str, naken: bool = False) -> Expr:
+def parse_expression(text: str, dialect: Dialect = W65) -> Expr:
     """Parse an expression on its own (`.if` and `.repeat` arguments)."""
-    return _parse(text, naken, "expression").children[0]
+    return _parse(text, dialect, "expression").children[0]
 
 
-def _parse(text: str, naken: bool, start: str) -> Any:
+def _parse(text: str, dialect: Dialect, start: str) -> Any:
     try:
-        result = _shapes(naken).parse(text, start)
+        result = _shapes(dialect).parse(text, start)
         if result is UNPLANNED:
-            result = _lark_parse(text, naken, start)
+            result = _lark_parse(text, dialect, start)
         return result
     except LineError:
-        _builder(naken).warnings.clear()  # a callback may have queued warnings first
+        _builder(dialect).warnings.clear()  # a callback may have queued warnings first
         raise
 
 
-def _lark_parse(text: str, naken: bool, start: str) -> Any:
+def _lark_parse(text: str, dialect: Dialect, start: str) -> Any:
     from lark.exceptions import UnexpectedInput
 
-    parser = _lark(naken)
+    parser = _lark(dialect)
     try:
         return parser.parse(text, start=start)
     except UnexpectedInput as err:

@@ -14,9 +14,12 @@ from __future__ import annotations
 from w65tool import isa
 from w65tool.asm import widths
 from w65tool.asm.diagnostics import Note, Origin, Sink, WarningPolicy
+from w65tool.asm.dialect_directives import Directives
+from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.expander import Line
-from w65tool.asm.expr import Expr, ExprError, Sym, Text, evaluate
+from w65tool.asm.expr import Binary, Expr, ExprError, Sym, Text, evaluate
 from w65tool.asm.forward import ForwardLabels
+from w65tool.asm.layout import Layout
 from w65tool.asm.statements import Assign, Directive, Instruction, ParsedLine
 
 MAX_PASSES = 24
@@ -72,7 +75,6 @@ OPCODES = _opcodes()
 # The ranks (0 direct page, 1 absolute, 2 long) each (mnemonic, operand shape) can take.
 _AVAIL: dict[tuple[str, str], tuple[int, ...]] = {}
 BRANCHES = frozenset(o.mnemonic for o in isa.OPCODES if o.mode.name in ("rel8", "rel16"))
-_CHANGES_STATE = widths.CHANGES_STATE
 _NO_FALL_THROUGH = widths.NO_FALL_THROUGH
 JUMPS = frozenset({"jmp", "jml", "jsr", "jsl"})
 _FITS = {1: (-0x80, 0xFF), 2: (-0x8000, 0xFFFF), 3: (-0x800000, 0xFFFFFF)}
@@ -196,22 +198,24 @@ class PassResult:
         self.passes = 0
 
 
-class Assembler:
-    """Runs the passes over parsed lines."""
+class Assembler(Directives):
+    """Runs the passes over parsed lines (the peers' segment and width directives in the base)."""
 
     def __init__(
         self,
         lines: list[Line],
         parsed: list[ParsedLine | None],
         policy: WarningPolicy,
-        naken: bool = False,
+        dialect: Dialect = W65,
         default_width: int | None = None,
         binfiles: dict[int, bytes] | None = None,
+        layout: Layout | None = None,
     ) -> None:
         self.lines = lines
+        self.layout = layout
         self.parsed = parsed
         self.policy = policy
-        self.naken = naken
+        self.dialect = dialect
         self.default_width = default_width
         self.binfiles = binfiles or {}
         n = len(lines)
@@ -238,7 +242,11 @@ class Assembler:
                 unsure.update(i for i, _node in self.missing)
                 self.first = (result.out, result.addrs, result.states, self.targets, unsure)
             result.passes = count
-            if before == self.symbols and self._arrivals_hold(strict=self.cited_lines):
+            if (
+                before == self.symbols
+                and self._arrivals_hold(strict=self.cited_lines)
+                and self._segments_settled()
+            ):
                 self._report_undefined()
                 return result
             self.jumps = self.jumps_next
@@ -334,12 +342,14 @@ class Assembler:
         self.dpage = 0
         self.databank = 0
         self.entry: int | None = None
+        self._start_segments()
         self.scopes: list[tuple[str, str, int]] = []  # (prefix, kind, line)
         self.anonymous: dict[str, int] = {}  # anonymous scopes opened, by name
         self.chain: tuple[str, ...] = ("",)
         self.last_global = ""
         self.defined: dict[str, int] = {}  # name -> line, this pass
         self.kinds: dict[str, str] = {}
+        self.zp_labels: set[str] = set()  # labels in a zero-page segment (ca65)
         self.reported: set[tuple[int, int]] = set()
         self.missing: list[tuple[int, Sym]] = []  # undefined symbols read: (line, node)
         self.arrivals: list[tuple[int, int, widths.State, bool, Arrival]] = []  # line, pc, ...
@@ -383,7 +393,7 @@ class Assembler:
                         done = out[i] = first_out[i]
                         self.pc = pc + len(done[1])  # type: ignore[index]
                         states[i] = state
-                        if mnemonic in _CHANGES_STATE:
+                        if mnemonic in self.tracked:
                             self.state = widths.after(state, mnemonic, None, i, self.php)
                         self.fall = mnemonic not in _NO_FALL_THROUGH
                         self.last_code = i
@@ -417,6 +427,7 @@ class Assembler:
                 self._error("expression nests too deeply", 1)
             if same and (self.sink.errors or self.diverged):
                 same = False
+        self._end_segments()
         for _prefix, kind, line in self.scopes:
             end = ".ends" if kind == "scope" else ".endf"
             self.sink.error(f"'.{kind}' has no '{end}'", self.lines[line].origin, 1)
@@ -498,6 +509,10 @@ class Assembler:
         pc = self.pc
         for label in pl.labels:
             self._define(label.name, pc, "label", label.col)
+            if self.zp_segment:
+                self.zp_labels.add(self._key(label.name))
+        if not self.dialect.auto_widths:
+            return  # the peers' widths run on down the lines, whatever jumps arrive
         state, fall = self.state, self.fall
         # jumps from lines above were found in this pass; the rest come from the previous one,
         # where they went to the address this line had then (a label that moved keeps them)
@@ -540,7 +555,7 @@ class Assembler:
     def _assign(self, st: Assign) -> None:
         self.here = self.pc
         value = evaluate(st.expr, self)
-        if st.kind == "equ" and st.compound and not self.naken:
+        if st.kind == "equ" and st.compound and self.dialect.naken_warnings:
             self._warn(
                 "equ-text",
                 f"'{st.name}' is the value of its expression; naken_asm would substitute the "
@@ -558,7 +573,7 @@ class Assembler:
         if end > 0x1000000:
             self._error(f"code runs past the end of the address space at {_hex(pc)}", 1)
             return
-        self.out[self.i] = (pc, data)
+        self.out[self.i] = (pc + self.phase, data)
         self.pc = end
 
     # -- instructions ---------------------------------------------------------------------
@@ -582,7 +597,7 @@ class Assembler:
             self._branch(st, modes, state)
         else:
             self._address(st, modes, state)
-        if mnemonic in _CHANGES_STATE:
+        if mnemonic in self.tracked:
             self.state = widths.after(state, mnemonic, value, i, self.php)
         self.fall = mnemonic not in _NO_FALL_THROUGH
         self.last_code = i
@@ -634,7 +649,7 @@ class Assembler:
         reg = "A" if mode == "imm_m" else "X"
         known = state[widths.M if reg == "A" else widths.X]
         at = state[widths.M_AT if reg == "A" else widths.X_AT]
-        if known is not None and not st.suffix and not self.naken:
+        if known is not None and not st.suffix and not self.dialect.fixed_immediates:
             bits = known  # what _immediate_bits decides for the common case, without the call
         else:
             bits = self._immediate_bits(st, reg, known, at)
@@ -648,7 +663,7 @@ class Assembler:
         if suffix == "l":
             self._error(f"an immediate is 8 or 16 bits: '{st.mnemonic}.l' has no meaning", col)
             return 16
-        if self.naken:
+        if self.dialect.fixed_immediates:
             bits = 8 if suffix == "b" or (selector and not suffix) else 16
             if known is not None and known != bits:
                 self._warn(
@@ -746,12 +761,17 @@ class Assembler:
             else:
                 self._error(f"{_hex(v)} is neither a bank nor a 24-bit address", e.col)
                 banks.append(0)
-        if op.shape == "pair" and self.naken:
+        if op.shape == "pair" and self.dialect.written_mvn_order:
             first, second = banks  # naken_asm: the bytes in the order written
         else:
             src, dst = banks
             first, second = dst, src
-            if op.shape == "pair" and a != b and max(a or 0, b or 0) <= 0xFF:
+            if (
+                op.shape == "pair"
+                and self.dialect.naken_warnings
+                and a != b
+                and max(a or 0, b or 0) <= 0xFF
+            ):
                 self._warn(
                     "mvn-order",
                     f"read in WDC order: source bank ${src:02X}, destination ${dst:02X} "
@@ -843,7 +863,7 @@ class Assembler:
             floor = self.floor[self.i]
             if value is None:
                 want = avail[0]
-                if self.naken and 1 in avail:
+                if self.dialect.forward_absolute and 1 in avail:
                     want = 1  # naken_asm: a label not yet defined is taken as 16-bit
                 elif want == 0 and 1 in avail:
                     low = self.forward.bound(expr, self.i, self.pc)
@@ -856,6 +876,8 @@ class Assembler:
                 else:
                     self._unreachable(st, value, avail)
                     want = avail[-1]
+            if want == 0 and 1 in avail and self._absolute_operand(expr):
+                want = 1
             rank = avail[-1]
             for r in avail:
                 if r >= want and r >= floor:
@@ -866,7 +888,7 @@ class Assembler:
                 rank == 0
                 and value is not None
                 and 1 in avail
-                and not self.naken
+                and self.dialect.naken_warnings
                 and not isinstance(expr, int)
                 # the first pass knows only symbols defined above (outside nested scopes, the
                 # very names `_forward` looks up): none is forward where the value is known
@@ -887,7 +909,7 @@ class Assembler:
             and mode == "long"
             and not force
             and value is not None
-            and not self.naken
+            and self.dialect.warn_jump_long
         ):
             self._warn(
                 "jump-long",
@@ -906,6 +928,24 @@ class Assembler:
             self._emit(bytes((opcode, v & 0xFF, (v >> 8) & 0xFF)))
         else:
             self._emit(bytes((opcode, v & 0xFF, (v >> 8) & 0xFF, (v >> 16) & 0xFF)))
+
+    def _absolute_operand(self, expr: Expr) -> bool:
+        """Whether the dialect makes this operand absolute though its value is direct page:
+        every operand without `<` (WDC), a label outside a zero-page segment (ca65)."""
+        dialect = self.dialect
+        if dialect.bare_absolute:
+            return True
+        if not dialect.labels_absolute or isinstance(expr, int):
+            return False
+        e = expr
+        while isinstance(e, Binary) and e.op in ("add", "sub"):
+            e = e.b if e.op == "add" and isinstance(e.b, Sym) and not isinstance(e.a, Sym) else e.a
+        if not isinstance(e, Sym):
+            return False
+        key = next((p + e.name for p in self.chain if p + e.name in self.kinds), None)
+        if e.name[0] == "@":
+            key = self._key(e.name)
+        return self.kinds.get(key or "") == "label" and key not in self.zp_labels
 
     def _reaches(self, rank: int, value: int, mnemonic: str, mode: str | None) -> bool:
         if value < 0:
@@ -984,9 +1024,8 @@ class Assembler:
     def _data(self, st: Directive, size: int) -> None:
         name = st.name
         if name == "dl":
-            if self.naken:
-                size = 4
-            else:
+            size = self.dialect.dl_size
+            if self.dialect.naken_warnings:
                 self._warn(
                     "dl-size",
                     ".dl writes 3 bytes (a 24-bit long); naken_asm writes 4 "
@@ -1026,6 +1065,9 @@ class Assembler:
             return
         if not 0 <= value <= 0xFFFFFF:
             self._error(f"'.org' address {_hex(value)} is outside the 24-bit address space", st.col)
+            return
+        if self.layout is not None and self.segment is not None:
+            self._logical(value)  # ca65: in a placed segment, .org changes the addresses only
             return
         self.pc = value
         self.addrs[self.i] = value
@@ -1080,7 +1122,7 @@ class Assembler:
         """`.align n[, fill]`: on to a multiple of n bytes, as ca65 and 64tass align; the gap
         is reserved like `.res`, or written with the fill value. naken_asm's `.align` counts
         bits and writes zeros: so it reads under --compat naken."""
-        if self.naken:
+        if self.dialect.align_bits:
             self._align_bits(st)
             return
         if not self._args(st, 1, 2):

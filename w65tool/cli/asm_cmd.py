@@ -52,8 +52,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--compat",
-        choices=("naken",),
-        help="read constructs as naken_asm does where the dialects differ",
+        choices=("naken", "ca65", "64tass", "wdc"),  # w65tool.asm.dialects.COMPAT_NAMES
+        help="read the source in another assembler's dialect (naken_asm, ca65, 64tass, WDC)",
+    )
+    parser.add_argument(
+        "--cfg",
+        metavar="FILE",
+        help="an ld65 configuration file placing the .segment's (MEMORY and SEGMENTS)",
     )
     parser.add_argument(
         "--default-width",
@@ -90,6 +95,7 @@ def run(args: argparse.Namespace) -> int:
             include_dirs=args.include_dirs,
             defines=parse_defines(args.defines),
             compat=args.compat,
+            cfg=args.cfg,
             default_width=args.default_width,
             warnings=args.warnings,
         )

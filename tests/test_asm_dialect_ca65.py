@@ -1,0 +1,183 @@
+"""`--compat ca65`: programs in ca65's syntax give ca65+ld65's bytes, unchanged.
+
+Each program is fed to ca65+ld65 (skipped, saying so, where they are not installed) and to
+w65; the peer's flat binary is the oracle. What w65 does not read is a located error.
+"""
+
+from __future__ import annotations
+
+import pytest
+from peers import ca65, flat
+
+from w65tool.asm import AsmError, assemble_source
+
+EXPRESSIONS = """\
+.p816
+.setcpu "65816"
+.org $1000
+.import helper
+.export start, data
+.global shared
+start:
+    lda #<data
+    ldx #>data+1            ; ca65's unary > binds tight: (>data)+1
+    lda #^data
+    lda a:$12
+    lda z:$12,x
+    lda f:data
+:   dex
+    bne :-
+    beq :+
+    nop
+:   lda .loword(data)
+    lda #.lobyte(data+1)
+    lda #.hibyte(data) + 1
+    lda #.bankbyte($123456)
+    .word .hiword($123456), .loword($123456)
+    .lobytes $1234, data
+    .hibytes $1234, data
+    .bankbytes $123456
+    .if (1 = 1) .and (2 <> 3)
+    .byte $F0 .bitand $3C, 7 .mod 4, 1 .shl 3, .bitnot 0 .bitand 3, 5 .bitxor 1
+    .endif
+    .repeat 3, I
+    .byte I*2, I
+    .endrep
+@loc: bra @loc
+    .assert * > $1000, error, "too low"
+shared := $42
+data: .byte "a\\b", 'x', shared
+    .align 8
+    .byte 1
+"""
+
+WIDTHS = """\
+.p816
+.org $2000
+    lda #$12                ; ca65 starts 8-bit
+    ldx #$12
+    .a16
+    .i16
+    lda #$1234
+    ldx #$1234
+    .a8
+    .i8
+    rep #$30                ; without .smart, rep/sep change nothing
+    lda #$12
+    .smart
+    rep #$30
+    lda #$1234
+    ldy #$1234
+    sep #$20
+    lda #$12
+    .smart -
+    rep #$20
+    lda #$12
+    .smart on
+    sep #$10
+    ldx #$12
+"""
+
+SEGMENTS = """\
+.p816
+.segment "ZEROPAGE"
+ptr: .res 2
+.code
+.proc main
+    lda ptr
+    lda table
+    jsr sub
+    .pushseg
+    .rodata
+msg: .byte "hi", 0
+    .popseg
+    lda msg
+    rts
+.endproc
+.proc sub
+    ldx #1
+    lda vars,x
+    rts
+.endproc
+.segment "DATA"
+table: .word main, sub
+.segment "BSS"
+vars: .res 4
+.segment "CODE"
+    lda fwd                 ; a forward reference is absolute in ca65
+    lda low                 ; and a label outside zero page too
+    nop
+low:
+fwd = $20
+.segment "VECTORS"
+    .org $FFFC              ; in a placed segment .org changes the addresses only
+here: .word here
+    .reloc
+"""
+
+CFG = """\
+MEMORY {
+    ZP:   start = $0010, size = $00F0, type = rw, file = "";
+    MAIN: start = $0020, size = $1000, file = %O;
+}
+SEGMENTS {
+    ZEROPAGE: load = ZP, type = zp;
+    CODE:     load = MAIN, type = ro;
+    RODATA:   load = MAIN, type = ro;
+    DATA:     load = MAIN, type = rw, align = $10;
+    VECTORS:  load = MAIN, type = ro;
+    BSS:      load = MAIN, type = bss;
+}
+"""
+
+CHAINED = """\
+.p816
+.org $3000
+.segment "CODE"
+    jsr sub
+    lda msg
+    rts
+.segment "RODATA"
+msg: .byte "ok", 0
+.segment "CODE"
+sub: rts
+"""
+
+
+@pytest.mark.parametrize(
+    ("source", "cfg"),
+    [(EXPRESSIONS, None), (WIDTHS, None), (SEGMENTS, CFG)],
+    ids=["expressions", "widths", "segments"],
+)
+def test_ca65_programs_give_ca65s_bytes(source, cfg, tmp_path):
+    peer = ca65(source, tmp_path, cfg)
+    options = {"cfg": tmp_path / "prog.cfg"} if cfg else {}
+    assert flat(tmp_path / "prog.s", compat="ca65", **options) == peer
+
+
+def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
+    result = assemble_source(CHAINED, compat="ca65")
+    # RODATA follows the whole of CODE, both of its parts
+    assert (result.symbols["sub"], result.symbols["msg"]) == (0x3007, 0x3008)
+    code = bytes.fromhex("20 07 30 AD 08 30 60 60")
+    assert result.image.segments() == [(0x3000, code + b"ok\0")]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("lda foo::bar", "ca65's scope qualifier '::' is not supported by w65"),
+        (".if .asize = 8\n.endif", "ca65's '.asize' is not supported by w65"),
+        ("lda .sizeof(x)", "ca65's '.sizeof' is not supported by w65"),
+        ("lda $12+a:foo", "'a:' stands only at the start of an operand in w65"),
+        ("bne :-", "there is no anonymous label 1 back of this line"),
+        (".segment CODE", "'.segment' takes the segment's name in quotes"),
+        ('.assert 0, error, "no"', "no"),
+        (".feature string_escapes", "unknown directive '.feature'"),
+    ],
+)
+def test_what_w65_does_not_read_of_ca65_is_a_located_error(text, message):
+    with pytest.raises(AsmError) as err:
+        assemble_source(".p816\n" + text + "\n", "p.s", compat="ca65")
+    first = err.value.diagnostics[0]
+    assert (first.message, first.origin.line) == (message, 2)

@@ -1,0 +1,315 @@
+"""ca65's syntax, rewritten line by line into w65's (`--compat ca65`).
+
+Rewritten: anonymous `:` labels and `:-`/`:+` references; `a:`/`z:`/`f:` address sizes;
+`.lobyte() .hibyte() .bankbyte() .loword() .hiword()` and ca65's tight unary `<`, `>`, `^`;
+`=` and `<>` comparing, `.and .or .not .mod .bitand .bitor .bitxor .bitnot .shl .shr`; `:=`;
+strings without escapes; `.lobytes/.hibytes/.bankbytes`; `.align` (bytes); `.endscope`;
+`.import`/`.export`/`.global` (the names are resolved within the sources assembled
+together, so these say nothing more). Scope qualifiers (`::`), ca65's other functions and
+`.asize`/`.isize` are located errors.
+"""
+
+from __future__ import annotations
+
+from w65tool.asm.builder import LineError
+from w65tool.asm.dialect_text import (
+    Reader,
+    Rewrite,
+    Token,
+    anonymous_def,
+    anonymous_ref,
+    scanner,
+    w65_string,
+)
+from w65tool.asm.dialect_text import tokens as scan
+
+_SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
+
+# `.fn(x)`: a mask and a shift
+_FUNCTIONS = {
+    ".lobyte": ("255", ""),
+    ".hibyte": ("255", ">>8"),
+    ".bankbyte": ("255", ">>16"),
+    ".loword": ("65535", ""),
+    ".hiword": ("65535", ">>16"),
+}
+# tight unary selectors, as ca65 binds them
+_SELECTORS = {"<": ("255", ""), ">": ("255", ">>8"), "^": ("255", ">>16")}
+_OPERATOR_WORDS = {
+    ".and": "&&",
+    ".or": "||",
+    ".not": "!",
+    ".mod": "%",
+    ".bitand": "&",
+    ".bitor": "|",
+    ".bitxor": "^",
+    ".bitnot": "~",
+    ".shl": "<<",
+    ".shr": ">>",
+}
+_SIZE_PREFIXES = {"a": "!", "z": "<", "f": ">"}
+# directives that say nothing about the bytes of sources assembled together
+_DROPPED = frozenset(
+    {
+        ".import",
+        ".importzp",
+        ".export",
+        ".exportzp",
+        ".global",
+        ".globalzp",
+        ".forceimport",
+        ".list",
+        ".listbytes",
+        ".debuginfo",
+        ".fileopt",
+        ".pagelength",
+        ".linecont",
+    }
+)
+_RENAMED = {".endscope": ".ends", ".align": ".align_bytes", ".endrep": ".endr"}
+_BYTE_LISTS = {".lobytes": ".lobyte", ".hibytes": ".hibyte", ".bankbytes": ".bankbyte"}
+_UNARY_BEFORE = frozenset(
+    {
+        "#",
+        "(",
+        "[",
+        ",",
+        "+",
+        "-",
+        "*",
+        "/",
+        "&",
+        "|",
+        "^",
+        "<",
+        ">",
+        "~",
+        "!",
+        "%",
+        "=",
+        "<>",
+        "<=",
+        ">=",
+        "==",
+        "!=",
+        "<<",
+        ">>",
+        "&&",
+        "||",
+    }
+)
+_UNSUPPORTED_WORDS = frozenset({".asize", ".isize"})
+
+
+class Ca65Reader(Reader):
+    """One run's ca65 lines."""
+
+    def line(self, text: str) -> tuple[str, tuple[int, ...] | None]:
+        toks = [t for t in scan(_SCAN, text) if t[0] != "ws"]
+        if not toks or toks[0][0] == "comment":
+            return text, None
+        out = Rewrite()
+        k = 0
+        # labels: `name:`, `@name:`, `:`
+        while k < len(toks):
+            kind, tok, at = toks[k]
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if kind == "name" and tok[0] != "." and nxt == ("op", ":", at + len(tok)):
+                out.keep(tok + ":", at)
+                out.put(" ", at)
+                k += 2
+            elif kind == "op" and tok == ":" and (nxt is None or nxt[1] not in ("+", "-")):
+                out.put(anonymous_def() + ": ", at)
+                k += 1
+            else:
+                break
+        if k >= len(toks) or toks[k][0] == "comment":
+            return out.result(text)
+        kind, word, at = toks[k]
+        lower = word.lower()
+        if lower in _DROPPED:
+            return out.result(text)
+        rest = toks[k + 1 :]
+        if lower in _BYTE_LISTS:
+            out.put(".byte ", at)
+            self._list_of(rest, _BYTE_LISTS[lower], out)
+            return out.result(text)
+        if lower == ".smart" and rest and rest[0][1] in ("+", "-"):
+            out.put(".smart " + ("on" if rest[0][1] == "+" else "off"), at)
+            return out.result(text)
+        if lower == ".segment" and len(rest) >= 3 and rest[1][1] == ":":
+            rest = [*rest[:1], ("op", ",", rest[1][2]), *rest[2:]]
+        if lower in _RENAMED:
+            out.put(_RENAMED[lower], at)
+        elif kind == "name" and rest and rest[0][1] in ("=", ":="):
+            out.keep(word, at)
+            out.put(" = ", rest[0][2])
+            rest = rest[1:]
+        else:
+            out.keep(word, at)
+        out.put(" ", at + len(word))
+        self._operand(rest, out)
+        return out.result(text)
+
+    def _list_of(self, toks: list[Token], fn: str, out: Rewrite) -> None:
+        """`.lobytes a, b` as `.byte` of each item's low byte."""
+        items: list[list[Token]] = [[]]
+        depth = 0
+        for t in toks:
+            if t[0] == "comment":
+                break
+            if t[1] in ("(", "["):
+                depth += 1
+            elif t[1] in (")", "]"):
+                depth -= 1
+            if t[1] == "," and depth == 0:
+                items.append([])
+            else:
+                items[-1].append(t)
+        for n, item in enumerate(items):
+            if not item:
+                raise LineError("an empty item in the list", toks[0][2] + 1 if toks else 1)
+            if n:
+                out.put(", ", item[0][2])
+            mask, shift = _FUNCTIONS[fn]
+            out.put(f"({mask}&(", item[0][2])
+            self._expr(item, out, False)
+            out.put(f"){shift})", item[-1][2])
+
+    def _operand(self, toks: list[Token], out: Rewrite) -> None:
+        """An instruction's or directive's operand: sizes, anonymous references, functions."""
+        start = True  # at the start of the operand (a size prefix may stand here)
+        k = 0
+        while k < len(toks):
+            kind, tok, at = toks[k]
+            if kind == "comment":
+                out.keep(tok, at)
+                return
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if (
+                kind == "name"
+                and tok.lower() in _SIZE_PREFIXES
+                and nxt is not None
+                and nxt[1] == ":"
+                and nxt[2] == at + 1
+            ):
+                if not start:
+                    raise LineError(
+                        f"'{tok}:' stands only at the start of an operand in w65", at + 1
+                    )
+                out.put(_SIZE_PREFIXES[tok.lower()], at)
+                k += 2
+                start = True
+                continue
+            if tok in ("(", "[") and start:
+                out.keep(tok, at)
+                k += 1
+                continue
+            k = self._expr_from(toks, k, out, operand_start=start)
+            start = False
+        return
+
+    def _expr(self, toks: list[Token], out: Rewrite, operand_start: bool) -> None:
+        k = 0
+        while k < len(toks):
+            k = self._expr_from(toks, k, out, operand_start and k == 0)
+
+    def _expr_from(self, toks: list[Token], k: int, out: Rewrite, operand_start: bool) -> int:
+        """Rewrite the token at `k` (and what it takes with it); the index after them."""
+        kind, tok, at = toks[k]
+        lower = tok.lower()
+        if kind == "comment":
+            out.keep(tok, at)
+            return len(toks)
+        if kind == "string":
+            out.put(w65_string(tok[1:-1], at), at)
+            return k + 1
+        if kind == "op" and tok == ":" and k + 1 < len(toks) and toks[k + 1][1] in ("+", "-"):
+            sign = toks[k + 1][1]
+            j = k + 1
+            while j < len(toks) and toks[j][1] == sign and toks[j][2] == toks[j - 1][2] + 1:
+                j += 1
+            out.put(anonymous_ref("f" if sign == "+" else "b", j - k - 1), at)
+            return j
+        if kind == "op" and tok == "::":
+            raise LineError("ca65's scope qualifier '::' is not supported by w65", at + 1)
+        if kind == "name" and lower in _UNSUPPORTED_WORDS:
+            raise LineError(f"ca65's '{tok}' is not supported by w65", at + 1)
+        if kind == "name" and lower in _FUNCTIONS:
+            if k + 1 >= len(toks) or toks[k + 1][1] != "(":
+                raise LineError(f"'{tok}' takes its argument in parentheses", at + 1)
+            close = _closing(toks, k + 1)
+            mask, shift = _FUNCTIONS[lower]
+            out.put(("0+" if operand_start else "") + f"({mask}&(", at)
+            self._expr(toks[k + 2 : close], out, False)
+            out.put(f"){shift})", toks[close][2])
+            return close + 1
+        if kind == "name" and lower in _OPERATOR_WORDS:
+            out.put(_OPERATOR_WORDS[lower], at)
+            return k + 1
+        if kind == "name" and tok[0] == ".":
+            raise LineError(f"ca65's '{tok}' is not supported by w65", at + 1)
+        if kind == "op" and tok in _SELECTORS and _expects_operand(toks, k):
+            end = _primary_end(toks, k + 1)
+            mask, shift = _SELECTORS[tok]
+            out.put(("0+" if operand_start else "") + f"({mask}&(", at)
+            self._expr(toks[k + 1 : end], out, False)
+            out.put(f"){shift})", toks[end - 1][2])
+            return end
+        if kind == "op" and tok == "<>":
+            out.put("!=", at)
+            return k + 1
+        if kind == "op" and tok == "=":
+            out.put("==", at)
+            return k + 1
+        out.keep(tok, at)
+        if kind == "name" and k + 1 < len(toks) and toks[k + 1][1] == "::":
+            raise LineError(
+                "ca65's scope qualifier '::' is not supported by w65", toks[k + 1][2] + 1
+            )
+        return k + 1
+
+
+def _expects_operand(toks: list[Token], k: int) -> bool:
+    """Whether an operand (not an operator) stands at `k`: `*` is the address there."""
+    while k > 0:
+        prev = toks[k - 1][1]
+        if prev not in _UNARY_BEFORE:
+            return False
+        if prev != "*":
+            return True
+        k -= 1  # `*` is an operator only where an operand came before it
+        if _expects_operand(toks, k):
+            return False
+    return True
+
+
+def _closing(toks: list[Token], k: int) -> int:
+    depth = 0
+    for j in range(k, len(toks)):
+        if toks[j][1] in ("(", "["):
+            depth += 1
+        elif toks[j][1] in (")", "]"):
+            depth -= 1
+            if depth == 0:
+                return j
+    raise LineError("'(' has no closing ')'", toks[k][2] + 1)
+
+
+def _primary_end(toks: list[Token], k: int) -> int:
+    """The end of the primary expression at `k` (with its own unary operators)."""
+    while k < len(toks) and toks[k][1] in ("-", "+", "~", "!", "<", ">", "^"):
+        k += 1
+    if k >= len(toks) or toks[k][0] == "comment":
+        raise LineError("an operator without an operand", toks[k - 1][2] + 1)
+    kind, tok, _at = toks[k]
+    if tok in ("(", "["):
+        return _closing(toks, k) + 1
+    if kind == "name" and tok.lower() in _FUNCTIONS and k + 1 < len(toks) and toks[k + 1][1] == "(":
+        return _closing(toks, k + 1) + 1
+    if tok == ":" and k + 1 < len(toks) and toks[k + 1][1] in ("+", "-"):
+        j = k + 1
+        while j < len(toks) and toks[j][1] == toks[k + 1][1]:
+            j += 1
+        return j
+    return k + 1

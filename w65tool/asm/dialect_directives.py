@@ -1,0 +1,222 @@
+"""The peers' directives the passes run: segments (ca65 `.segment`, `.pushseg`/`.popseg`, WDC
+sections), code assembled for another address than where it is placed (64tass
+`.logical`/`.here`, ca65 `.org` inside a laid-out segment, `.reloc`), the peers' width
+switches (ca65 `.smart`, 64tass `.autsiz`/`.mansiz`) and ca65's `.assert`.
+
+`Directives` is a base of `passes.Assembler`: its methods run on the assembler's state.
+The program counter `pc` is the logical address (labels, `*`); bytes are placed at
+`pc + phase`. A segment keeps its own counter; without a layout (`--cfg`), a segment seen
+for the first time starts where the one before it (in order of first use) ended, as the
+previous pass measured it, so the passes settle when those ends no longer move.
+"""
+
+from __future__ import annotations
+
+from w65tool.asm import widths
+from w65tool.asm.expr import Sym, Text
+from w65tool.asm.layout import Layout
+
+# ca65's names for `.code` and the like; these and ZEROPAGE's type are ld65's defaults
+SEGMENT_SHORTHANDS = {
+    "code": "CODE",
+    "rodata": "RODATA",
+    "data": "DATA",
+    "bss": "BSS",
+    "zeropage": "ZEROPAGE",
+}
+_REP_SEP = frozenset({"rep", "sep"})
+
+
+class Directives:
+    """Segment, phase, width-switch and assertion directives (a base of the assembler)."""
+
+    layout: Layout | None = None
+
+    def _start_segments(self) -> None:
+        """Before each pass: no segment open, no phase; what the last pass measured kept."""
+        self.segment: str | None = None
+        self.seg_state: dict[str, tuple[int, int]] = {}  # name -> (pc, phase) when left
+        self.seg_order: list[str] = []
+        self.seg_start: dict[str, int] = {}
+        self.seg_stack: list[str | None] = []
+        self.phase = 0
+        self.phases: list[int] = []
+        self.zp_segment = False
+        self.smart = False
+        self.tracked = widths.CHANGES_STATE if self.dialect.auto_widths else frozenset()  # type: ignore[attr-defined]
+        if not hasattr(self, "seg_ends"):
+            self.seg_ends: dict[str, int] = {}
+            self.seg_ends_before: dict[str, int] = {}
+
+    def _end_segments(self) -> None:
+        """After a pass: each segment's end, for the next pass's placing."""
+        self._leave_segment()
+        self.seg_ends_before = self.seg_ends
+        self.seg_ends = {
+            name: pc + phase - self.seg_start[name] for name, (pc, phase) in self.seg_state.items()
+        }
+
+    def _segments_settled(self) -> bool:
+        return self.seg_ends == self.seg_ends_before
+
+    def _leave_segment(self) -> None:
+        if self.segment is not None:
+            self.seg_state[self.segment] = (self.pc, self.phase)  # type: ignore[attr-defined]
+
+    def _enter_segment(self, name: str, col: int) -> None:
+        self._leave_segment()
+        if self.first is not None:  # type: ignore[attr-defined]
+            self.diverged = True  # placing depends on the sizes of the first pass
+        self.segment = name
+        self.phases = []
+        known = self.seg_state.get(name)
+        if known is not None:
+            self.pc, self.phase = known  # type: ignore[attr-defined]
+        else:
+            self.seg_order.append(name)
+            if self.layout is not None:
+                base = self.layout.base(name, self.seg_ends)
+                if base is None:
+                    self._error(f"segment '{name}' is not in the memory layout (--cfg)", col)  # type: ignore[attr-defined]
+                    base = 0
+            elif len(self.seg_order) > 1:
+                prev = self.seg_order[-2]
+                base = self.seg_start[prev] + self.seg_ends.get(
+                    prev, self.seg_state[prev][0] + self.seg_state[prev][1] - self.seg_start[prev]
+                )
+            else:
+                base = self.pc + self.phase  # type: ignore[attr-defined]
+            self.seg_start[name] = base
+            self.pc, self.phase = base, 0  # type: ignore[attr-defined]
+        seg = self.layout.segments.get(name) if self.layout is not None else None
+        self.zp_segment = (seg.type == "zp") if seg is not None else name == "ZEROPAGE"
+
+    def _segment_name(self, st) -> str | None:
+        if not self._args(st, 1, 2):  # type: ignore[attr-defined]
+            return None
+        arg = st.args[0]
+        if not isinstance(arg, Text):
+            self._error(f"'.{st.name}' takes the segment's name in quotes", st.col)  # type: ignore[attr-defined]
+            return None
+        if len(st.args) == 2:
+            kind = st.args[1]
+            if not (isinstance(kind, Sym) and kind.name.lower() in ("zeropage", "absolute")):
+                self._error("a segment's address size is zeropage or absolute", st.arg_cols[1])  # type: ignore[attr-defined]
+                return None
+        return arg.data.decode("latin-1")
+
+    def _d_segment(self, st) -> None:
+        name = self._segment_name(st)
+        if name is not None:
+            self._enter_segment(name, st.col)
+            if len(st.args) == 2 and st.args[1].name.lower() == "zeropage":
+                self.zp_segment = True
+
+    def _d_code(self, st) -> None:
+        if self._args(st, 0, 0):  # type: ignore[attr-defined]
+            self._enter_segment(SEGMENT_SHORTHANDS[st.name], st.col)
+
+    _d_rodata = _d_data = _d_bss = _d_zeropage = _d_code
+
+    def _d_pushseg(self, st) -> None:
+        if self._args(st, 0, 0):  # type: ignore[attr-defined]
+            self.seg_stack.append(self.segment)
+
+    def _d_popseg(self, st) -> None:
+        if not self._args(st, 0, 0):  # type: ignore[attr-defined]
+            return
+        if not self.seg_stack:
+            self._error("'.popseg' without '.pushseg'", st.col)  # type: ignore[attr-defined]
+            return
+        name = self.seg_stack.pop()
+        if name is not None:
+            self._enter_segment(name, st.col)
+
+    # -- another address than the placing ------------------------------------------------
+    def _logical(self, value: int) -> None:
+        """Assemble for `value` from here on, placing the bytes where they would have gone."""
+        if self.first is not None:  # type: ignore[attr-defined]
+            self.diverged = True
+        placed = self.pc + self.phase  # type: ignore[attr-defined]
+        self.phases.append(self.phase)
+        self.phase = placed - value
+        self.pc = value  # type: ignore[attr-defined]
+        self.addrs[self.i] = value  # type: ignore[attr-defined]
+
+    def _d_logical(self, st) -> None:
+        if not self._args(st, 1, 1):  # type: ignore[attr-defined]
+            return
+        value = self._value(st, 0)  # type: ignore[attr-defined]
+        if value is not None and not 0 <= value <= 0xFFFFFF:
+            self._error(f"'.{st.name}' address is outside the 24-bit address space", st.col)  # type: ignore[attr-defined]
+        elif value is not None:
+            self._logical(value)
+
+    def _d_here(self, st) -> None:
+        if not self._args(st, 0, 0):  # type: ignore[attr-defined]
+            return
+        if not self.phases:
+            self._error(f"'.{st.name}' without '.logical'", st.col)  # type: ignore[attr-defined]
+            return
+        placed = self.pc + self.phase  # type: ignore[attr-defined]
+        self.phase = self.phases.pop()
+        self.pc = placed - self.phase  # type: ignore[attr-defined]
+
+    def _d_reloc(self, st) -> None:
+        """ca65: back to the segment's own addresses after `.org`."""
+        if self._args(st, 0, 0) and self.phases:  # type: ignore[attr-defined]
+            placed = self.pc + self.phase  # type: ignore[attr-defined]
+            self.phase = self.phases[0]
+            self.phases = []
+            self.pc = placed - self.phase  # type: ignore[attr-defined]
+
+    # -- widths -----------------------------------------------------------------------
+    def _switch(self, st) -> bool | None:
+        if not st.args:
+            return True
+        if not self._args(st, 0, 1):  # type: ignore[attr-defined]
+            return None
+        arg = st.args[0]
+        if isinstance(arg, Sym) and arg.name.lower() in ("on", "off"):
+            return arg.name.lower() == "on"
+        self._error(f"'.{st.name}' takes on or off (or + or -)", st.col)  # type: ignore[attr-defined]
+        return None
+
+    def _d_smart(self, st) -> None:
+        """ca65: follow `rep`/`sep` (the widths otherwise change only by directives)."""
+        on = self._switch(st)
+        if on is not None and not self.dialect.auto_widths:  # type: ignore[attr-defined]
+            self.smart = on
+            self.tracked = _REP_SEP if on else frozenset()
+
+    def _d_autsiz(self, st) -> None:
+        """64tass: `.autsiz` follows `rep`/`sep`, `.mansiz` stops."""
+        if self._args(st, 0, 0):  # type: ignore[attr-defined]
+            st_on = st.name == "autsiz"
+            if not self.dialect.auto_widths:  # type: ignore[attr-defined]
+                self.tracked = _REP_SEP if st_on else frozenset()
+
+    _d_mansiz = _d_autsiz
+
+    # -- checks ---------------------------------------------------------------------------
+    def _d_assert(self, st) -> None:
+        """ca65: `.assert expr, error|warning[, "message"]`, checked with final values."""
+        if not self._args(st, 2, 3):  # type: ignore[attr-defined]
+            return
+        action = st.args[1]
+        if not (
+            isinstance(action, Sym)
+            and action.name.lower() in ("error", "warning", "lderror", "ldwarning")
+        ):
+            self._error("'.assert' action is error or warning", st.arg_cols[1])  # type: ignore[attr-defined]
+            return
+        value = self._value(st, 0)  # type: ignore[attr-defined]
+        if value is None or value:
+            return
+        message = "assertion failed"
+        if len(st.args) == 3 and isinstance(st.args[2], Text):
+            message = st.args[2].data.decode("latin-1")
+        if action.name.lower().endswith("error"):
+            self._error(message, st.col)  # type: ignore[attr-defined]
+        else:
+            self._warn("assert", message, st.col)  # type: ignore[attr-defined]
