@@ -274,3 +274,22 @@ def _passes(monkeypatch, text: str, reuse: bool):
 )
 def test_the_second_pass_reuses_only_what_holds(monkeypatch, source):
     assert _passes(monkeypatch, source, reuse=True) == _passes(monkeypatch, source, reuse=False)
+
+
+def test_a_label_that_moves_keeps_the_widths_of_the_jumps_to_it():
+    # `s` moves back a byte when `f`'s cpy learns its 8-bit X from `jsr f`: the `jsr s`
+    # below it, found at the old address in the pass before, still reaches it
+    source = ".org $1000\nrts\nf: cpy #1\nplp\nrts\ns: jsr f\n.i8\njsr s\n"
+    result = _assemble(source)
+    assert _bytes(source) == "60 C0 01 28 60 20 01 10 20 05 10"
+    assert result.symbols["s"] == 0x1005
+
+
+def test_a_program_that_never_settles_says_where_and_why():
+    with pytest.raises(AsmError) as err:
+        _assemble(".org $1000\n.res 1 - (end & 1)\nend: nop\n")
+    (diagnostic,) = err.value.diagnostics
+    assert diagnostic.message == (
+        "addresses did not settle after 24 passes: 'end' is $1000 in one pass and $1001 in the next"
+    )
+    assert (diagnostic.origin.line, diagnostic.col) == (3, 1)

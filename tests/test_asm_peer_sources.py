@@ -24,6 +24,10 @@ CA65 = """\
 start:
 .res 3
 .byte 1
+.align 16
+.byte 2
+.align 4, $EA
+.word 3 <> 4, 3 <> 3
 """
 
 TASS = """\
@@ -34,6 +38,13 @@ TASS = """\
 .fill 2, $ff
 * = * + 2
 .byte 1
+.align 16
+.byte 2
+.align 4, $ea
+.al
+  lda #<>$123456
+.word <>$123456, >`$123456
+.byte `$123456+$10000
 """
 
 

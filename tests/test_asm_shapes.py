@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w65tool.asm import assemble_source, grammar_tables, parser, tablegen
+from w65tool.asm import shapes as shapes_module
 from w65tool.asm.builder import LineBuilder, LineError
 from w65tool.asm.dialects import NAKEN, W65
 from w65tool.asm.parser import GRAMMAR, build_parser, shipped_tables
@@ -119,6 +120,8 @@ def test_every_line_of_the_samples_parses_the_same():
         "  ldz #1",
         "  lda #-(-1)",
         "  lda #+1",
+        "  lda #<>label+1",
+        "  .word `x, >`x+1, 3<>4, < >x",
     ],
 )
 def test_lines_of_every_kind_parse_the_same(text):
@@ -134,7 +137,7 @@ def test_expressions_parse_the_same():
 PIECES = re.split(
     r"\s+",
     """lda sta nop .db .org a: @l: x y s # ( ) [ ] , + - * / % << >> < > <= >= == != & | ^
-    && || ! ~ = equ .set $ $12 %101 12 0x1F 017 'a' "s" ; label name.b""",
+    && || ! ~ = equ .set $ $12 %101 12 0x1F 017 'a' "s" ; label name.b <> ` >`""",
 )
 
 
@@ -198,3 +201,36 @@ def test_a_long_run_of_blanks_before_a_stray_character_fails_at_once():
     # every split of the 64 blanks before giving up, which never ends
     assert "+)*" not in SHAPES[False]._regex.pattern
     assert SHAPES[False].parse("lda" + " " * 64 + "?", "start") is UNPLANNED
+
+
+def test_a_line_longer_than_a_compiled_plan_is_stepped_through_and_not_kept():
+    shapes = ShapeParser(TABLES, BUILDERS[False])
+    items = ", ".join(f"{n} + x" for n in range(200))
+    text = f"  .db {items}, 'a', \"str\""
+    assert len(text) < shapes_module.LONG_LINE
+    line = shapes.parse(text, "start")
+    assert structure(line) == outcome(
+        lambda t, s: LARK[False].parse(t, start=s), text, False, "start"
+    )
+    assert shapes._plans == {}
+
+
+def test_a_very_long_line_parses_the_same_from_the_token_spans():
+    shapes = ShapeParser(TABLES, BUILDERS[False])
+    text = "lab: .dw " + ", ".join(f"${n:04X} - lab * 2" for n in range(2000))
+    assert len(text) > shapes_module.LONG_LINE
+    line = shapes.parse(text, "start")
+    assert structure(line) == outcome(
+        lambda t, s: LARK[False].parse(t, start=s), text, False, "start"
+    )
+    assert line.statement.args[-1].col == text.rindex("$") + 1
+
+
+def test_new_shapes_past_the_cap_are_stepped_through(monkeypatch):
+    monkeypatch.setattr(shapes_module, "MAX_COMPILED", 2)
+    shapes = ShapeParser(TABLES, BUILDERS[False])
+    lines = ["  nop", "  lda #1", "  lda (2),y", "x = 3 * 4", "  .db 1, 2, 3"]
+    for text in lines:
+        got = structure(shapes.parse(text, "start"))
+        assert got == outcome(lambda t, s: LARK[False].parse(t, start=s), text, False, "start")
+    assert len(shapes._plans) == 2

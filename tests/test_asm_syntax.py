@@ -75,10 +75,25 @@ def test_character_literals_take_c_escapes(literal, value):
         (">$1234", 0x12),
         ("^$123456", 0x12),
         ("<$1234+1", 0x35),
+        ("`$123456", 0x12),
+        ("`$123456+$10000", 0x13),
+        ("3<>4", 1),
+        ("3<>3", 0),
     ],
 )
 def test_expression_operators_follow_c_precedence(expr, value):
     assert bytes_of(f".db {expr}") == f"{value:02X}"
+
+
+def test_low_word_and_high_word_read_as_64tass_reads_them():
+    source = ".a16\nlda #<>$123456\n.word <>$123456, <>$123456+1, >`$123456\nlda <>$12"
+    assert bytes_of(source) == "A9 56 34 56 34 57 34 34 12 A5 12"
+
+
+@pytest.mark.parametrize("expr", ["2**3", "3><4", "3=4", "1?2:3", "3 .and 4", "<=3"])
+def test_an_operator_w65_does_not_read_is_an_error(expr):
+    messages = error_messages(assemble_source, f".db {expr}\n")
+    assert len(messages) == 1 and "unexpected" in messages[0]
 
 
 def test_current_address_dollar_and_star():
@@ -115,6 +130,13 @@ def test_cheap_local_labels_belong_to_the_previous_global_label():
 def test_scope_makes_labels_local():
     src = ".scope\nloop: nop\n.ends\n.scope\nloop: bra loop\n.ends\n"
     assert bytes_of(src) == "EA 80 FE"
+
+
+def test_an_anonymous_scope_in_a_macro_expanded_twice_keeps_its_labels_apart():
+    source = ".macro P\n.scope\nr:\n  dey\n  bne r\n.ends\n.endm\n  P\n  P\n"
+    result = assemble_source(".org $100\n" + source)
+    assert result.image.to_bin().hex(" ").upper() == "88 D0 FD 88 D0 FD"
+    assert sorted(result.symbols.values()) == [0x100, 0x103]
 
 
 def test_func_defines_its_name_and_a_scope():
@@ -220,8 +242,23 @@ def test_reserve_moves_the_address_without_bytes():
     assert len(result.image) == 0
 
 
-def test_align_counts_bits_and_align_bytes_counts_bytes():
-    assert bytes_of(".db 1\n.align 32\n.db 2\n.align_bytes 2\n.db 3") == "01 00 00 00 02 00 03"
+def test_align_counts_bytes_and_reserves_the_gap_as_ca65_and_64tass_do():
+    result = assemble_source(".org $1003\n.db 1\n.align 256\nend_a:\n.db 2\n.align 16\nb:\n")
+    assert result.symbols["end_a"] == 0x1100 and result.symbols["b"] == 0x1110
+    assert list(result.image.segments()) == [(0x1003, b"\x01"), (0x1100, b"\x02")]
+
+
+def test_align_with_a_fill_value_writes_the_gap():
+    assert bytes_of(".db 1\n.align 4, $EA\n.db 2\n.align 2\n.db 3") == "01 EA EA EA 02 FF 03"
+
+
+def test_align_on_a_boundary_adds_nothing():
+    assert bytes_of(".db 1, 2, 3, 4\n.align 4, 0\n.db 5") == "01 02 03 04 05"
+
+
+def test_align_counts_bits_and_writes_zeros_under_compat_naken():
+    source = ".db 1\n.align 32\n.db 2\n.align_bytes 2\n.db 3"
+    assert bytes_of(source, compat="naken") == "01 00 00 00 02 00 03"
 
 
 def test_star_equals_sets_the_origin_as_in_64tass():
@@ -389,3 +426,22 @@ def test_branches_that_cannot_reach_say_by_how_much(source, message):
     with pytest.raises(AsmError) as err:
         bytes_of(source)
     assert message in err.value.render()
+
+
+def test_addr_and_pea_take_the_low_16_bits_of_a_label_in_another_bank_as_ca65_does():
+    # ca65+ld65 with the code placed at $808000 write 00 80 F4 FF 7F for these lines
+    source = ".org $808000\nlab:\n.addr lab\npea lab-1\n"
+    assert assemble_source(source).image.to_bin().hex(" ").upper() == "00 80 F4 FF 7F"
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (".word $808000", "value $808000 does not fit in 16 bits"),
+        (".addr $1000000", "value $1000000 does not fit in 24 bits"),
+        ("pea $1000000", "address $1000000 is outside the 24-bit address space"),
+        ("pea #$808000", "value $808000 does not fit in 16 bits"),
+    ],
+)
+def test_word_and_pea_immediates_stay_16_bit_and_addresses_24_bit(line, message):
+    assert error_messages(assemble_source, line + "\n") == [message]

@@ -67,10 +67,29 @@ def test_sec_xce_enters_emulation_with_8_bit_registers():
     assert hexbytes(asm(".a16\n.i16\nsec\nxce\nlda #1\nldx #1")) == "38 FB A9 01 A2 01"
 
 
-def test_clc_xce_from_an_unknown_mode_makes_widths_unknown():
-    result = asm(".a8\nclc\nxce\nlda #1")
-    assert hexbytes(result) == "18 FB A9 01 00"
+@pytest.mark.parametrize("carry", ["clc", "sec", "adc #1"])
+def test_xce_keeps_a_known_8_bit_width_whatever_the_mode(carry):
+    # XCE never makes M or X 16-bit: native from emulation keeps them 1, emulation forces 1
+    result = asm(f".a8\n.i8\n{carry}\nxce\nlda #1\nldx #1")
+    assert hexbytes(result).endswith("FB A9 01 A2 01")
+    assert names(result) == []
+
+
+def test_clc_xce_from_an_unknown_mode_makes_a_16_bit_width_unknown():
+    # from emulation, the registers come out 8-bit; from native, as they were
+    result = asm(".a16\n.i8\nclc\nxce\nlda #1\nldx #1")
+    assert hexbytes(result) == "18 FB A9 01 00 A2 01"
     assert names(result) == ["unknown-width"]
+
+
+def test_xce_with_an_unknown_carry_makes_a_16_bit_width_unknown():
+    result = asm(".a16\n.i8\nadc #1\nxce\nlda #1")
+    assert hexbytes(result) == "69 01 00 FB A9 01 00"
+    assert names(result) == ["unknown-width"]
+
+
+def test_clc_xce_in_known_native_mode_keeps_16_bit_widths():
+    assert hexbytes(asm("sec\nxce\nclc\nxce\nrep #$30\nclc\nxce\nlda #1")).endswith("A9 01 00")
 
 
 def test_clc_xce_after_emulation_gives_8_bit_native():

@@ -394,3 +394,5 @@ for _op in [
 for _op in ("neg", "invert", "logical_not", "low_byte", "high_byte", "bank_byte"):
     # Prefixes stay unfolded: the operand builder reads them as size or byte selectors.
     setattr(LineBuilder, _op, _make_unary(_op, _op in ("neg", "invert")))
+for _op in ("low_word", "high_word"):
+    setattr(LineBuilder, _op, _make_unary(_op, True))

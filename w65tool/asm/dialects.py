@@ -23,6 +23,7 @@ class Dialect:
     to every run's start-up)."""
 
     __slots__ = (
+        "align_bits",
         "auto_widths",
         "bare_absolute",
         "dl_size",
@@ -48,6 +49,7 @@ class Dialect:
         fixed_immediates: bool = False,
         written_mvn_order: bool = False,
         dl_size: int = 3,
+        align_bits: bool = False,
         naken_warnings: bool = False,
         warn_jump_long: bool = True,
         forward_absolute: bool = False,
@@ -60,12 +62,13 @@ class Dialect:
         self.name = name
         # naken_asm's meanings: `017` is octal; `NAME equ text` substitutes the text;
         # immediates are 16-bit unless `.b` or a byte selector; `mvn a,b` keeps the written
-        # order; `.dl` is `dl_size` bytes
+        # order; `.dl` is `dl_size` bytes; `.align` counts bits and writes zeros
         self.octal_zero = octal_zero
         self.textual_equ = textual_equ
         self.fixed_immediates = fixed_immediates
         self.written_mvn_order = written_mvn_order
         self.dl_size = dl_size
+        self.align_bits = align_bits
         # the default dialect's warnings where naken_asm reads the text otherwise
         self.naken_warnings = naken_warnings
         self.warn_jump_long = warn_jump_long  # `jmp` to another bank assembled as `jml`
@@ -95,6 +98,7 @@ NAKEN = Dialect(
     fixed_immediates=True,
     written_mvn_order=True,
     dl_size=4,
+    align_bits=True,
     warn_jump_long=False,
     forward_absolute=True,
 )

@@ -530,7 +530,10 @@ class Expander:
             c.macro.body = c.body
             self.macros[c.macro.name] = c.macro
             return
+        lines = self.lines
+        fewest = MAX_LINES  # the fewest lines one pass over the body has made
         for k in range(c.count):
+            before = len(lines)
             for text, origin in c.body:
                 if self.sink.full or self.ended:
                     return
@@ -538,6 +541,18 @@ class Expander:
                 if c.var:
                     text, cmap = self._replace_words(text, {c.var: str(k)})
                 self._line(text, origin, cmap, c.base)
+            made = len(lines) - before
+            fewest = min(fewest, made)
+            # stop as soon as the passes still to come would pass the cap, however few lines
+            # each makes, rather than after making two million lines
+            if len(lines) + fewest * (c.count - k - 1) > MAX_LINES:
+                self.sink.error(
+                    f"'.repeat' takes the program past {MAX_LINES} lines ({c.count} times "
+                    f"{made} line{'s' if made != 1 else ''})",
+                    c.origin,
+                    c.col,
+                )
+                raise ExpandError
 
     def _directive(
         self,
@@ -567,7 +582,7 @@ class Expander:
             count = self._condition_value(args, origin, arg_col, cmap, "'.repeat' count")
             if count is not None and count < 0:
                 self.sink.error(f"'.repeat' count is negative ({count})", origin, arg_col)
-            if count is not None and count * 1 > MAX_LINES:
+            if count is not None and count > MAX_LINES:
                 self.sink.error(f"'.repeat' count {count} is too large", origin, arg_col)
                 count = 0
             self.collect = _Collect("repeat", origin, col, count=max(count or 0, 0), base=base)

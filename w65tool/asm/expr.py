@@ -179,6 +179,8 @@ UNARY: dict[str, Callable[[int], int]] = {
     "low_byte": lambda a: a & 0xFF,
     "high_byte": lambda a: (a >> 8) & 0xFF,
     "bank_byte": lambda a: (a >> 16) & 0xFF,
+    "low_word": lambda a: a & 0xFFFF,
+    "high_word": lambda a: (a >> 8) & 0xFFFF,
 }
 
 # Results are kept within 64 bits so that a hostile expression cannot build huge integers.
@@ -221,7 +223,7 @@ class Binary(Node):
 
 
 class Unary(Node):
-    """`op a`: minus, complement, logical not, and the byte selectors < > ^."""
+    """`op a`: minus, complement, logical not, the byte selectors < > ^ and the words <> >`."""
 
     __slots__ = ("a", "fn", "op")
 

@@ -225,6 +225,7 @@ class Assembler(Directives):
         self.floor = [0] * n
         self.symbols: dict[str, int] = {}
         self.jumps: dict[int, list[Jump]] = {}
+        self.label_pcs_before: dict[int, int] = {}  # the address of each label line, last pass
         self.forward = ForwardLabels(parsed)
         # what the first pass did, for the second to reuse (see `_walk`): its output,
         # addresses, widths and jump targets, and the lines it cannot vouch for
@@ -252,13 +253,51 @@ class Assembler(Directives):
                 self._report_undefined()
                 return result
             self.jumps = self.jumps_next
-        changed = sorted(k for k in self.symbols if before.get(k) != self.symbols.get(k))
-        result.sink.error(
-            f"addresses did not settle after {MAX_PASSES} passes"
-            + (f" ('{changed[0]}' keeps changing)" if changed else ""),
-            None,
-        )
+            self.label_pcs_before = self.label_pcs
+        self._unsettled(before, result.sink)
         return result
+
+    def _unsettled(self, before: dict[str, int], sink: Sink) -> None:
+        """Say where the passes found no fixed point: a symbol that keeps changing, at its
+        definition, or else a label whose widths do."""
+        changed = sorted(
+            (self.defined.get(k, -1), k)
+            for k in self.symbols
+            if before.get(k) != self.symbols.get(k)
+        )
+        head = f"addresses did not settle after {MAX_PASSES} passes"
+        if changed and changed[0][0] >= 0:
+            i, key = changed[0]
+            name = key.rpartition(".")[2]
+            old, new = before.get(key), self.symbols[key]
+            was = "undefined" if old is None else _hex(old)
+            self.i = i
+            self._error(
+                f"{head}: '{name}' is {was} in one pass and {_hex(new)} in the next",
+                self._name_col(i, name),
+            )
+            return
+        for i, pc, state, fall, seen in self.arrivals:
+            if _arrival(state, fall, self.jumps_next.get(pc)) != seen:
+                self.i = i
+                label = self.parsed[i].labels[0]  # type: ignore[union-attr]
+                self._error(
+                    f"{head}: the register widths at '{label.name}' change from pass to pass "
+                    "(declare them with .a8/.a16/.i8/.i16 after the label)",
+                    label.col,
+                )
+                return
+        sink.error(head, None)
+
+    def _name_col(self, i: int, name: str) -> int:
+        """The column where line `i` defines `name`."""
+        pl = self.parsed[i]
+        if pl is None:
+            return 1
+        for label in pl.labels:
+            if label.name == name:
+                return label.col
+        return pl.statement.col if pl.statement is not None else 1
 
     def _arrivals_hold(self, strict: bool) -> bool:
         """Whether each label's widths would be the same with the jumps this pass found.
@@ -267,7 +306,7 @@ class Assembler(Directives):
         appear only in notes, so they must hold too (`strict`) only when this pass wrote one.
         """
         jumps = self.jumps_next
-        for pc, state, fall, seen in self.arrivals:
+        for _i, pc, state, fall, seen in self.arrivals:
             now = _arrival(state, fall, jumps.get(pc))
             if now != seen and (strict or now[1] != seen[1] or _bare(now[0]) != _bare(seen[0])):
                 return False
@@ -308,6 +347,7 @@ class Assembler(Directives):
         self.entry: int | None = None
         self._start_segments()
         self.scopes: list[tuple[str, str, int]] = []  # (prefix, kind, line)
+        self.anonymous: dict[str, int] = {}  # anonymous scopes opened, by name
         self.chain: tuple[str, ...] = ("",)
         self.last_global = ""
         self.defined: dict[str, int] = {}  # name -> line, this pass
@@ -315,8 +355,9 @@ class Assembler(Directives):
         self.zp_labels: set[str] = set()  # labels in a zero-page segment (ca65)
         self.reported: set[tuple[int, int]] = set()
         self.missing: list[tuple[int, Sym]] = []  # undefined symbols read: (line, node)
-        self.arrivals: list[tuple[int, widths.State, bool, Arrival]] = []
+        self.arrivals: list[tuple[int, int, widths.State, bool, Arrival]] = []  # line, pc, ...
         self.jumps_next: dict[int, list[Jump]] = {}
+        self.label_pcs: dict[int, int] = {}
         self.cited_lines = False  # whether a note named the line that set a width
         self.targets: list[int | None] = [None] * n  # where each line jumps
         # Lines that said something, or read a name through nested scopes (a name defined
@@ -476,13 +517,15 @@ class Assembler(Directives):
         if self.linear_widths:
             return  # the peers' widths run on down the lines, whatever jumps arrive
         state, fall = self.state, self.fall
-        # jumps from lines above were found in this pass; the rest come from the previous one
+        # jumps from lines above were found in this pass; the rest come from the previous one,
+        # where they went to the address this line had then (a label that moved keeps them)
+        self.label_pcs[self.i] = pc
         sources = self.jumps_next.get(pc, [])
-        later = self.jumps.get(pc)
+        later = self.jumps.get(self.label_pcs_before.get(self.i, pc))
         if later:
             sources = sources + [s for s in later if s[1] >= self.i]
         arrival = _arrival(state, fall, sources)
-        self.arrivals.append((pc, state, fall, arrival))
+        self.arrivals.append((self.i, pc, state, fall, arrival))
         self.state = arrival[0]
         label = pl.labels[0]
         for reg, w1, s1, w2, s2 in arrival[1]:
@@ -919,6 +962,8 @@ class Assembler(Directives):
                 return value <= 0xFFFF  # the pointer is read from bank 0
             if mnemonic in JUMPS:
                 return (value >> 16) == (self.pc >> 16)
+            if mnemonic == "pea":
+                return value <= 0xFFFFFF  # a constant pushed, not read: its low 16 bits (ca65)
             return (value >> 16) == self.databank
         return value <= 0xFFFFFF
 
@@ -992,6 +1037,8 @@ class Assembler(Directives):
                 )
         out = bytearray()
         base = self.pc
+        # `.addr` (ca65) takes any 24-bit address and writes its low 16 bits, as ca65 does
+        room = 3 if name == "addr" else size
         for arg in st.args:
             self.here = base + len(out)
             if isinstance(arg, Text):
@@ -1006,8 +1053,8 @@ class Assembler(Directives):
             if value is None:
                 out += bytes(size)
                 continue
-            if not fits(value, size):
-                self._error(f"value {_hex(value)} does not fit in {size * 8} bits", arg.col)
+            if not fits(value, room):
+                self._error(f"value {_hex(value)} does not fit in {room * 8} bits", arg.col)
             out += (value & ((1 << (8 * size)) - 1)).to_bytes(size, "little")
             if name == "asciiz":
                 out.append(0)
@@ -1039,6 +1086,10 @@ class Assembler(Directives):
         if count < 0:
             self._error(f"cannot reserve a negative size ({count})", st.col)
             return
+        self._gap(st, count, unit)
+
+    def _gap(self, st: Directive, count: int, unit: int) -> None:
+        """Skip `count` units, or write them with the fill value given as the second argument."""
         if self.pc + count * unit > 0x1000000:
             self._error("reserved space runs past the end of the address space", st.col)
             return
@@ -1071,12 +1122,29 @@ class Assembler(Directives):
         self._emit(bytes(-self.pc % boundary))
 
     def _d_align(self, st: Directive) -> None:
+        """`.align n[, fill]`: on to a multiple of n bytes, as ca65 and 64tass align; the gap
+        is reserved like `.res`, or written with the fill value. naken_asm's `.align` counts
+        bits and writes zeros: so it reads under --compat naken."""
+        if self.dialect.align_bits:
+            self._align_bits(st)
+            return
+        if not self._args(st, 1, 2):
+            return
+        boundary = self._value(st, 0)
+        if boundary is None:
+            return
+        if boundary <= 0:
+            self._error(f"alignment must be positive, not {boundary}", st.col)
+            return
+        self._gap(st, -self.pc % boundary, 1)
+
+    def _align_bits(self, st: Directive) -> None:
         if not self._args(st, 1, 1):
             return
         bits = self._value(st, 0)
         if bits is not None and (bits <= 0 or bits % 8):
             self._error(
-                f"'.align' counts bits (naken_asm's meaning): {bits} is not a multiple of 8; "
+                f"'.align' counts bits under --compat naken: {bits} is not a multiple of 8; "
                 "use .align_bytes for bytes",
                 st.col,
             )
@@ -1211,8 +1279,11 @@ class Assembler(Directives):
                 return
             self._push_scope(f"{parent}{arg.name}.", "scope")
         else:
-            # by line index: each expansion of a macro holding it is a scope of its own
-            self._push_scope(f"{parent}scope#{self.i}.", "scope")
+            # named for its source line; a second one from the same line (a macro expanded
+            # twice, a line included twice) is told apart by a count
+            name = f"{parent}scope#{self._origin().line}"
+            seen = self.anonymous[name] = self.anonymous.get(name, 0) + 1
+            self._push_scope(f"{name}." if seen == 1 else f"{name}#{seen}.", "scope")
 
     def _d_ends(self, st: Directive) -> None:
         self._pop_scope(st, ("scope",))

@@ -19,9 +19,21 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 UNPLANNED = object()
+
+# A line's plan is compiled into a function when the line is at most this many tokens long
+# and fewer than MAX_COMPILED shapes have been compiled; any other line replays its plan
+# through `_interpret`, one step per action, so a long line or a stream of new shapes costs
+# time and memory in proportion to its tokens (a compiled function per long data line would
+# not be reused, and compiling one grows faster than its length).
+MAX_COMPILED_TOKENS = 128
+MAX_COMPILED = 2048
+# A line longer than this many characters keeps only where each token lies: the scanner's
+# match objects, kept for a plan to read, weigh several hundred bytes each.
+LONG_LINE = 4096
 
 # Parse table actions: (SHIFT, state) or (REDUCE, rule number); a nonterminal's entry is the
 # state to go to after reducing to it.
@@ -202,31 +214,98 @@ class ShapeParser:
             for kind, alternatives in tables.unless.items()
         }
         self._plans: dict[tuple[str, tuple[str, ...]], Callable[[list], Any] | None] = {}
+        self._methods: dict[str, Callable | None] = {}
 
     def parse(self, text: str, start: str) -> Any:
         """The builder's result for `text`, or `UNPLANNED`."""
-        scanned = self._scan(text)
+        long = len(text) > LONG_LINE
+        scanned = self._scan(text, long)
         if scanned is None:
             return UNPLANNED
         matches, types = scanned
         key = (start, types)
         plans = self._plans
-        plan = plans[key] if key in plans else plans.setdefault(key, self._compile(*key))
+        if key in plans:
+            plan = plans[key]
+        elif not long and len(types) <= MAX_COMPILED_TOKENS and len(plans) < MAX_COMPILED:
+            plan = plans[key] = self._compile(*key)
+        else:
+            steps = self._plan(start, types)
+            if steps is None:
+                return UNPLANNED
+            if long:  # `matches` holds each token's start and end
+                return self._interpret(
+                    steps,
+                    lambda k: Token.make(
+                        text[matches[2 * k] : matches[2 * k + 1]], matches[2 * k] + 1
+                    ),
+                )
+            return self._interpret(steps, lambda k: _token(matches[k]))
         if plan is None:
             return UNPLANNED
         return plan(matches)
 
-    def _scan(self, text: str) -> tuple[list[re.Match], tuple[str, ...]] | None:
+    def _interpret(self, plan: list[Rule | None], token: Callable[[int], Token]) -> Any:
+        """What the compiled plan would return, by stepping through the plan; `token(k)` is
+        the line's `k`th token."""
+        methods = self._methods
+        stack: list[Any] = []
+        shifted = 0
+        for rule in plan:
+            if rule is None:
+                stack.append(token(shifted))
+                shifted += 1
+                continue
+            size = rule.size
+            children = stack[len(stack) - size :] if size else []
+            if size:
+                del stack[len(stack) - size :]
+            if rule.keep is None:
+                kept = children
+            else:
+                kept = None
+                for i, inlined in rule.keep:
+                    child = children[i]
+                    if not inlined:
+                        if kept is None:
+                            kept = [child]
+                        else:
+                            kept.append(child)
+                    elif kept is None and type(child) is Tree:
+                        kept = child.children  # the tree is consumed: grow its list in place
+                    elif kept is None:
+                        kept = list(child.children)
+                    else:
+                        kept += child.children
+                if kept is None:
+                    kept = []
+            name = rule.name
+            method = (
+                methods[name]
+                if name in methods
+                else methods.setdefault(name, rule_method(self._builder, name))
+            )
+            if rule.single and len(kept) == 1:
+                stack.append(kept[0])
+            elif method is None:
+                stack.append(Tree(name, kept))
+            else:
+                stack.append(method(*kept))
+        return stack[-1]
+
+    def _scan(self, text: str, spans: bool = False) -> tuple[list, tuple[str, ...]] | None:
         """The matches of the tokens of `text` and their types; None where none matches.
 
         A token object is made later, by the plan, and only for the tokens a builder method
-        reads (punctuation like `#` and `,` never reaches one).
+        reads (punctuation like `#` and `,` never reaches one). With `spans`, the list holds
+        each token's start and end instead of its match.
         """
         scan = self._regex.scanner(text).match
         ignore = self._ignore
         unless = self._unless
-        matches = []
+        matches: list = []
         types = []
+        add = partial(_add_span, matches) if spans else matches.append
         end = 0
         while (m := scan()) is not None:
             kind = m.lastgroup
@@ -235,7 +314,7 @@ class ShapeParser:
                 continue
             if kind in unless and (whole := unless[kind](m.group(kind))) is not None:
                 kind = whole.lastgroup
-            matches.append(m)
+            add(m)
             types.append(kind)
         if end != len(text) and self._rest(text, end) is None:
             return None
@@ -280,7 +359,12 @@ class ShapeParser:
                 continue
             kept: list[str] = []
             for i, inlined in keep:
-                kept += trees.pop(children[i])[1] if inlined else [children[i]]
+                if not inlined:
+                    kept.append(children[i])
+                elif kept:
+                    kept += trees.pop(children[i])[1]
+                else:
+                    kept = trees.pop(children[i])[1]  # the tree is consumed: grow its list
             if rule.single and len(kept) == 1:
                 stack.append(kept[0])  # a one-child `?rule`: the child itself
             elif method is None:
@@ -335,6 +419,11 @@ def _token(m: re.Match) -> Token:
     token = str.__new__(Token, m.group(group))  # Token.make, without its call
     token.column = m.start(group) + 1
     return token
+
+
+def _add_span(spans: list[int], m: re.Match) -> None:
+    group = m.lastindex  # the token's own group, as in `_token`
+    spans += m.span(group)
 
 
 def _reducer(rule: Rule, method: Callable | None) -> Callable[[list], Any]:

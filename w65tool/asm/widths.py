@@ -32,9 +32,11 @@ def after(state: State, mnemonic: str, value: int | None, at: int, stack: list[S
     """The state after `mnemonic` (with its immediate `value`, if any) on line `at`.
 
     REP/SEP with a constant set or clear M (bit 5) and X (bit 4), in native mode; CLC/SEC set
-    the carry; XCE swaps carry and E: into emulation means 8-bit registers, out of known
-    emulation means 8-bit too (M and X come out as 1), out of an unknown mode, unknown. PHP
-    and PLP save and restore the widths on `stack`.
+    the carry; XCE swaps carry and E. XCE never makes M or X 16-bit: into emulation forces
+    them to 8 bits, into native mode from emulation leaves them 8-bit, and native to native
+    changes nothing. So a known 8-bit width stays known whatever the mode and carry; a 16-bit
+    one stays only when the CPU is known to stay native. PHP and PLP save and restore the
+    widths on `stack`.
     """
     m, m_at, x, x_at, e, c = state
     if mnemonic == "rep" or mnemonic == "sep":
@@ -54,15 +56,16 @@ def after(state: State, mnemonic: str, value: int | None, at: int, stack: list[S
     if mnemonic == "sec":
         return (m, m_at, x, x_at, e, 1)
     if mnemonic == "xce":
-        if c == 1:
-            return (8, at, 8, at, 1, e)
-        if c == 0:
-            if e == 1:
-                return (8, at, 8, at, 0, 1)
-            if e == 0:
-                return (m, m_at, x, x_at, 0, 0)
-            return (None, at, None, at, 0, None)
-        return (None, at, None, at, None, e)
+        if c == 1 or (c == 0 and e == 1):
+            return (8, at, 8, at, c, e)
+        if c == 0 and e == 0:
+            return state
+        # into native from an unknown mode, or an unknown carry: 16 bits may become 8
+        if m != 8:
+            m, m_at = None, at
+        if x != 8:
+            x, x_at = None, at
+        return (m, m_at, x, x_at, 0 if c == 0 else None, e)
     if mnemonic == "php":
         stack.append(state)
         return state
