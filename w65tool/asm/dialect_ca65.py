@@ -11,6 +11,8 @@ together, so these say nothing more). Scope qualifiers (`::`), ca65's other func
 
 from __future__ import annotations
 
+import re
+
 from w65tool.asm.builder import LineError
 from w65tool.asm.dialect_text import (
     Reader,
@@ -22,6 +24,7 @@ from w65tool.asm.dialect_text import (
     w65_string,
 )
 from w65tool.asm.dialect_text import tokens as scan
+from w65tool.asm.numbers import NumberError, parse_number
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
 
@@ -98,11 +101,56 @@ _UNARY_BEFORE = frozenset(
         "||",
     }
 )
-_UNSUPPORTED_WORDS = frozenset({".asize", ".isize"})
+# `.asize`/`.isize`: the width at the line, filled in by `live` as the expander reads it
+_SIZES = {".asize": "__asize__", ".isize": "__isize__"}
+_SIZE_WORDS = re.compile(r"__([ai])size__")
+_WIDTH_LINE = re.compile(
+    r"(?:[@A-Za-z_][A-Za-z0-9_]*:\s*)*(\.?[A-Za-z0-9_]+)\s*(#?)\s*([^;\s]*)", re.ASCII
+)
 
 
 class Ca65Reader(Reader):
-    """One run's ca65 lines."""
+    """One run's ca65 lines, and the widths `.asize`/`.isize` read: ca65 follows them down
+    the expanded lines (`.a8` ... `.i16`, and `rep`/`sep` after `.smart`), as `track` does."""
+
+    def __init__(self) -> None:
+        self.widths: dict[str, int | None] = {"a": 8, "i": 8}
+        self.smart = False
+
+    def live(self, text: str) -> str:
+        if "size__" not in text:
+            return text
+
+        def width(m: re.Match) -> str:
+            value = self.widths[m.group(1)]
+            if value is None:
+                raise LineError(
+                    f"'.{m.group(1)}size' is not known here: a rep/sep without a number "
+                    "came before",
+                    m.start() + 1,
+                )
+            return str(value).ljust(len(m.group()))
+
+        return _SIZE_WORDS.sub(width, text)
+
+    def track(self, text: str) -> None:
+        m = _WIDTH_LINE.match(text.strip())
+        if m is None:
+            return
+        word = m.group(1).lower()
+        if word in (".a8", ".a16", ".i8", ".i16"):
+            self.widths[word[1]] = int(word[2:])
+        elif word == ".smart":
+            self.smart = m.group(3).lower() not in ("off", "-")
+        elif self.smart and word in ("rep", "sep") and m.group(2):
+            try:
+                value = parse_number(m.group(3))[0]
+            except (NumberError, IndexError):  # not a number: the widths are not known
+                self.widths = {"a": None, "i": None}
+                return
+            for reg, bit in (("a", 0x20), ("i", 0x10)):
+                if value & bit:
+                    self.widths[reg] = 16 if word == "rep" else 8
 
     def line(self, text: str) -> tuple[str, tuple[int, ...] | None]:
         toks = [t for t in scan(_SCAN, text) if t[0] != "ws"]
@@ -233,8 +281,9 @@ class Ca65Reader(Reader):
             return j
         if kind == "op" and tok == "::":
             raise LineError("ca65's scope qualifier '::' is not supported by w65", at + 1)
-        if kind == "name" and lower in _UNSUPPORTED_WORDS:
-            raise LineError(f"ca65's '{tok}' is not supported by w65", at + 1)
+        if kind == "name" and lower in _SIZES:
+            out.put(_SIZES[lower], at)
+            return k + 1
         if kind == "name" and lower in _FUNCTIONS:
             if k + 1 >= len(toks) or toks[k + 1][1] != "(":
                 raise LineError(f"'{tok}' takes its argument in parentheses", at + 1)

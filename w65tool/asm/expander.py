@@ -409,6 +409,12 @@ class Expander:
     # -- one line -------------------------------------------------------------------------
     def _line(self, text: str, origin: Origin, cmap: tuple[int, ...] | None, base: Path) -> None:
         self.sink.position = len(self.lines)
+        if self.reader is not None and self.collect is None and "__" in text:
+            try:
+                text = self.reader.live(text)  # what only the line's place tells (ca65 .asize)
+            except LineError as err:
+                self.sink.error(err.message, origin, self._col(cmap, err.col))
+                return
         head = _HEAD.match(text)
         labels, word = head.group(1, 2)  # type: ignore[union-attr]
         kind = None
@@ -482,6 +488,8 @@ class Expander:
             self.sink.error(f"the program expands to more than {MAX_LINES} lines", origin, 1)
             raise ExpandError
         self.lines.append(Line(text, origin, cmap))
+        if self.reader is not None:
+            self.reader.track(text)
 
     @staticmethod
     def _col(cmap: tuple[int, ...] | None, col: int) -> int:
