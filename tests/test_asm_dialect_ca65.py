@@ -44,6 +44,14 @@ start:
     .byte I*2, I
     .endrep
 @loc: bra @loc
+.proc outer
+inner: nop
+.scope deep
+leaf: rts
+.endscope
+.endproc
+    jsr outer::inner
+    jmp outer::deep::leaf
     .assert * > $1000, error, "too low"
 shared := $42
 data: .byte "a\\b", 'x', shared
@@ -182,7 +190,7 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("lda foo::bar", "ca65's scope qualifier '::' is not supported by w65"),
+        ("lda ::bar", "ca65's '::name' (a name in the outermost scope) is not supported by w65"),
         (
             "flags = $20\n.smart\nrep #flags\n.byte .asize",
             "'.asize' is not known here: a rep/sep without a number came before",

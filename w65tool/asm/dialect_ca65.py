@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from w65tool.asm.builder import LineError
+from w65tool.asm.builder import SCOPE_MARK, LineError
 from w65tool.asm.dialect_text import (
     Reader,
     Rewrite,
@@ -280,7 +280,10 @@ class Ca65Reader(Reader):
             out.put(anonymous_ref("f" if sign == "+" else "b", j - k - 1), at)
             return j
         if kind == "op" and tok == "::":
-            raise LineError("ca65's scope qualifier '::' is not supported by w65", at + 1)
+            raise LineError(
+                "ca65's '::name' (a name in the outermost scope) is not supported by w65",
+                at + 1,
+            )
         if kind == "name" and lower in _SIZES:
             out.put(_SIZES[lower], at)
             return k + 1
@@ -311,11 +314,16 @@ class Ca65Reader(Reader):
         if kind == "op" and tok == "=":
             out.put("==", at)
             return k + 1
+        if kind == "name" and k + 2 < len(toks) and toks[k + 1][1] == "::":
+            # `scope::name`: the name inside the scope, found from the innermost scope out
+            parts = [tok]
+            j = k
+            while j + 2 < len(toks) and toks[j + 1][1] == "::" and toks[j + 2][0] == "name":
+                parts.append(toks[j + 2][1])
+                j += 2
+            out.put(SCOPE_MARK.join(parts), at)
+            return j + 1
         out.keep(tok, at)
-        if kind == "name" and k + 1 < len(toks) and toks[k + 1][1] == "::":
-            raise LineError(
-                "ca65's scope qualifier '::' is not supported by w65", toks[k + 1][2] + 1
-            )
         return k + 1
 
 
