@@ -120,3 +120,16 @@ def test_a_mangled_peer_program_is_read_or_refused_never_crashes(compat, pick, e
         lines[i] = lines[i][:j] + piece + lines[i][j:]
     with contextlib.suppress(AsmError):
         assemble_source("\n".join(lines) + "\n", "p.s", compat=compat)
+
+
+@pytest.mark.parametrize(
+    ("compat", "source"),
+    [
+        ("ca65", ".p816\n.org $10\n: dex\n bne :-\nend: rts\n"),
+        ("64tass", ' .cpu "65816"\n* = $10\n- dex\n bne -\nend rts\n'),
+    ],
+)
+def test_anonymous_labels_stay_out_of_the_symbols(compat, source):
+    result = assemble_source(source, "p.s", compat=compat)
+    assert result.symbols == {"end": 0x13}
+    assert result.image.segments() == [(0x10, bytes.fromhex("CA D0 FD 60"))]
