@@ -44,6 +44,10 @@ start:
     .byte I*2, I
     .endrep
 @loc: bra @loc
+    mvn $01, $02            ; bare operands are addresses: their banks, 0 and 0
+    mvn #$01, #$02
+    mvp #^$123456, #^$7E0000
+    mvn $123456, $7E0000
 .proc outer
 inner: nop
 .scope deep

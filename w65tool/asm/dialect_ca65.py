@@ -187,6 +187,12 @@ class Ca65Reader(Reader):
             return out.result(text)
         if lower == ".segment" and len(rest) >= 3 and rest[1][1] == ":":
             rest = [*rest[:1], ("op", ",", rest[1][2]), *rest[2:]]
+        if lower in ("mvn", "mvp") and rest and rest[0][1] != "#":
+            # ca65 reads a bare block-move operand as an address: its bank byte is moved
+            out.keep(word, at)
+            out.put(" ", at + len(word))
+            self._list_of(rest, ".bankbyte", out, prefix="#")
+            return out.result(text)
         if lower in _RENAMED:
             out.put(_RENAMED[lower], at)
         elif kind == "name" and rest and rest[0][1] in ("=", ":="):
@@ -199,7 +205,7 @@ class Ca65Reader(Reader):
         self._operand(rest, out)
         return out.result(text)
 
-    def _list_of(self, toks: list[Token], fn: str, out: Rewrite) -> None:
+    def _list_of(self, toks: list[Token], fn: str, out: Rewrite, prefix: str = "") -> None:
         """`.lobytes a, b` as `.byte` of each item's low byte."""
         items: list[list[Token]] = [[]]
         depth = 0
@@ -220,7 +226,7 @@ class Ca65Reader(Reader):
             if n:
                 out.put(", ", item[0][2])
             mask, shift = _FUNCTIONS[fn]
-            out.put(f"({mask}&(", item[0][2])
+            out.put(f"{prefix}({mask}&(", item[0][2])
             self._expr(item, out, False)
             out.put(f"){shift})", item[-1][2])
 
