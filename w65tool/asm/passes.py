@@ -576,7 +576,8 @@ class Assembler(Directives):
         if end > 0x1000000:
             self._error(f"code runs past the end of the address space at {_hex(pc)}", 1)
             return
-        self.out[self.i] = (pc + self.phase, data)
+        if not self.virtual:  # in a .virtual block bytes are counted, not placed
+            self.out[self.i] = (pc + self.phase, data)
         self.pc = end
 
     # -- instructions ---------------------------------------------------------------------
