@@ -16,6 +16,7 @@ from pathlib import Path
 
 from w65tool.asm.diagnostics import Frame, Origin, Sink
 from w65tool.asm.dialects import W65, Dialect
+from w65tool.asm.directive_table import EXPANDER_KINDS
 from w65tool.asm.expr import Sym, evaluate
 from w65tool.asm.parser import LineError, parse_expression
 
@@ -131,26 +132,7 @@ _CONST = re.compile(
     re.IGNORECASE,
 )
 _NAKEN_EQU = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]+equ[ \t]+(.*)", re.IGNORECASE)
-_PP = {
-    "define": "define",
-    "undef": "undef",
-    "include": "include",
-    "macro": "macro",
-    "endm": "endm",
-    "endmacro": "endm",
-    "repeat": "repeat",
-    "rept": "repeat",
-    "endr": "endr",
-    "endrep": "endr",
-    "endrepeat": "endr",
-    "if": "if",
-    "ifdef": "ifdef",
-    "ifndef": "ifndef",
-    "elif": "elif",
-    "elseif": "elif",
-    "else": "else",
-    "endif": "endif",
-}
+_PP = EXPANDER_KINDS  # the directives the expander runs, by name: their kind
 _WORD = re.compile(r"[ \t]*(\.?[A-Za-z0-9_]+)")  # a line's first word, as `_HEAD` reads it
 # first words (lowercase, without a leading '.') that a plain line cannot start with
 _RESERVED = frozenset({*_PP, "end"})
