@@ -75,7 +75,12 @@ inner   nop
 inner   nop
         .bend
         jsr sub
+        lda blk.inner
+        jmp sub.deep.x
 sub     .proc
+deep    .block
+x       rts
+        .bend
         rts
         .pend
         .logical $8000
@@ -134,7 +139,6 @@ def test_64tass_programs_give_64tass_bytes(source, tmp_path):
         ),
         (" .section s\n .byte 1\n .send", "section 's' has no '.dsection' placing it"),
         (" .bend", "'.bend' without '.block' or '.proc'"),
-        (" lda blk.inner", "64tass's 'blk.inner' (a name inside a block) is not supported by w65"),
         (" lda .sizeof(x)", "64tass's '.sizeof' is not supported by w65"),
     ],
 )

@@ -78,3 +78,10 @@ def test_w65_run_prints_warnings_as_the_assembler_renders_them(tmp_path, capsys)
     err = capsys.readouterr().err
     assert f"{path}:2:9: warning: the width of A is not known here" in err
     assert "Diagnostic(" not in err
+
+
+def test_source_in_a_peer_dialect_is_read_with_compat(tmp_path):
+    path = tmp_path / "prog.s"
+    path.write_text(".p816\n.org $300\n: dex\n  bne :-\n  lda #.lobyte($1234)\n")
+    program = read_program(path, compat="ca65")
+    assert program.image.to_bin() == bytes.fromhex("CA D0 FD A9 34")

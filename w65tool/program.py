@@ -12,7 +12,7 @@ from pathlib import Path
 from w65tool.errors import W65Error
 from w65tool.image import Image
 
-SOURCE_SUFFIXES = frozenset({".asm", ".s65", ".a65", ".65s", ".inc", ".src"})
+SOURCE_SUFFIXES = frozenset({".asm", ".s", ".s65", ".a65", ".65s", ".inc", ".src"})
 """Suffixes read as assembly source; any other file is Intel HEX, S-records or binary."""
 
 
@@ -58,11 +58,14 @@ def read_program(
     include_dirs: Iterable[str | Path] = (),
     defines: Iterable[str] = (),
     org: int | None = None,
+    compat: str | None = None,
+    cfg: str | Path | None = None,
 ) -> Program:
     """The program in the file; raises `W65Error` (an `AsmError` for bad source).
 
-    `org` places a raw binary file; source sets its own address with `.org`. An empty
-    image is an error: there would be nothing to load or run.
+    `org` places a raw binary file; source sets its own address with `.org`. `compat` and
+    `cfg` are the assembler's dialect and ld65 layout for source. An empty image is an
+    error: there would be nothing to load or run.
     """
     if not str(path_text):
         raise W65Error("no file given")
@@ -75,7 +78,9 @@ def read_program(
         from w65tool.asm import assemble_file
 
         values = parse_defines(defines)
-        result = assemble_file(path, include_dirs=list(include_dirs), defines=values or None)
+        result = assemble_file(
+            path, include_dirs=list(include_dirs), defines=values or None, compat=compat, cfg=cfg
+        )
         program = Program(
             result.image,
             dict(result.symbols),

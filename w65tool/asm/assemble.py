@@ -110,13 +110,18 @@ def assemble_source(
     )
     return AsmResult(
         image,
-        dict(final.symbols),
+        _named(final.symbols) if rules.reader is not None else dict(final.symbols),
         items,
         lambda: _rows(lines, parsed, final),
         instructions,
         filename,
         final.passes,
     )
+
+
+def _named(symbols: dict[str, int]) -> dict[str, int]:
+    """The symbols without the names a dialect's reader gave its anonymous labels."""
+    return {k: v for k, v in symbols.items() if "__anon" not in k}
 
 
 def _rows(lines: list[Line], parsed: list[ParsedLine | None], final: PassResult) -> list[Row]:

@@ -34,6 +34,9 @@ class LineError(Exception):
         self.col = col
 
 
+# What a dialect's reader writes between the parts of a qualified name (ca65's `a::b`,
+# 64tass's `a.b`): the symbol is then `a.b`, a name in scope `a`, as `.scope a` keys it.
+SCOPE_MARK = "__scope__"
 SELECTORS = frozenset({"low_byte", "high_byte", "bank_byte"})
 REGISTERS = frozenset({"x", "y", "s"})
 # Mnemonics that have an accumulator form (`asl`, `asl a`).
@@ -287,6 +290,8 @@ class LineBuilder:
     def symbol(self, tok: Token) -> Sym:
         if "." in tok:
             raise LineError(f"'{tok}': a size suffix belongs on a mnemonic", tok.column)
+        if SCOPE_MARK in tok:  # a peer's `scope::name` or `block.name`, as a dialect wrote it
+            return Sym(tok.replace(SCOPE_MARK, "."), tok.column)
         return Sym(str(tok), tok.column)
 
     def here(self, tok: Token) -> Here:

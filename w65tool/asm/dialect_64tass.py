@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from w65tool import isa
-from w65tool.asm.builder import LineError
+from w65tool.asm.builder import SCOPE_MARK, LineError
 from w65tool.asm.diagnostics import Sink
 from w65tool.asm.dialect_text import (
     Reader,
@@ -340,17 +340,15 @@ class TassReader(Reader):
             return k + 1
         if kind == "op" and tok == "\\":
             raise LineError("a macro parameter outside a macro", at + 1)
-        if (
-            kind == "name"
-            and tok[0] == "."
-            and k
-            and toks[k - 1][0] == "name"
-            and (toks[k - 1][2] + len(toks[k - 1][1]) == at)
-        ):
-            raise LineError(
-                f"64tass's '{toks[k - 1][1]}{tok}' (a name inside a block) is not supported by w65",
-                toks[k - 1][2] + 1,
-            )
+        if kind == "name" and k + 1 < len(toks) and _member(toks, k + 1):
+            # `block.name`: the name inside the block (or .proc), as w65's scopes key it
+            parts = [tok]
+            j = k + 1
+            while j < len(toks) and _member(toks, j):
+                parts.append(toks[j][1][1:])
+                j += 1
+            out.put(SCOPE_MARK.join(parts), at)
+            return j
         if kind == "name" and tok[0] == "." and tok.lower()[1:] not in ("b", "w", "l"):
             raise LineError(f"64tass's '{tok}' is not supported by w65", at + 1)
         out.keep(tok, at)
@@ -361,6 +359,13 @@ class TassReader(Reader):
         name_anonymous(lines, sink)
         if self.proc_names:
             _check_procs(lines, self.proc_names, sink)
+
+
+def _member(toks: list[Token], k: int) -> bool:
+    """Whether the token at `k` is `.name` written right after the name before it."""
+    kind, tok, at = toks[k]
+    before = toks[k - 1]
+    return kind == "name" and tok[0] == "." and before[2] + len(before[1]) == at
 
 
 def _expression_end(toks: list[Token], k: int) -> int:

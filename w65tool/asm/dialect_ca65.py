@@ -11,7 +11,9 @@ together, so these say nothing more). Scope qualifiers (`::`), ca65's other func
 
 from __future__ import annotations
 
-from w65tool.asm.builder import LineError
+import re
+
+from w65tool.asm.builder import SCOPE_MARK, LineError
 from w65tool.asm.dialect_text import (
     Reader,
     Rewrite,
@@ -22,6 +24,7 @@ from w65tool.asm.dialect_text import (
     w65_string,
 )
 from w65tool.asm.dialect_text import tokens as scan
+from w65tool.asm.numbers import NumberError, parse_number
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
 
@@ -98,11 +101,56 @@ _UNARY_BEFORE = frozenset(
         "||",
     }
 )
-_UNSUPPORTED_WORDS = frozenset({".asize", ".isize"})
+# `.asize`/`.isize`: the width at the line, filled in by `live` as the expander reads it
+_SIZES = {".asize": "__asize__", ".isize": "__isize__"}
+_SIZE_WORDS = re.compile(r"__([ai])size__")
+_WIDTH_LINE = re.compile(
+    r"(?:[@A-Za-z_][A-Za-z0-9_]*:\s*)*(\.?[A-Za-z0-9_]+)\s*(#?)\s*([^;\s]*)", re.ASCII
+)
 
 
 class Ca65Reader(Reader):
-    """One run's ca65 lines."""
+    """One run's ca65 lines, and the widths `.asize`/`.isize` read: ca65 follows them down
+    the expanded lines (`.a8` ... `.i16`, and `rep`/`sep` after `.smart`), as `track` does."""
+
+    def __init__(self) -> None:
+        self.widths: dict[str, int | None] = {"a": 8, "i": 8}
+        self.smart = False
+
+    def live(self, text: str) -> str:
+        if "size__" not in text:
+            return text
+
+        def width(m: re.Match) -> str:
+            value = self.widths[m.group(1)]
+            if value is None:
+                raise LineError(
+                    f"'.{m.group(1)}size' is not known here: a rep/sep without a number "
+                    "came before",
+                    m.start() + 1,
+                )
+            return str(value).ljust(len(m.group()))
+
+        return _SIZE_WORDS.sub(width, text)
+
+    def track(self, text: str) -> None:
+        m = _WIDTH_LINE.match(text.strip())
+        if m is None:
+            return
+        word = m.group(1).lower()
+        if word in (".a8", ".a16", ".i8", ".i16"):
+            self.widths[word[1]] = int(word[2:])
+        elif word == ".smart":
+            self.smart = m.group(3).lower() not in ("off", "-")
+        elif self.smart and word in ("rep", "sep") and m.group(2):
+            try:
+                value = parse_number(m.group(3))[0]
+            except (NumberError, IndexError):  # not a number: the widths are not known
+                self.widths = {"a": None, "i": None}
+                return
+            for reg, bit in (("a", 0x20), ("i", 0x10)):
+                if value & bit:
+                    self.widths[reg] = 16 if word == "rep" else 8
 
     def line(self, text: str) -> tuple[str, tuple[int, ...] | None]:
         toks = [t for t in scan(_SCAN, text) if t[0] != "ws"]
@@ -139,6 +187,12 @@ class Ca65Reader(Reader):
             return out.result(text)
         if lower == ".segment" and len(rest) >= 3 and rest[1][1] == ":":
             rest = [*rest[:1], ("op", ",", rest[1][2]), *rest[2:]]
+        if lower in ("mvn", "mvp") and rest and rest[0][1] != "#":
+            # ca65 reads a bare block-move operand as an address: its bank byte is moved
+            out.keep(word, at)
+            out.put(" ", at + len(word))
+            self._list_of(rest, ".bankbyte", out, prefix="#")
+            return out.result(text)
         if lower in _RENAMED:
             out.put(_RENAMED[lower], at)
         elif kind == "name" and rest and rest[0][1] in ("=", ":="):
@@ -151,7 +205,7 @@ class Ca65Reader(Reader):
         self._operand(rest, out)
         return out.result(text)
 
-    def _list_of(self, toks: list[Token], fn: str, out: Rewrite) -> None:
+    def _list_of(self, toks: list[Token], fn: str, out: Rewrite, prefix: str = "") -> None:
         """`.lobytes a, b` as `.byte` of each item's low byte."""
         items: list[list[Token]] = [[]]
         depth = 0
@@ -172,7 +226,7 @@ class Ca65Reader(Reader):
             if n:
                 out.put(", ", item[0][2])
             mask, shift = _FUNCTIONS[fn]
-            out.put(f"({mask}&(", item[0][2])
+            out.put(f"{prefix}({mask}&(", item[0][2])
             self._expr(item, out, False)
             out.put(f"){shift})", item[-1][2])
 
@@ -232,9 +286,13 @@ class Ca65Reader(Reader):
             out.put(anonymous_ref("f" if sign == "+" else "b", j - k - 1), at)
             return j
         if kind == "op" and tok == "::":
-            raise LineError("ca65's scope qualifier '::' is not supported by w65", at + 1)
-        if kind == "name" and lower in _UNSUPPORTED_WORDS:
-            raise LineError(f"ca65's '{tok}' is not supported by w65", at + 1)
+            raise LineError(
+                "ca65's '::name' (a name in the outermost scope) is not supported by w65",
+                at + 1,
+            )
+        if kind == "name" and lower in _SIZES:
+            out.put(_SIZES[lower], at)
+            return k + 1
         if kind == "name" and lower in _FUNCTIONS:
             if k + 1 >= len(toks) or toks[k + 1][1] != "(":
                 raise LineError(f"'{tok}' takes its argument in parentheses", at + 1)
@@ -262,11 +320,16 @@ class Ca65Reader(Reader):
         if kind == "op" and tok == "=":
             out.put("==", at)
             return k + 1
+        if kind == "name" and k + 2 < len(toks) and toks[k + 1][1] == "::":
+            # `scope::name`: the name inside the scope, found from the innermost scope out
+            parts = [tok]
+            j = k
+            while j + 2 < len(toks) and toks[j + 1][1] == "::" and toks[j + 2][0] == "name":
+                parts.append(toks[j + 2][1])
+                j += 2
+            out.put(SCOPE_MARK.join(parts), at)
+            return j + 1
         out.keep(tok, at)
-        if kind == "name" and k + 1 < len(toks) and toks[k + 1][1] == "::":
-            raise LineError(
-                "ca65's scope qualifier '::' is not supported by w65", toks[k + 1][2] + 1
-            )
         return k + 1
 
 

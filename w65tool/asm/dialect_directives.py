@@ -36,9 +36,11 @@ class Directives:
         """Before each pass: no segment open, no phase; what the last pass measured kept."""
         self.segment: str | None = None
         self.seg_state: dict[str, tuple[int, int]] = {}  # name -> (pc, phase) when left
-        self.seg_order: list[str] = []
+        self.seg_order: list[str] = []  # the segments outside the zero page, by first use
+        self.seg_zp: dict[str, bool] = {}
         self.seg_start: dict[str, int] = {}
         self.seg_stack: list[str | None] = []
+        self.outside = (0, 0)  # the counter and phase outside every segment, when left
         self.phase = 0
         self.phases: list[int] = []
         self.zp_segment = False
@@ -62,34 +64,43 @@ class Directives:
     def _leave_segment(self) -> None:
         if self.segment is not None:
             self.seg_state[self.segment] = (self.pc, self.phase)  # type: ignore[attr-defined]
+        else:
+            self.outside = (self.pc, self.phase)  # type: ignore[attr-defined]
 
-    def _enter_segment(self, name: str, col: int) -> None:
+    def _enter_segment(self, name: str, col: int, zeropage: bool = False) -> None:
         self._leave_segment()
         if self.first is not None:  # type: ignore[attr-defined]
             self.diverged = True  # placing depends on the sizes of the first pass
+        seg = self.layout.segments.get(name) if self.layout is not None else None
+        zp = self.seg_zp.get(name, False) or zeropage or name == "ZEROPAGE"
+        if seg is not None:
+            zp = seg.type == "zp"
+        self.seg_zp[name] = zp
+        self.zp_segment = zp
         self.segment = name
         self.phases = []
         known = self.seg_state.get(name)
         if known is not None:
             self.pc, self.phase = known  # type: ignore[attr-defined]
+            return
+        if self.layout is not None:
+            base = self.layout.base(name, self.seg_ends)
+            if base is None:
+                self._error(f"segment '{name}' is not in the memory layout (--cfg)", col)  # type: ignore[attr-defined]
+                base = 0
+        elif zp:
+            base = 0  # without a layout, the zero page is the direct page at $0000
+        elif self.seg_order:
+            prev = self.seg_order[-1]  # follow the segment used before, its whole size
+            base = self.seg_start[prev] + self.seg_ends.get(
+                prev, self.seg_state[prev][0] + self.seg_state[prev][1] - self.seg_start[prev]
+            )
         else:
+            base = self.pc + self.phase  # type: ignore[attr-defined]
+        if not zp:
             self.seg_order.append(name)
-            if self.layout is not None:
-                base = self.layout.base(name, self.seg_ends)
-                if base is None:
-                    self._error(f"segment '{name}' is not in the memory layout (--cfg)", col)  # type: ignore[attr-defined]
-                    base = 0
-            elif len(self.seg_order) > 1:
-                prev = self.seg_order[-2]
-                base = self.seg_start[prev] + self.seg_ends.get(
-                    prev, self.seg_state[prev][0] + self.seg_state[prev][1] - self.seg_start[prev]
-                )
-            else:
-                base = self.pc + self.phase  # type: ignore[attr-defined]
-            self.seg_start[name] = base
-            self.pc, self.phase = base, 0  # type: ignore[attr-defined]
-        seg = self.layout.segments.get(name) if self.layout is not None else None
-        self.zp_segment = (seg.type == "zp") if seg is not None else name == "ZEROPAGE"
+        self.seg_start[name] = base
+        self.pc, self.phase = base, 0  # type: ignore[attr-defined]
 
     def _segment_name(self, st) -> str | None:
         if not self._args(st, 1, 2):  # type: ignore[attr-defined]
@@ -108,9 +119,8 @@ class Directives:
     def _d_segment(self, st) -> None:
         name = self._segment_name(st)
         if name is not None:
-            self._enter_segment(name, st.col)
-            if len(st.args) == 2 and st.args[1].name.lower() == "zeropage":
-                self.zp_segment = True
+            zp = len(st.args) == 2 and st.args[1].name.lower() == "zeropage"
+            self._enter_segment(name, st.col, zp)
 
     def _d_code(self, st) -> None:
         if self._args(st, 0, 0):  # type: ignore[attr-defined]
@@ -121,14 +131,27 @@ class Directives:
             self.seg_stack.append(self.segment)
 
     def _d_popseg(self, st) -> None:
+        self._pop_segment(st, "'.popseg' without '.pushseg'")
+
+    def _d_endsection(self, st) -> None:
+        """WDC's `ENDS`: back to the section (or the code outside them) before this one."""
+        self._pop_segment(st, "'ENDS' without an open CODE, DATA or UDATA section")
+
+    def _pop_segment(self, st, unmatched: str) -> None:
         if not self._args(st, 0, 0):  # type: ignore[attr-defined]
             return
         if not self.seg_stack:
-            self._error("'.popseg' without '.pushseg'", st.col)  # type: ignore[attr-defined]
+            self._error(unmatched, st.col)  # type: ignore[attr-defined]
             return
         name = self.seg_stack.pop()
         if name is not None:
             self._enter_segment(name, st.col)
+        elif self.segment is not None:  # back to the code outside every segment
+            self._leave_segment()
+            self.segment = None
+            self.phases = []
+            self.zp_segment = False
+            self.pc, self.phase = self.outside  # type: ignore[attr-defined]
 
     # -- another address than the placing ------------------------------------------------
     def _logical(self, value: int) -> None:

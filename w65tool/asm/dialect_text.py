@@ -77,23 +77,37 @@ def w65_string(body: bytes | str, start: int) -> str:
 
 
 class Rewrite:
-    """Builds a rewritten line and its column map (1-based source column of each character)."""
+    """Builds a rewritten line and its column map (1-based source column of each character).
 
-    __slots__ = ("cmap", "out")
+    Blanks between tokens are kept as one space (the readers skip blank tokens): `NAME p`
+    must not become `NAMEp`.
+    """
+
+    __slots__ = ("cmap", "end", "out")
 
     def __init__(self) -> None:
         self.out: list[str] = []
         self.cmap: list[int] = []
+        self.end = 0  # where the source text written so far ends
+
+    def _gap(self, start: int) -> None:
+        if start > self.end and self.out:
+            self.out.append(" ")
+            self.cmap.append(self.end + 1)
 
     def keep(self, text: str, start: int) -> None:
         """Source text as it stands, from 0-based `start`."""
+        self._gap(start)
         self.out.append(text)
         self.cmap.extend(range(start + 1, start + 1 + len(text)))
+        self.end = max(self.end, start + len(text))
 
     def put(self, text: str, start: int) -> None:
         """New text, reported at the source column of 0-based `start`."""
+        self._gap(start)
         self.out.append(text)
         self.cmap.extend([start + 1] * len(text))
+        self.end = max(self.end, start + 1)
 
     def result(self, original: str) -> tuple[str, tuple[int, ...] | None]:
         text = "".join(self.out)
@@ -112,6 +126,14 @@ class Reader:
     def line(self, text: str) -> tuple[str, tuple[int, ...] | None]:
         """The line in w65's spelling and its column map, for a reader that writes one."""
         raise NotImplementedError
+
+    def live(self, text: str) -> str:
+        """A line about to be read, with what its place in the program tells filled in (the
+        same length: columns stay where they were)."""
+        return text
+
+    def track(self, text: str) -> None:
+        """Follow a line the expander has emitted (for `live`)."""
 
     def finish(self, lines: list[Line], sink: Sink) -> None:
         """Name the anonymous labels of the expanded program, in place."""

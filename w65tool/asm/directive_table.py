@@ -96,6 +96,7 @@ _add("segment", PASS, "_d_segment", dotless=False)
 _add("code rodata data bss zeropage", PASS, "_d_code", dotless=False)
 _add("pushseg", PASS, "_d_pushseg", dotless=False)
 _add("popseg", PASS, "_d_popseg", dotless=False)
+_add("endsection", PASS, "_d_endsection", dotless=False)  # WDC's ENDS
 _add("logical", PASS, "_d_logical", dotless=False)
 _add("here", PASS, "_d_here", dotless=False)
 _add("reloc", PASS, "_d_reloc", dotless=False)

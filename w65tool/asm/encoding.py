@@ -390,7 +390,7 @@ class Encoder:
                 else:
                     self._unreachable(st, value, avail)
                     want = avail[-1]
-            if want == 0 and 1 in avail and self._absolute_operand(expr):
+            if want == 0 and self.sizes_by_kind and 1 in avail and self._absolute_operand(expr):
                 want = 1
             rank = avail[-1]
             for r in avail:

@@ -321,21 +321,24 @@ class Expander:
             origin = Origin(filename, n, raw, context)
             if self.reader is None:
                 feed(line, origin, None, base)
-                fast = self._plain_lines_pass() and not in_comment and len(lines) < room
-                continue
-            try:
-                rewritten = self.reader.lines(line)
-            except LineError as err:
-                sink.position = len(lines)
-                sink.error(err.message, origin, err.col)
-                continue
-            for text, cmap in rewritten:
-                feed(text, origin, cmap, base)
+            else:
+                self._read(line, origin, base)
             fast = self._plain_lines_pass() and not in_comment and len(lines) < room
         if len(self.conds) > depth and not self.ended:
             for cond in self.conds[depth:]:
                 self.sink.error("'.if' has no '.endif' in its file", cond.origin, cond.col)
             del self.conds[depth:]
+
+    def _read(self, line: str, origin: Origin, base: Path) -> None:
+        """A line in a peer's syntax: rewritten into w65's by the dialect's reader, then fed."""
+        try:
+            rewritten = self.reader.lines(line)  # type: ignore[union-attr]
+        except LineError as err:
+            self.sink.position = len(self.lines)
+            self.sink.error(err.message, origin, err.col)
+            return
+        for text, cmap in rewritten:
+            self._line(text, origin, cmap, base)
 
     def _plain_lines_pass(self) -> bool:
         """Whether a plain line can be emitted unread: live code, nothing to substitute."""
@@ -388,6 +391,12 @@ class Expander:
     # -- one line -------------------------------------------------------------------------
     def _line(self, text: str, origin: Origin, cmap: tuple[int, ...] | None, base: Path) -> None:
         self.sink.position = len(self.lines)
+        if self.reader is not None and self.collect is None and "__" in text:
+            try:
+                text = self.reader.live(text)  # what only the line's place tells (ca65 .asize)
+            except LineError as err:
+                self.sink.error(err.message, origin, self._col(cmap, err.col))
+                return
         head = _HEAD.match(text)
         labels, word = head.group(1, 2)  # type: ignore[union-attr]
         kind = None
@@ -461,6 +470,8 @@ class Expander:
             self.sink.error(f"the program expands to more than {MAX_LINES} lines", origin, 1)
             raise ExpandError
         self.lines.append(Line(text, origin, cmap))
+        if self.reader is not None:
+            self.reader.track(text)
 
     @staticmethod
     def _col(cmap: tuple[int, ...] | None, col: int) -> int:

@@ -120,6 +120,9 @@ class Assembler(Symbols, Encoder, DirectiveHandlers, Directives):
         self.parsed = parsed
         self.policy = policy
         self.dialect = dialect
+        # whether an operand's kind, not only its value, can make it absolute (WDC, ca65)
+        self.sizes_by_kind = dialect.bare_absolute or dialect.labels_absolute
+        self.linear_widths = not dialect.auto_widths
         self.default_width = default_width
         self.binfiles = binfiles or {}
         n = len(lines)
@@ -343,9 +346,9 @@ class Assembler(Symbols, Encoder, DirectiveHandlers, Directives):
         pc = self.pc
         for label in pl.labels:
             self._define(label.name, pc, "label", label.col)
-            if self.zp_segment:
-                self.zp_labels.add(self._key(label.name))
-        if not self.dialect.auto_widths:
+        if self.zp_segment:
+            self.zp_labels.update(self._key(label.name) for label in pl.labels)
+        if self.linear_widths:
             return  # the peers' widths run on down the lines, whatever jumps arrive
         state, fall = self.state, self.fall
         # jumps from lines above were found in this pass; the rest come from the previous one,

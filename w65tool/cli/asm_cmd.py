@@ -51,16 +51,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="how to print errors and warnings",
     )
     parser.add_argument(
-        "--compat",
-        choices=("naken", "ca65", "64tass", "wdc"),  # w65tool.asm.dialects.COMPAT_NAMES
-        help="read the source in another assembler's dialect (naken_asm, ca65, 64tass, WDC)",
-    )
-    parser.add_argument(
-        "--cfg",
-        metavar="FILE",
-        help="an ld65 configuration file placing the .segment's (MEMORY and SEGMENTS)",
-    )
-    parser.add_argument(
         "--default-width",
         type=int,
         choices=(8, 16),

@@ -1,6 +1,6 @@
 """Upload a program to a board through its ROM monitor, optionally verify and start it.
 
-FILE is Intel HEX (.hex), S-records (.s28, .srec) or assembly source (.asm, .s65), which is
+FILE is Intel HEX (.hex), S-records (.s28, .srec) or assembly source (.asm, .s, .s65), which is
 assembled first. Records go to the monitor's S28 loader, each paced by the monitor's reply;
 a record answered with '?' or not at all is sent again (--retries). Ctrl-C stops cleanly and
 leaves the monitor at its prompt.
