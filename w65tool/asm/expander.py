@@ -17,7 +17,7 @@ from pathlib import Path
 from w65tool.asm.diagnostics import Frame, Origin, Sink
 from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.directive_table import EXPANDER_KINDS
-from w65tool.asm.expr import Sym, evaluate
+from w65tool.asm.expr import ExprError, Sym, evaluate
 from w65tool.asm.parser import LineError, parse_expression
 
 MAX_INCLUDE_DEPTH = 32
@@ -492,7 +492,7 @@ class Expander:
     def _value(self, text: str) -> int | None:
         try:
             return evaluate(parse_expression(text, self.dialect), self)
-        except Exception:  # not an expression we can use here: the passes will report it
+        except (LineError, ExprError, RecursionError):  # the passes will report it
             return None
 
     def symbol(self, node: Sym) -> int | None:
@@ -592,7 +592,7 @@ class Expander:
         cmap: tuple[int, ...] | None,
         rest_at: int,
     ) -> None:
-        args = strip_comment(rest)
+        args = strip_comment(rest).strip()
         arg_col = self._col(cmap, rest_at + 1 + len(rest) - len(rest.lstrip()))
         if kind in ("if", "ifdef", "ifndef"):
             if kind == "if":
@@ -646,8 +646,11 @@ class Expander:
         except LineError as err:
             self.sink.error(err.message, origin, col + err.col - 1)
             return None
-        except Exception as err:  # ExprError: division by zero and the like
-            self.sink.error(str(err), origin, col)
+        except ExprError as err:  # division by zero and the like
+            self.sink.error(err.message, origin, col + err.col - 1)
+            return None
+        except RecursionError:
+            self.sink.error("expression nests too deeply", origin, col)
             return None
         if value is None:
             missing = [s.name for s in expr.symbols() if s.name not in self.constants]
