@@ -533,9 +533,10 @@ class Expander:
                 self._line(text, origin, cmap, c.base)
             made = len(lines) - before
             fewest = min(fewest, made)
-            # stop as soon as the passes still to come would pass the cap, however few lines
-            # each makes, rather than after making two million lines
-            if len(lines) + fewest * (c.count - k - 1) > MAX_LINES:
+            # stop as soon as the passes still to come would pass the cap, making as few lines
+            # as the fewest of two or more passes so far, rather than after making two
+            # million lines (one pass alone may make more than the rest, under an .if)
+            if k and len(lines) + fewest * (c.count - k - 1) > MAX_LINES:
                 self.sink.error(
                     f"'.repeat' takes the program past {MAX_LINES} lines ({c.count} times "
                     f"{made} line{'s' if made != 1 else ''})",
