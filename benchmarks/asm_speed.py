@@ -8,7 +8,9 @@
    Each whole process (`python -m w65tool asm`, `ca65` then `ld65`, `64tass`) is timed,
    best of `--repeat`, the tools taking turns; the outputs are compared byte for byte.
    Target: w65 within 5x of ca65+ld65 (wall time). The CPU time of each tool's processes is
-   printed too, with its ratio: on a busy shared machine it is the steadier figure.
+   printed too, with its ratio: on a busy shared machine it is the steadier figure. w65 also
+   reads the ca65 and 64tass files themselves (`--compat ca65`, `--compat 64tass`): those
+   runs are timed and their bytes compared with the rest too.
 2. `w65 asm samples/led_blink.asm`, whole process, against the floor of `python -c pass`.
    Target: under 150 ms.
 
@@ -45,6 +47,9 @@ HEADERS = {
     "64tass": "        * = ${org:04X}\n        .as\n        .xs\n",
     "ca65": "        .p816\n        .a8\n        .i8\n        .org ${org:04X}\n",
 }
+# w65 reading the peers' own files of the program in their dialects (--compat): timed and
+# compared with the rest
+COMPAT_RUNS = {"w65 ca65": ("ca65", "ca65.s"), "w65 64tass": ("64tass", "64tass.s")}
 LD65_CONFIG = """\
 MEMORY { M: start = $0, size = $1000000, file = %O; }
 SEGMENTS { CODE: load = M, type = rw; }
@@ -222,8 +227,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         for tool, header in HEADERS.items():
             (work / f"{tool}.s").write_text(header.format(org=ORG) + body)
         (work / "ld65.cfg").write_text(LD65_CONFIG)
-        files = {name: work / f"{name}.out" for name in ("w65", "ca65+ld65", "64tass")}
-        files["w65"] = work / "w65.hex"
+        names = ("w65", "ca65+ld65", "64tass", *COMPAT_RUNS)
+        files = {name: work / f"{name}.out" for name in names}
+        for name in ("w65", *COMPAT_RUNS):
+            files[name] = work / f"{name.replace(' ', '_')}.hex"
         plans = {
             "w65": [[python, "-m", "w65tool", "asm", str(work / "w65.s"), "-o", str(files["w65"])]],
             "ca65+ld65": [
@@ -234,6 +241,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ["64tass", "--m65816", "--nostart", "-q", "-o", str(files["64tass"]), "64tass.s"]
             ],
         }
+        for name, (compat, source) in COMPAT_RUNS.items():
+            out = str(files[name])
+            plans[name] = [
+                [python, "-m", "w65tool", "asm", "--compat", compat, str(work / source), "-o", out]
+            ]
         print(f"program: {len(body.splitlines())} lines, best of {args.repeat} runs each")
         for name, commands in list(plans.items()):
             missing = [c[0] for c in commands if c[0] != python and shutil.which(c[0]) is None]
@@ -244,7 +256,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # machine slows them alike instead of whichever ran in it.
         for _ in range(args.repeat):
             for name, commands in list(plans.items()):
-                took = best_of(commands, 1, ROOT if name == "w65" else work, name)
+                took = best_of(commands, 1, ROOT if name.startswith("w65") else work, name)
                 if took is None:
                     del plans[name]
                     times.pop(name, None)
@@ -255,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for name, took in times.items():
             print(f"  {name:<10} {took * 1000:8.0f} ms   (CPU {cpu[name] * 1000:4.0f} ms)")
         outputs = {
-            name: _w65_bytes(path) if name == "w65" else path.read_bytes()
+            name: _w65_bytes(path) if name.startswith("w65") else path.read_bytes()
             for name, path in files.items()
             if name in times
         }
@@ -272,6 +284,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if peer == "ca65+ld65":
                     verdict = "  (target <= 5x: " + ("met)" if ratio <= RATIO_TARGET else "MISSED)")
                 print(f"  w65 / {peer:<10} {ratio:6.2f}x{verdict}")
+        for name in COMPAT_RUNS:
+            if name in times and "ca65+ld65" in times:
+                ratio = times[name] / times["ca65+ld65"]
+                print(f"  {name} / ca65+ld65 {ratio:6.2f}x  (the peer's own source, read)")
         if "ca65+ld65" in cpu:
             # CPU time leaves out the waits for a busy machine's other jobs, which stretch
             # the wall time of the short peer runs most: the steadier of the two ratios

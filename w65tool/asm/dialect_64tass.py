@@ -80,6 +80,12 @@ _SIZE_PREFIXES = {"@b": "<", "@w": "!", "@l": ">"}
 # loose selectors (to the end of the expression): a mask and a shift
 _SELECTORS = {"<>": ("65535", ""), "`": ("255", ">>16"), ">`": ("65535", ">>8")}
 _MNEMONICS = isa.MNEMONICS
+# an indented instruction (its mnemonic checked apart) holding nothing a 64tass rewrite
+# touches: no directive, parameter, assignment, selector, size, string or anonymous reference
+_PLAIN = re.compile(
+    r"[ \t]+([A-Za-z]{3})(?![A-Za-z0-9_.])(?![^;]*,[ \t]*[bdklBDKL]\b)"
+    r"[^.\\:=<>`'\"@?+\-*^;]*(;.*)?"
+)
 _PARAM = re.compile(r"\\(?:([1-9])|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(@))")
 _MAX_PARAMS = 9
 
@@ -99,7 +105,13 @@ class TassReader(Reader):
         self.procs: list[tuple[str, Line | None]] = []
         self.proc_names: set[str] = set()
 
+    def plain(self, text: str) -> bool:
+        found = _PLAIN.fullmatch(text)
+        return found is not None and found.group(1).lower() in _MNEMONICS and not self.comment
+
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        if self.plain(text):
+            return [(text, None)]  # an indented instruction with nothing 64tass reads otherwise
         if self.comment:
             if text.strip().lower().startswith(".endc"):
                 self.comment = False

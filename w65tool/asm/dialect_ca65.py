@@ -101,6 +101,9 @@ _UNARY_BEFORE = frozenset(
         "||",
     }
 )
+# a line holding nothing a ca65 rewrite touches: no label colon, directive, selector,
+# comparison, string, block move, or rep/sep (which `.smart` follows for `.asize`)
+_PLAIN = re.compile(r"(?![^;]*(?i:mv[np]|rep|sep))[^:.<>^=\"';]*(;.*)?")
 # `.asize`/`.isize`: the width at the line, filled in by `live` as the expander reads it
 _SIZES = {".asize": "__asize__", ".isize": "__isize__"}
 _SIZE_WORDS = re.compile(r"__([ai])size__")
@@ -116,6 +119,20 @@ class Ca65Reader(Reader):
     def __init__(self) -> None:
         self.widths: dict[str, int | None] = {"a": 8, "i": 8}
         self.smart = False
+        self.done: dict[str, list[tuple[str, tuple[int, ...] | None]]] = {}
+
+    def plain(self, text: str) -> bool:
+        return _PLAIN.fullmatch(text) is not None
+
+    def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        # a line with none of the characters ca65 reads otherwise is w65's already (most
+        # instructions); the rest repeat often: the rewrite depends on the text alone
+        if _PLAIN.fullmatch(text):
+            return [(text, None)]
+        done = self.done.get(text)
+        if done is None:
+            done = self.done[text] = [self.line(text)]
+        return done
 
     def live(self, text: str) -> str:
         if "size__" not in text:

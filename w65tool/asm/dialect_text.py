@@ -127,6 +127,11 @@ class Reader:
         """The line in w65's spelling and its column map, for a reader that writes one."""
         raise NotImplementedError
 
+    def plain(self, text: str) -> bool:
+        """Whether `lines` would return the line as it stands, with nothing to follow in it
+        (the expander may then emit it unread)."""
+        return False
+
     def live(self, text: str) -> str:
         """A line about to be read, with what its place in the program tells filled in (the
         same length: columns stay where they were)."""

@@ -78,9 +78,18 @@ def _label(name: str) -> str:
 
 
 class WdcReader(Reader):
-    """One run's WDC lines."""
+    """One run's WDC lines (the rewrite depends on a line's text alone: it is kept)."""
+
+    def __init__(self) -> None:
+        self.done: dict[str, list[tuple[str, tuple[int, ...] | None]]] = {}
 
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        done = self.done.get(text)
+        if done is None:
+            done = self.done[text] = self._rewrite(text)
+        return done
+
+    def _rewrite(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
         if text[:1] == "*":
             return [("", None)]
         toks = [t for t in scan(_SCAN, text) if t[0] != "ws"]

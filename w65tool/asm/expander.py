@@ -290,6 +290,8 @@ class Expander:
         new_line = object.__new__
         reserved = _RESERVED
         macros = self.macros
+        # a peer's line the reader would leave as it is may take the fast path too
+        plain = self.reader.plain if self.reader is not None else None
         source = text.splitlines()
         room = MAX_LINES - len(source)  # below it, this file's lines cannot reach the limit
         fast = self._plain_lines_pass() and len(lines) < room
@@ -298,7 +300,13 @@ class Expander:
             # comment block, in live code with no defines. Such a line is emitted as it is,
             # its `Line` built without a call (a call per line is a measurable part of a large
             # program's time); every other line takes the full path below.
-            if fast and ":" not in raw and "=" not in raw and "/*" not in raw:
+            if (
+                fast
+                and ":" not in raw
+                and "=" not in raw
+                and "/*" not in raw
+                and (plain is None or plain(raw))
+            ):
                 word = word_at(raw)
                 if word is None or (
                     word.group(1).lower().lstrip(".") not in reserved
@@ -344,7 +352,6 @@ class Expander:
         """Whether a plain line can be emitted unread: live code, nothing to substitute."""
         return (
             self.collect is None
-            and self.reader is None
             and not self.defines
             and not self.ended
             and not self.sink.full
