@@ -225,22 +225,24 @@ class DirectiveHandlers:
                 f"w65 assembles for the 65816 only, not '{arg.data.decode('latin-1')}'", arg.col
             )
 
-    def _set_width(self, reg: int, bits: int) -> None:
+    def _set_width(self, reg: int, bits: int, st: Directive | None = None) -> None:
+        if st is not None and not self._args(st, 0, 0):  # `.a8 16` has no meaning
+            return
         s = list(self.state)
         s[reg], s[reg + 1] = bits, self.i
         self.state = tuple(s)  # type: ignore[assignment]
 
     def _d_a8(self, st: Directive) -> None:
-        self._set_width(widths.M, 8)
+        self._set_width(widths.M, 8, st)
 
     def _d_a16(self, st: Directive) -> None:
-        self._set_width(widths.M, 16)
+        self._set_width(widths.M, 16, st)
 
     def _d_i8(self, st: Directive) -> None:
-        self._set_width(widths.X, 8)
+        self._set_width(widths.X, 8, st)
 
     def _d_i16(self, st: Directive) -> None:
-        self._set_width(widths.X, 16)
+        self._set_width(widths.X, 16, st)
 
     def _on_off(self, st: Directive) -> bool | None:
         if not self._args(st, 1, 1):

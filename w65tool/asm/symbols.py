@@ -96,6 +96,7 @@ class Symbols:
         self.chain = (prefix, *self.chain)
 
     def _pop_scope(self, st: Directive, kinds: tuple[str, ...]) -> None:
+        self._args(st, 0, 0)  # reported; the scope still closes, so no error follows from it
         if not self.scopes or self.scopes[-1][1] not in kinds:
             self._error(f"'.{st.name}' without an open '.{kinds[0]}'", st.col)
             return
