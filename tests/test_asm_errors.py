@@ -55,6 +55,10 @@ def first_error(text: str) -> list[str]:
         ("  .if 1", "prog.asm:1:3", "'.if' has no '.endif'", "  ^"),
         ("  .endif", "prog.asm:1:3", "'.endif' without '.if'", "  ^"),
         ("  .bogus", "prog.asm:1:3", "unknown directive '.bogus'", "  ^"),
+        ("  .a8 16", "prog.asm:1:3", "'.a8' takes 0 arguments, not 1", "  ^"),
+        ("  .scope\n  .ends x", "prog.asm:2:3", "'.ends' takes 0 arguments, not 1", "  ^"),
+        ("  .if  1 2\n  .endif", "prog.asm:1:10", "syntax error: unexpected '2'", "         ^"),
+        ("  .if  1/0\n  .endif", "prog.asm:1:8", "division by zero", "       ^"),
         ("  lda $1234,s", "prog.asm:1:7", "$1234 is not in the direct page", "      ^"),
     ],
 )

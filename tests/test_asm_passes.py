@@ -285,11 +285,19 @@ def test_a_label_that_moves_keeps_the_widths_of_the_jumps_to_it():
     assert result.symbols["s"] == 0x1005
 
 
-def test_a_program_that_never_settles_says_where_and_why():
+@pytest.mark.parametrize(
+    ("source", "name", "col"),
+    [
+        (".org $1000\n.res 1 - (end & 1)\nend: nop\n", "end", 1),
+        (".org $1000\nmain: .res 1 - (@end & 1)\n  @end: nop\n", "@end", 3),
+    ],
+)
+def test_a_program_that_never_settles_says_where_and_why(source, name, col):
     with pytest.raises(AsmError) as err:
-        _assemble(".org $1000\n.res 1 - (end & 1)\nend: nop\n")
+        _assemble(source)
     (diagnostic,) = err.value.diagnostics
     assert diagnostic.message == (
-        "addresses did not settle after 24 passes: 'end' is $1000 in one pass and $1001 in the next"
+        f"addresses did not settle after 24 passes: '{name}' is $1000 in one pass and $1001 in "
+        "the next"
     )
-    assert (diagnostic.origin.line, diagnostic.col) == (3, 1)
+    assert (diagnostic.origin.line, diagnostic.col) == (3, col)

@@ -62,13 +62,15 @@ def _peer(tool: str, tmp_path) -> bytes:
     return (tmp_path / "peer.bin").read_bytes()
 
 
-@pytest.mark.parametrize("tool", ["ca65", "64tass"])
-def test_the_peer_spellings_give_the_peer_bytes(tool, tmp_path):
+@pytest.mark.parametrize(
+    ("tool", "compat"), [("ca65", None), ("ca65", "ca65"), ("64tass", None), ("64tass", "64tass")]
+)
+def test_the_peer_spellings_give_the_peer_bytes(tool, compat, tmp_path):
     if shutil.which(tool) is None:
         pytest.skip(f"{tool} is not installed")
     (tmp_path / "data.bin").write_bytes(DATA)
     peer = _peer(tool, tmp_path)
-    image = assemble_file(tmp_path / "prog.s").image
+    image = assemble_file(tmp_path / "prog.s", compat=compat).image
     # the peers fill reserved gaps with zeros in a flat file; w65 leaves them out of the image
     flat = bytearray(image.high - image.low + 1)
     for start, data in image.segments():

@@ -88,6 +88,12 @@ def test_xce_with_an_unknown_carry_makes_a_16_bit_width_unknown():
     assert names(result) == ["unknown-width"]
 
 
+def test_a_subroutine_call_leaves_the_carry_unknown_for_xce():
+    result = asm(".a16\n.i8\nsec\njsr $2000\nxce\nlda #1")
+    assert hexbytes(result).endswith("FB A9 01 00")
+    assert names(result) == ["unknown-width"]
+
+
 def test_clc_xce_in_known_native_mode_keeps_16_bit_widths():
     assert hexbytes(asm("sec\nxce\nclc\nxce\nrep #$30\nclc\nxce\nlda #1")).endswith("A9 01 00")
 

@@ -135,6 +135,24 @@ def test_sep_01_xce_counts_as_setting_carry():
     assert lines[-1].state == State(True, True, True)
 
 
+def test_plp_restores_the_widths_php_saved():
+    # rep #$30, php, sep #$30, plp: the assembler's model, shared, follows the pair
+    lines = disassemble(bytes.fromhex("C2 30 08 E2 30 28 A9 34 12"), 0)
+    assert lines[3].state == State(m8=False, x8=False)
+    assert lines[-1].text == "lda #$1234"
+
+
+def test_plp_without_php_keeps_the_last_known_widths():
+    assert _texts("C2 20 28 A9 34 12") == ["rep #$20", "plp", "lda #$1234"]
+
+
+def test_a_subroutine_call_leaves_the_carry_unknown_for_xce():
+    # sec, jsr, xce: the subroutine may return either carry, so 16-bit A stays as it was
+    lines = disassemble(bytes.fromhex("38 20 00 10 FB A9 34 12"), 0, m8=False)
+    assert lines[2].state == State(m8=False, x8=True)
+    assert lines[-1].text == "lda #$1234"
+
+
 def test_xce_with_unknown_carry_keeps_the_widths():
     lines = disassemble(bytes.fromhex("EA FB A9 34 12"), 0, m8=False)
     assert lines[1].state == State(m8=False, x8=True)

@@ -6,11 +6,12 @@ written through the mode's `syntax` template. Where the assembler would pick a s
 encoding for the same value, the mnemonic carries a size suffix: `lda.w $0012` keeps an
 absolute operand below $100 absolute, `lda.l $001234` keeps a long operand below $10000 long.
 
-Immediate widths follow the register widths, tracked as the CPU would: REP and SEP set and
-clear M and X, XCE right after CLC or SEC (or REP/SEP of the carry bit) enters native or
-emulation mode, and emulation mode holds both registers at 8 bits. PLP and RTI restore an
-unknown P; the widths are kept as they were, and the source `to_source` writes says so with
-explicit width directives after each of these instructions.
+Immediate widths follow the register widths, tracked by the model the assembler uses
+(`w65tool.widths`): REP and SEP set and clear M and X, XCE after a known carry (CLC, SEC,
+REP/SEP of the carry bit) enters native or emulation mode, emulation mode holds both
+registers at 8 bits, and PLP restores what PHP saved. Where the model loses a width (PLP
+with no PHP in the run, XCE with an unknown carry from 16 bits), the last known width is
+kept, and the source `to_source` writes restates the widths after each such instruction.
 
 Two entry points: `disassemble(data, org)` over bytes, and `disassemble_memory(read, ...)`
 over a live reader such as `Target.read_memory`. Like bsnes's disassembler, the reader variant
@@ -22,8 +23,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
+from w65tool import widths
 from w65tool.isa import MNEMONICS, OPCODES, Mode, Opcode, Width, modes_of
 
 IO_FIRST = 0x00DF00
@@ -112,35 +114,32 @@ def usable_symbols(symbols: Mapping[str, int]) -> dict[int, str]:
 
 
 class _Tracker:
-    """Follows REP, SEP, CLC/SEC + XCE through a run of instructions."""
+    """The widths through a run of instructions, by the assembler's own model
+    (`w65tool.widths`); where the model no longer knows a width (PLP with no PHP before it),
+    the last known one is kept."""
 
     def __init__(self, state: State) -> None:
         self.state = state
-        self.carry: bool | None = None  # known only right after CLC, SEC, REP/SEP #1
+        self.model = widths.known(
+            8 if state.m8 else 16, 8 if state.x8 else 16, 1 if state.emulation else 0
+        )
+        self.pushed: list[widths.State] = []  # what PHP saved, for PLP
+
+    def forget_carry(self) -> None:
+        """After bytes not decoded: the carry they left is not known."""
+        self.model = widths.without_carry(self.model)
 
     def after(self, op: Opcode, operand: int) -> State:
-        s = self.state
-        carry: bool | None = None
         name = op.mnemonic
-        if name in ("rep", "sep"):
-            on = name == "sep"
-            if operand & 0x01:
-                carry = on
-            if not s.emulation:  # emulation mode holds M and X at 1
-                m8 = on if operand & 0x20 else s.m8
-                x8 = on if operand & 0x10 else s.x8
-                s = replace(s, m8=m8, x8=x8)
-        elif name in ("clc", "sec"):
-            carry = name == "sec"
-        elif name == "xce":
-            carry = s.emulation  # XCE swaps C and E
-            if self.carry is True:
-                s = State(True, True, True)
-            elif self.carry is False:
-                s = replace(s, emulation=False)
-        self.carry = carry
-        self.state = s
-        return s
+        if name not in widths.CHANGES_STATE:
+            return self.state
+        model = self.model = widths.after(self.model, name, operand, -1, self.pushed)
+        s = self.state
+        m, x, emulation = model[widths.M], model[widths.X], model[widths.E] == 1
+        m8 = emulation or (s.m8 if m is None else m == 8)
+        x8 = emulation or (s.x8 if x is None else x == 8)
+        self.state = State(m8, x8, emulation)
+        return self.state
 
 
 def _force_below(op: Opcode) -> int:
@@ -238,7 +237,7 @@ def _disassemble_known(
             while stop < end and fetch(stop) is None:
                 stop += 1
             lines.append(Line(address, b"", "", "", None, tracker.state, stop - address))
-            tracker.carry = None
+            tracker.forget_carry()
             address = stop
             continue
         op = OPCODES[first]
@@ -252,7 +251,7 @@ def _disassemble_known(
         data = bytes(raw)
         if len(data) < length:  # truncated by the end or by the I/O window
             lines.append(_data_line(address, data, tracker.state))
-            tracker.carry = None
+            tracker.forget_carry()
             address += len(data)
             continue
         mnemonic, operand, target = _decode(op, data[1:], address, tracker.state, symbols)
@@ -331,8 +330,8 @@ def _width_directives(state: State) -> list[str]:
     return [".a8" if state.m8 else ".a16", ".i8" if state.x8 else ".i16"]
 
 
-# After these the assembler's own width model may differ from ours (it cannot know P after
-# PLP/RTI, and takes XCE conservatively), so the source restates the widths.
+# After these the widths model may have lost a width the tracker kept (see `_Tracker`), or the
+# CPU may hold P the model cannot see (PLP, RTI), so the source restates the widths.
 _RESTATE_AFTER = frozenset({"rep", "sep", "xce", "plp", "rti"})
 
 

@@ -13,10 +13,11 @@ from pathlib import Path
 
 from w65tool.asm.diagnostics import Sink, WarningPolicy, cap_errors
 from w65tool.asm.dialects import Dialect, dialect
+from w65tool.asm.directive_table import BINFILE
 from w65tool.asm.expander import Expander, Line, read_source
 from w65tool.asm.expr import Text
 from w65tool.asm.parser import LineError, parse_line, parsed_lines
-from w65tool.asm.passes import BINFILE_DIRECTIVES, Assembler, PassResult
+from w65tool.asm.passes import Assembler, PassResult
 from w65tool.asm.result import AsmError, AsmResult, Row
 from w65tool.asm.statements import Directive, Instruction, ParsedLine
 from w65tool.errors import W65Error
@@ -201,7 +202,7 @@ def _binfiles(
     wanted = {
         pl
         for pl in set(filter(None, parsed))
-        if type(pl.statement) is Directive and pl.statement.name in BINFILE_DIRECTIVES
+        if type(pl.statement) is Directive and pl.statement.name in BINFILE
     }
     for i, pl in enumerate(parsed):
         if pl not in wanted:

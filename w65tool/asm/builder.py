@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from w65tool import isa
 from w65tool.asm.dialects import W65, Dialect
+from w65tool.asm.directive_table import DOTLESS
 from w65tool.asm.expr import Expr, Here, Num, Paren, Sym, Text, Unary, binary, strip_paren, unary
 from w65tool.asm.numbers import NumberError, parse_number, unescape
 from w65tool.asm.shapes import Token
@@ -33,62 +34,6 @@ class LineError(Exception):
         self.col = col
 
 
-# Directives that may be written without their dot (names in lower case).
-DIRECTIVES = frozenset(
-    [
-        "65816",
-        "65c816",
-        "org",
-        "db",
-        "dc8",
-        "byte",
-        "ascii",
-        "asciiz",
-        "dw",
-        "dc16",
-        "word",
-        "dl",
-        "dc24",
-        "long",
-        "faraddr",
-        "dc32",
-        "dd",
-        "dword",
-        "dc64",
-        "dq",
-        "resb",
-        "resw",
-        "res",
-        "ds",
-        "fill",
-        "align",
-        "align_bytes",
-        "data_fill",
-        "equ",
-        "set",
-        "entry_point",
-        "end",
-        "a8",
-        "a16",
-        "i8",
-        "i16",
-        "as",
-        "al",
-        "xs",
-        "xl",
-        "longa",
-        "longi",
-        "dpage",
-        "databank",
-        "scope",
-        "ends",
-        "func",
-        "endf",
-        "proc",
-        "endproc",
-        "binfile",
-    ]
-)
 # What a dialect's reader writes between the parts of a qualified name (ca65's `a::b`,
 # 64tass's `a.b`): the symbol is then `a.b`, a name in scope `a`, as `.scope a` keys it.
 SCOPE_MARK = "__scope__"
@@ -169,7 +114,7 @@ class LineBuilder:
             return Instruction(
                 word, _SUFFIXES.get(suffix, ""), self._operand(word, args), name.column
             )
-        if word in DIRECTIVES and not suffix:
+        if word in DOTLESS and not suffix:
             return self._directive(word, args, name.column)
         raise LineError(f"unknown mnemonic '{name}'", name.column)
 

@@ -38,7 +38,6 @@ _RENAMED = {
     ".next": ".endr",
     ".null": ".asciiz",
     ".char": ".byte",
-    ".align": ".align_bytes",
     ".endlogical": ".here",
     ".endvirtual": ".endv",
     ".endmacro": ".endm",

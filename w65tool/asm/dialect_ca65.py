@@ -71,7 +71,7 @@ _DROPPED = frozenset(
         ".linecont",
     }
 )
-_RENAMED = {".endscope": ".ends", ".align": ".align_bytes", ".endrep": ".endr"}
+_RENAMED = {".endscope": ".ends", ".endrep": ".endr"}
 _BYTE_LISTS = {".lobytes": ".lobyte", ".hibytes": ".hibyte", ".bankbytes": ".bankbyte"}
 _UNARY_BEFORE = frozenset(
     {

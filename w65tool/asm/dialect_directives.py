@@ -13,7 +13,7 @@ previous pass measured it, so the passes settle when those ends no longer move.
 
 from __future__ import annotations
 
-from w65tool.asm import widths
+from w65tool import widths
 from w65tool.asm.expr import Sym, Text
 from w65tool.asm.layout import Layout
 
@@ -129,8 +129,6 @@ class Directives:
         if self._args(st, 0, 0):  # type: ignore[attr-defined]
             self._enter_segment(SEGMENT_SHORTHANDS[st.name], st.col)
 
-    _d_rodata = _d_data = _d_bss = _d_zeropage = _d_code
-
     def _d_pushseg(self, st) -> None:
         if self._args(st, 0, 0):  # type: ignore[attr-defined]
             self.seg_stack.append(self.segment)
@@ -245,8 +243,6 @@ class Directives:
             st_on = st.name == "autsiz"
             if not self.dialect.auto_widths:  # type: ignore[attr-defined]
                 self.tracked = _REP_SEP if st_on else frozenset()
-
-    _d_mansiz = _d_autsiz
 
     # -- checks ---------------------------------------------------------------------------
     def _d_assert(self, st) -> None:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from w65tool.asm.diagnostics import Frame, Origin, Sink
 from w65tool.asm.dialects import W65, Dialect
-from w65tool.asm.expr import Sym, evaluate
+from w65tool.asm.directive_table import EXPANDER_KINDS
+from w65tool.asm.expr import ExprError, Sym, evaluate
 from w65tool.asm.parser import LineError, parse_expression
 
 MAX_INCLUDE_DEPTH = 32
@@ -131,26 +132,7 @@ _CONST = re.compile(
     re.IGNORECASE,
 )
 _NAKEN_EQU = re.compile(r"[ \t]*([A-Za-z_][A-Za-z0-9_]*)[ \t]+equ[ \t]+(.*)", re.IGNORECASE)
-_PP = {
-    "define": "define",
-    "undef": "undef",
-    "include": "include",
-    "macro": "macro",
-    "endm": "endm",
-    "endmacro": "endm",
-    "repeat": "repeat",
-    "rept": "repeat",
-    "endr": "endr",
-    "endrep": "endr",
-    "endrepeat": "endr",
-    "if": "if",
-    "ifdef": "ifdef",
-    "ifndef": "ifndef",
-    "elif": "elif",
-    "elseif": "elif",
-    "else": "else",
-    "endif": "endif",
-}
+_PP = EXPANDER_KINDS  # the directives the expander runs, by name: their kind
 _WORD = re.compile(r"[ \t]*(\.?[A-Za-z0-9_]+)")  # a line's first word, as `_HEAD` reads it
 # first words (lowercase, without a leading '.') that a plain line cannot start with
 _RESERVED = frozenset({*_PP, "end"})
@@ -517,7 +499,7 @@ class Expander:
     def _value(self, text: str) -> int | None:
         try:
             return evaluate(parse_expression(text, self.dialect), self)
-        except Exception:  # not an expression we can use here: the passes will report it
+        except (LineError, ExprError, RecursionError):  # the passes will report it
             return None
 
     def symbol(self, node: Sym) -> int | None:
@@ -558,9 +540,10 @@ class Expander:
                 self._line(text, origin, cmap, c.base)
             made = len(lines) - before
             fewest = min(fewest, made)
-            # stop as soon as the passes still to come would pass the cap, however few lines
-            # each makes, rather than after making two million lines
-            if len(lines) + fewest * (c.count - k - 1) > MAX_LINES:
+            # stop as soon as the passes still to come would pass the cap, making as few lines
+            # as the fewest of two or more passes so far, rather than after making two
+            # million lines (one pass alone may make more than the rest, under an .if)
+            if k and len(lines) + fewest * (c.count - k - 1) > MAX_LINES:
                 self.sink.error(
                     f"'.repeat' takes the program past {MAX_LINES} lines ({c.count} times "
                     f"{made} line{'s' if made != 1 else ''})",
@@ -617,7 +600,7 @@ class Expander:
         cmap: tuple[int, ...] | None,
         rest_at: int,
     ) -> None:
-        args = strip_comment(rest)
+        args = strip_comment(rest).strip()
         arg_col = self._col(cmap, rest_at + 1 + len(rest) - len(rest.lstrip()))
         if kind in ("if", "ifdef", "ifndef"):
             if kind == "if":
@@ -671,8 +654,11 @@ class Expander:
         except LineError as err:
             self.sink.error(err.message, origin, col + err.col - 1)
             return None
-        except Exception as err:  # ExprError: division by zero and the like
-            self.sink.error(str(err), origin, col)
+        except ExprError as err:  # division by zero and the like
+            self.sink.error(err.message, origin, col + err.col - 1)
+            return None
+        except RecursionError:
+            self.sink.error("expression nests too deeply", origin, col)
             return None
         if value is None:
             missing = [s.name for s in expr.symbols() if s.name not in self.constants]

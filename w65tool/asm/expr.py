@@ -71,11 +71,6 @@ def evaluate(e: Expr, env: Env) -> int | None:
     return e.ev(env)
 
 
-def col_of(e: Expr) -> int:
-    """The column where the expression begins."""
-    return e.col
-
-
 class Sym(Node):
     """A symbol reference: a label, a constant, or a cheap local `@name`."""
 

@@ -5,7 +5,8 @@ text. So the first line of each shape (its token types in order) is planned by r
 grammar's parse table over the types, and every later line of that shape replays the plan:
 shift each token, call the rule's builder method at each reduction (a one-child `?rule`
 reduction is the identity and is left out). The plan is compiled once into a Python function
-of the tokens that makes the same calls in the same order, with the children Lark would keep.
+of the tokens that makes the same calls in the same order, with the children Lark would keep;
+a long line, or a new shape once enough are compiled, steps through its plan instead.
 
 Everything here works from `Tables`: the scanner's terminals and the parse table as plain
 data, which Lark computes from `grammar.lark` (`w65tool.asm.tablegen`), so `grammar.lark`

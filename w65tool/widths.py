@@ -1,5 +1,7 @@
-"""Register-width tracking: what the assembler knows of M, X and E at each instruction.
+"""Register-width tracking: what is known of M, X and E at each instruction.
 
+The one model of how instructions change the widths: the assembler follows it to size each
+immediate, and the disassembler to decode one, so both read the same bytes the same way.
 A state is a tuple `(m, m_at, x, x_at, e, c)`: `m` and `x` are 8, 16 or None (unknown),
 `m_at`/`x_at` the index of the line that set them (-1: the start or --default-width), `e` the
 emulation flag and `c` the carry (0, 1 or None), tracked so that `clc`/`sec` + `xce` can be
@@ -14,9 +16,10 @@ M, M_AT, X, X_AT, E, C = range(6)
 
 # Instructions after which the next one is not reached by falling through.
 NO_FALL_THROUGH = frozenset({"jmp", "jml", "bra", "brl", "rts", "rtl", "rti", "stp"})
-# Instructions that change the carry (other than clc, sec, rep, sep and xce, handled apart).
+# Instructions that change the carry (other than clc, sec, rep, sep and xce, handled apart);
+# a subroutine may return anything in it.
 CHANGES_CARRY = frozenset(
-    {"adc", "sbc", "cmp", "cpx", "cpy", "asl", "lsr", "rol", "ror", "plp", "rti"}
+    {"adc", "sbc", "cmp", "cpx", "cpy", "asl", "lsr", "rol", "ror", "plp", "rti", "jsr", "jsl"}
 )
 
 # Every instruction `after` may change the state for: the rest leave it as it is.
@@ -26,6 +29,16 @@ CHANGES_STATE = CHANGES_CARRY | {"rep", "sep", "clc", "sec", "xce", "php"}
 def start(default: int | None) -> State:
     """The state at the top of a program: unknown, or --default-width for both registers."""
     return (default, -1, default, -1, None, None)
+
+
+def known(m: int, x: int, e: int) -> State:
+    """A state of known widths and mode, the carry unknown."""
+    return (m, -1, x, -1, e, None)
+
+
+def without_carry(state: State) -> State:
+    """`state` with the carry unknown."""
+    return (*state[:C], None)  # type: ignore[return-value]
 
 
 def after(state: State, mnemonic: str, value: int | None, at: int, stack: list[State]) -> State:
