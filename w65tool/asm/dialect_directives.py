@@ -216,8 +216,6 @@ class Directives:
         self.pc, self.phase = self.virtuals.pop()  # type: ignore[attr-defined]
         self.virtual = bool(self.virtuals)
 
-    _d_endvirtual = _d_endv
-
     # -- widths -----------------------------------------------------------------------
     def _switch(self, st) -> bool | None:
         if not st.args:
