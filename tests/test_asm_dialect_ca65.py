@@ -7,9 +7,9 @@ w65; the peer's flat binary is the oracle. What w65 does not read is a located e
 from __future__ import annotations
 
 import pytest
-from peers import ca65, flat
+from peers import ca65, flat, need, run
 
-from w65tool.asm import AsmError, assemble_source
+from w65tool.asm import AsmError, assemble_file, assemble_source
 
 EXPRESSIONS = """\
 .p816
@@ -260,3 +260,66 @@ def test_what_w65_does_not_read_of_ca65_is_a_located_error(text, message):
     line = 2 + text.count("\n") - text.rstrip().endswith((".endstruct", ".endenum"))
     assert first.message == message
     assert first.origin.line == (2 if "has no" in message else line)
+
+
+MODULES = {
+    "main.s": """\
+.p816
+.import helper, table
+.global shared
+.export start
+.code
+start:
+    jsr helper
+    lda table
+    lda shared
+local: bra local            ; each module's own 'local'
+""",
+    "lib.s": """\
+.p816
+.export helper
+.global shared, table
+.code
+helper:
+    lda #1
+local: rts
+.rodata
+table: .word start, helper
+shared = $1234
+.import start
+""",
+}
+MODULES_CFG = """\
+MEMORY { M: start = $2000, size = $1000, file = %O; }
+SEGMENTS { CODE: load = M, type = ro; RODATA: load = M, type = ro; }
+"""
+
+
+def test_a_source_set_of_modules_links_as_ld65_links_it(tmp_path):
+    need("ca65")
+    need("ld65")
+    for name, text in MODULES.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "set.cfg").write_text(MODULES_CFG)
+    run([["ca65", name] for name in MODULES], tmp_path)
+    run([["ld65", "-C", "set.cfg", "main.o", "lib.o", "-o", "peer.bin"]], tmp_path)
+    files = [tmp_path / name for name in MODULES]
+    result = assemble_file(files, compat="ca65", cfg=tmp_path / "set.cfg")
+    assert result.image.to_bin() == (tmp_path / "peer.bin").read_bytes()
+    # each module's names in its own scope; the exported ones outside too
+    assert result.symbols["main.local"] != result.symbols["lib.local"]
+    assert result.symbols["helper"] == result.symbols["lib.helper"]
+    assert "local" not in result.symbols
+
+
+def test_an_export_of_a_name_the_module_lacks_is_an_error_at_the_export(tmp_path):
+    (tmp_path / "a.s").write_text(".p816\n.export nosuch\nnop\n")
+    (tmp_path / "b.s").write_text(".p816\nrts\n")
+    with pytest.raises(AsmError) as err:
+        assemble_file([tmp_path / "a.s", tmp_path / "b.s"], compat="ca65")
+    first = err.value.diagnostics[0]
+    assert (first.message, first.origin.line, first.col) == (
+        "undefined symbol 'a.nosuch'",
+        2,
+        9,
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from w65tool.asm import AsmError, assemble_source
+from w65tool.asm import AsmError, assemble_file, assemble_source
 
 PROGRAM = """\
 ; WDC style: labels in column 1, directives without dots
@@ -102,3 +102,21 @@ def test_what_w65_does_not_read_of_wdc_is_a_located_error(text, message):
         assemble_source("        CHIP 65816\n" + text + "\n", "p.asm", compat="wdc")
     first = err.value.diagnostics[0]
     assert (first.message, first.origin.line) == (message, 2)
+
+
+def test_modules_share_what_they_xdef(tmp_path):
+    (tmp_path / "a.asm").write_text(
+        "        XREF    SUB\n        XDEF    MAIN\n        CODE\n        ORG     $1000\n"
+        "MAIN    JSR     SUB\nLOOP    BRA     LOOP\n        ENDS\n"
+    )
+    (tmp_path / "b.asm").write_text(
+        "        XDEF    SUB\n        CODE\nSUB     LDA     #1\nLOOP    RTS\n        ENDS\n"
+    )
+    result = assemble_file([tmp_path / "a.asm", tmp_path / "b.asm"], compat="wdc")
+    # b's CODE follows a's: jsr SUB ($1005), bra LOOP, lda #1, rts
+    assert result.image.segments() == [(0x1000, bytes.fromhex("20 05 10 80 FE A9 01 60"))]
+    assert (result.symbols["SUB"], result.symbols["a.LOOP"], result.symbols["b.LOOP"]) == (
+        0x1005,
+        0x1003,
+        0x1007,
+    )

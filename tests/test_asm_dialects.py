@@ -133,3 +133,12 @@ def test_anonymous_labels_stay_out_of_the_symbols(compat, source):
     result = assemble_source(source, "p.s", compat=compat)
     assert result.symbols == {"end": 0x13}
     assert result.image.segments() == [(0x10, bytes.fromhex("CA D0 FD 60"))]
+
+
+def test_w65_asm_takes_the_files_of_a_source_set(tmp_path):
+    (tmp_path / "a.s").write_text(".p816\n.org $300\n.import b\n jsr b\n")
+    (tmp_path / "b.s").write_text(".p816\n.export b\nb: rts\n")
+    out = tmp_path / "a.bin"
+    files = [str(tmp_path / "a.s"), str(tmp_path / "b.s")]
+    assert main(["asm", "--compat", "ca65", *files, "--format", "bin", "-o", str(out)]) == 0
+    assert out.read_bytes() == bytes.fromhex("20 03 03 60")

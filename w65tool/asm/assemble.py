@@ -7,7 +7,7 @@ shows all its errors; any error raises `AsmError` at the end, and nothing is ret
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from itertools import pairwise
 from pathlib import Path
 
@@ -25,7 +25,7 @@ from w65tool.image import Image
 
 
 def assemble_file(
-    path: str | Path,
+    path: str | Path | Sequence[str | Path],
     *,
     include_dirs: Iterable[str | Path] = (),
     defines: dict[str, str] | None = None,
@@ -34,25 +34,34 @@ def assemble_file(
     warnings: Iterable[str] | WarningPolicy = (),
     cfg: str | Path | None = None,
 ) -> AsmResult:
-    """Assemble a source file. Errors raise `AsmError` (a `W65Error`)."""
-    path = Path(path)
-    try:
-        text = read_source(path)
-    except OSError as err:
-        raise W65Error(f"cannot read {path}: {err.strerror}") from None
-    except ValueError as err:
-        raise W65Error(f"{path}: {err}") from None
+    """Assemble a source file, or the files of a source set (a list): each then a module in
+    a scope named after its file, sharing the names it exports (ca65's `.export`/`.global`,
+    WDC's `XDEF`/`PUBLIC`). Errors raise `AsmError` (a `W65Error`)."""
+    paths = [Path(p) for p in ([path] if isinstance(path, str | Path) else path)]
+    if not paths:
+        raise W65Error("no source file given")
+    files = [(_read(p), str(p), p) for p in paths]
     return assemble_source(
-        text,
-        str(path),
+        files[0][0],
+        str(paths[0]),
         include_dirs=include_dirs,
         defines=defines,
         compat=compat,
         default_width=default_width,
         warnings=warnings,
         cfg=cfg,
-        _path=path,
+        _path=paths[0],
+        _more=files[1:],
     )
+
+
+def _read(path: Path) -> str:
+    try:
+        return read_source(path)
+    except OSError as err:
+        raise W65Error(f"cannot read {path}: {err.strerror}") from None
+    except ValueError as err:
+        raise W65Error(f"{path}: {err}") from None
 
 
 def assemble_source(
@@ -66,6 +75,7 @@ def assemble_source(
     warnings: Iterable[str] | WarningPolicy = (),
     cfg: str | Path | None = None,
     _path: Path | None = None,
+    _more: Sequence[tuple[str, str, Path]] = (),
 ) -> AsmResult:
     """Assemble source text; `filename` names it in diagnostics, includes are found beside it.
 
@@ -93,7 +103,7 @@ def assemble_source(
     sink = Sink(policy)
     path = _path if _path is not None else (Path(filename) if Path(filename).is_file() else None)
     expander = Expander(sink, tuple(Path(d) for d in include_dirs), defines, rules)
-    lines = expander.expand_text(text, filename, path)
+    lines = expander.expand_set([(text, filename, path), *_more])
     stopped = sink.full  # the expander stops reading at the error cap
     parsed = _parse(lines, rules, sink)
     binfiles = _binfiles(lines, parsed, expander, sink)

@@ -97,6 +97,7 @@ class TassReader(Reader):
     """One run's 64tass lines: macro bodies, blocks and sections are followed across lines."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.macros: set[str] = set()
         self.params: dict[str, int] | None = None  # inside a macro: name -> position
         self.blocks: list[str] = []  # the closer of each open .block/.proc

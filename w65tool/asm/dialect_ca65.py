@@ -25,7 +25,7 @@ from w65tool.asm.dialect_text import (
     w65_string,
 )
 from w65tool.asm.dialect_text import tokens as scan
-from w65tool.asm.expander import Line
+from w65tool.asm.expander import Line, strip_comment
 from w65tool.asm.numbers import NumberError, parse_number
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
@@ -106,6 +106,16 @@ _UNARY_BEFORE = frozenset(
 # a line holding nothing a ca65 rewrite touches: no label colon, directive, selector,
 # comparison, string, block move, or rep/sep (which `.smart` follows for `.asize`)
 _PLAIN = re.compile(r"(?![^;]*(?i:mv[np]|rep|sep))[^:.<>^=\"';]*(;.*)?")
+# a module's `.export`/`.global` (of a source set), and its top-level definitions
+_EXPORT = re.compile(
+    r"[ \t]*(?:@?[A-Za-z_]\w*:[ \t]*)*(\.(?:export|exportzp|global|globalzp))\b[ \t]*(.*)",
+    re.IGNORECASE,
+)
+_DEFINES = re.compile(
+    r"[ \t]*(?:([A-Za-z_]\w*)[ \t]*(?::(?!:)|:?=|\.set\b)|\.proc[ \t]+([A-Za-z_]\w*))",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"[A-Za-z_]\w*")
 # lines that open a structure or an enum (read by `_aggregate` until their end)
 _AGGREGATE = re.compile(r"^\s*\.(?i:struct|enum)\b")
 _FIELD_SIZES = {
@@ -130,11 +140,28 @@ class Ca65Reader(Reader):
     the expanded lines (`.a8` ... `.i16`, and `rep`/`sep` after `.smart`), as `track` does."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.widths: dict[str, int | None] = {"a": 8, "i": 8}
         self.smart = False
         self.done: dict[str, list[tuple[str, tuple[int, ...] | None]]] = {}
         # an open `.struct` or `.enum`: its kind, name, and (for an enum) the last member
         self.block: tuple[str, str, str] | None = None
+
+    def _note_module(self, text: str) -> None:
+        """What a module's line exports (`.export`, `.global`) or defines at its top."""
+        found = _EXPORT.match(text)
+        if found is not None:
+            only_defined = found.group(1).lower().startswith(".global")
+            at = found.start(2)
+            for name in strip_comment(found.group(2)).split(","):
+                word = name.strip().split(":")[0].strip()
+                if not _NAME.fullmatch(word):
+                    raise LineError(f"'{name.strip()}' is not a name to export", at + 1)
+                self.exports.append((word, at + text[at:].find(word) + 1, only_defined))
+            return
+        found = _DEFINES.match(text)
+        if found is not None:
+            self.defined.add(found.group(1) or found.group(2))
 
     def finish(self, lines: list[Line], sink: Sink) -> None:
         if self.block is not None:
@@ -228,6 +255,8 @@ class Ca65Reader(Reader):
         return self.block is None and _PLAIN.fullmatch(text) is not None
 
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        if self.in_set:
+            self._note_module(text)
         if self.block is not None or _AGGREGATE.search(text):
             return self._aggregate(text)
         # a line with none of the characters ca65 reads otherwise is w65's already (most

@@ -117,7 +117,18 @@ class Rewrite:
 
 
 class Reader:
-    """Rewrites a peer's lines into w65's spelling (one per run: a reader may keep state)."""
+    """Rewrites a peer's lines into w65's spelling (one per run: a reader may keep state).
+
+    In a source set (several files assembled together, each a module), a reader also notes
+    what each module exports (`exports`: name, column, and whether only if the module
+    defines it) and which names it defines at its top (`defined`).
+    """
+
+    in_set = False  # set by the expander when the files of a source set are read
+
+    def __init__(self) -> None:
+        self.exports: list[tuple[str, int, bool]] = []
+        self.defined: set[str] = set()
 
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
         """The line in w65's spelling, as lines with their column maps (None: unchanged)."""

@@ -19,6 +19,7 @@ import re
 from w65tool.asm.builder import LineError
 from w65tool.asm.dialect_text import Reader, Rewrite, Token, scanner, w65_string
 from w65tool.asm.dialect_text import tokens as scan
+from w65tool.asm.expander import strip_comment
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
 _LOCAL = re.compile(r"\?[A-Za-z0-9_]+|[A-Za-z0-9_]+\?")
@@ -42,6 +43,9 @@ _DROPPED = frozenset(
         "expand",
         "incldlist",
     }
+)
+_EXPORT = re.compile(
+    r"(?:[A-Za-z_?][A-Za-z0-9_?]*:?)?[ \t]+\.?(xdef|public|global)\b[ \t]*(.*)", re.IGNORECASE
 )
 _SECTIONS = {"code": "CODE", "data": "DATA", "udata": "UDATA", "kdata": "KDATA"}
 _RENAMED = {
@@ -81,13 +85,32 @@ class WdcReader(Reader):
     """One run's WDC lines (the rewrite depends on a line's text alone: it is kept)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.done: dict[str, list[tuple[str, tuple[int, ...] | None]]] = {}
 
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        if self.in_set:
+            self._note_module(text)
         done = self.done.get(text)
         if done is None:
             done = self.done[text] = self._rewrite(text)
         return done
+
+    def _note_module(self, text: str) -> None:
+        """What a module's line exports (`XDEF`, `PUBLIC`, `GLOBAL`) or defines (column 1)."""
+        found = _EXPORT.match(text)
+        if found is not None:
+            only_defined = found.group(1).lower() == "global"
+            at = found.start(2)
+            for name in strip_comment(found.group(2)).split(","):
+                word = name.strip()
+                if not _NAME.fullmatch(word):
+                    raise LineError(f"'{word}' is not a name to export", at + 1)
+                self.exports.append((word, at + text[at:].find(word) + 1, only_defined))
+            return
+        found = _NAME.match(text)
+        if found is not None and not _LOCAL.fullmatch(found.group()):
+            self.defined.add(found.group())
 
     def _rewrite(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
         if text[:1] == "*":

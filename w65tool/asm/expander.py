@@ -10,10 +10,10 @@ and the include and macro chain), and a column map when substitution moved its t
 
 from __future__ import annotations
 
-import contextlib
 import re
 from pathlib import Path
 
+from w65tool.asm.builder import SCOPE_MARK
 from w65tool.asm.diagnostics import Frame, Origin, Sink
 from w65tool.asm.dialects import W65, Dialect
 from w65tool.asm.directive_table import EXPANDER_KINDS
@@ -250,6 +250,7 @@ class Expander:
         self.dialect = dialect
         # a peer's syntax is rewritten line by line into w65's (see `dialects`)
         self.reader = dialect.reader() if dialect.reader is not None else None
+        self.export_origins: list[tuple[Origin, int]] = []
         self.macros: dict[str, Macro] = {}
         self.constants: dict[str, int] = {}
         self.labels: set[str] = set()
@@ -264,11 +265,34 @@ class Expander:
     # -- entry points ---------------------------------------------------------------------
     def expand_text(self, text: str, filename: str, path: Path | None) -> list[Line]:
         """Expand a whole source text (the file being assembled)."""
-        if path is not None:
-            self.include_stack.append(path.resolve())
-        base = path.parent if path is not None else Path.cwd()
-        with contextlib.suppress(ExpandError):
-            self._feed_file(text, filename, base, ())
+        return self.expand_set([(text, filename, path)])
+
+    def expand_set(self, files: list[tuple[str, str, Path | None]]) -> list[Line]:
+        """Expand the files of a source set: one alone as it stands; several (modules) each
+        in a scope named after its file, with the names its reader says it exports also
+        defined outside it (`name = module.name`), as a linker would join them."""
+        modules = len(files) > 1
+        if modules and self.reader is not None:
+            self.reader.in_set = True
+        names: set[str] = set()
+        try:
+            for text, filename, path in files:
+                scope = _module_name(path or Path(filename), names) if modules else ""
+                origin = Origin(filename, 1, "", ())
+                if scope:
+                    self._emit(f".scope {scope}", origin, None)
+                if path is not None:
+                    self.include_stack.append(path.resolve())
+                base = path.parent if path is not None else Path.cwd()
+                self.ended = False  # `end` stops reading its own file
+                self._feed_file(text, filename, base, ())
+                if path is not None:
+                    self.include_stack.pop()
+                if scope:
+                    self._emit(".ends", origin, None)
+                    self._exports(scope)
+        except ExpandError:
+            pass
         if self.collect is not None and not self.sink.full:
             c = self.collect
             end = ".endm" if c.kind == "macro" else ".endr"
@@ -339,14 +363,35 @@ class Expander:
 
     def _read(self, line: str, origin: Origin, base: Path) -> None:
         """A line in a peer's syntax: rewritten into w65's by the dialect's reader, then fed."""
+        reader = self.reader
+        assert reader is not None
+        known = len(reader.exports)
         try:
-            rewritten = self.reader.lines(line)  # type: ignore[union-attr]
+            rewritten = reader.lines(line)
         except LineError as err:
             self.sink.position = len(self.lines)
             self.sink.error(err.message, origin, err.col)
             return
+        if len(reader.exports) > known:  # where each export was written, for `_exports`
+            self.export_origins.extend((origin, e[1]) for e in reader.exports[known:])
         for text, cmap in rewritten:
             self._line(text, origin, cmap, base)
+
+    def _exports(self, scope: str) -> None:
+        """After a module: its exports defined outside it, at the lines that export them."""
+        reader = self.reader
+        if reader is None:
+            return
+        for (name, col, only_defined), (origin, _col) in zip(
+            reader.exports, self.export_origins, strict=True
+        ):
+            if only_defined and name not in reader.defined:
+                continue  # `.global` of a name the module does not define: an import
+            text = f"{name} = {scope}{SCOPE_MARK}{name}"
+            self._emit(text, origin, tuple([col] * len(text)))
+        reader.exports.clear()
+        reader.defined.clear()
+        self.export_origins.clear()
 
     def _plain_lines_pass(self) -> bool:
         """Whether a plain line can be emitted unread: live code, nothing to substitute."""
@@ -882,6 +927,18 @@ class Expander:
         out.append(text[last:])
         cmap.extend(range(last + 1, len(text) + 1))
         return "".join(out), cmap
+
+
+def _module_name(path: Path, taken: set[str]) -> str:
+    """A scope name for a module of a source set: its file's stem, made a name, unique."""
+    name = re.sub(r"\W", "_", path.stem) or "module"
+    if not (name[0].isalpha() or name[0] == "_"):
+        name = "_" + name
+    base, n = name, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    taken.add(name)
+    return name
 
 
 def _display(path: Path) -> str:

@@ -23,7 +23,11 @@ _SUFFIX = {"hex": ".hex", "srec": ".s28", "bin": ".bin"}
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of `w65 asm`."""
-    parser.add_argument("file", help="source file (.asm)")
+    parser.add_argument(
+        "file",
+        nargs="+",
+        help="source file (.asm); several are a source set: modules sharing their exports",
+    )
     parser.add_argument(
         "-o", "--output", help="output file (default: FILE with .hex; - for stdout)"
     )
@@ -73,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     from w65tool.asm.diagnostics import render_json, render_text
     from w65tool.program import parse_defines
 
-    source = Path(args.file)
+    source = Path(args.file[0])
     output = args.output or str(source.with_suffix(_SUFFIX[args.format]))
     outputs = [("-o", output), ("--listing", args.listing), ("--symbols", args.symbols)]
     to_stdout = [flag for flag, path in outputs if path == "-"]
@@ -81,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
         raise W65Error(f"only one output can go to stdout (-), not {' and '.join(to_stdout)}")
     try:
         result = assemble_file(
-            source,
+            args.file,
             include_dirs=args.include_dirs,
             defines=parse_defines(args.defines),
             compat=args.compat,
