@@ -52,6 +52,11 @@ two     = 2
         .text "a""b", 'c', "\\n"
         .null "x"
         .char -1
+        .sint -2
+        .lint -2
+        .dint 1
+        .cerror * > $2000, "too big"
+        .cwarn * > $2000, "big"
 data    .byte 9
 """
 
@@ -159,6 +164,8 @@ def test_64tass_programs_give_64tass_bytes(source, tmp_path):
     [
         (" .union", "64tass's '.union' is not supported by w65"),
         (" .dstruct nothing", "'.dstruct' takes the name of a structure defined above"),
+        (' .cerror 1 < 2, "too big"', "too big"),
+        (' .error "stop"', "stop"),
         (".for i = 0, i < 3, i += 1", "64tass's '.for' is not supported by w65"),
         (" lda #^1", "64tass's '^' (decimal text) is not supported by w65"),
         (" lda \\1", "a macro parameter outside a macro"),

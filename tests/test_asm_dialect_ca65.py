@@ -178,6 +178,33 @@ here: .tag Point
     lda here+Point::far
 """
 
+CONDITIONS = """\
+.p816
+.org $1000
+.byt 1, 2
+.dbyt $1234, $ABCD
+.ifp816
+.byte 3
+.endif
+.ifpc02
+.byte 4
+.endif
+.macro opt v
+.ifblank v
+    nop
+.else
+    lda #v
+.endif
+.ifnblank v
+    .byte v
+.endif
+.endmacro
+    opt
+    opt 7
+.out "a message, printed by ca65"
+.warning "a warning"
+"""
+
 CFG = """\
 MEMORY {
     ZP:   start = $0010, size = $00F0, type = rw, file = "";
@@ -209,8 +236,8 @@ sub: rts
 
 @pytest.mark.parametrize(
     ("source", "cfg"),
-    [(EXPRESSIONS, None), (WIDTHS, None), (SEGMENTS, CFG), (STRUCTS, None)],
-    ids=["expressions", "widths", "segments", "structs"],
+    [(EXPRESSIONS, None), (WIDTHS, None), (SEGMENTS, CFG), (STRUCTS, None), (CONDITIONS, None)],
+    ids=["expressions", "widths", "segments", "structs", "conditions"],
 )
 def test_ca65_programs_give_ca65s_bytes(source, cfg, tmp_path):
     peer = ca65(source, tmp_path, cfg)
@@ -239,6 +266,7 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
         ("bne :-", "there is no anonymous label 1 back of this line"),
         (".segment CODE", "'.segment' takes the segment's name in quotes"),
         ('.assert 0, error, "no"', "no"),
+        ('.error "stop here"', "stop here"),
         (".feature string_escapes", "unknown directive '.feature'"),
         (".struct", "a '.struct' needs a name in w65"),
         (

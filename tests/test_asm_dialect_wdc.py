@@ -25,7 +25,11 @@ ON16    .MACRO
         REP     #<(MEM16.OR.$10)
         .ENDM
 OUT     MACRO   VAL
+        .IFSAME VAL,X
+        TXA
+        .ELSE
         LDA     #VAL
+        .ENDC
         MEND
         UDATA
         ORG     $00:0010
@@ -47,6 +51,7 @@ START:  STZ     0,X
         LDA     #$1234
         LONGA   OFF
         OUT     COUNT
+        OUT     x
         REP     #$20
         LDA     #$12
 MSG     DC      'A\\B',0
@@ -72,10 +77,11 @@ EXPECTED = [
     "C2 30",  # ON16: rep #$30
     "A9 34 12",  # lda #$1234: LONGA ON
     "A9 02",  # OUT COUNT: lda #2 (LONGA OFF; COUNT was set twice)
+    "8A",  # OUT x: .IFSAME x,X holds (case aside): txa
     "C2 20",  # rep #$20: WDC's widths follow LONGA/LONGI only
     "A9 12",  # lda #$12
     "41 5C 42 00",  # 'A\\B',0: no escapes in WDC strings
-    "27 10",  # word HERE ($1027)
+    "28 10",  # word HERE ($1028)
     "07 22",  # the DATA section follows CODE: byte 07 (decimal), '"'
 ]
 
@@ -90,7 +96,10 @@ def test_a_wdc_program_gives_the_bytes_of_wdcs_opcode_table():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("        .IFSAME A,X", "WDC's '.IFSAME' is not supported by w65"),
+        (
+            "IFLB1#  NOP",
+            "WDC's 'IFLB1#' (a label of its own in each macro expansion) is not supported by w65",
+        ),
         ("        DL      1", "WDC's 'DL' is not supported by w65"),
         ("        CHIP    6502", "w65 assembles for the 65816 only, not '6502'"),
         ("        ENDS", "'ENDS' without an open CODE, DATA or UDATA section"),

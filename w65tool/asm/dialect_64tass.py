@@ -40,6 +40,9 @@ _RENAMED = {
     ".char": ".byte",
     ".endlogical": ".here",
     ".endvirtual": ".endv",
+    ".sint": ".word",
+    ".lint": ".long",
+    ".dint": ".dword",
     ".endmacro": ".endm",
     ".endif": ".endif",
 }
@@ -204,6 +207,20 @@ class TassReader(Reader):
             if not self.blocks:
                 raise LineError(f"'{word}' without '.block' or '.proc'", at + 1)
             out.put(self.blocks.pop(), at)
+            return [out.result(text)]
+        if lower in (".error", ".warn"):
+            kind = "error" if lower == ".error" else "warning"
+            out.put(f".assert 0, {kind}, ", at)
+            self._operand(rest, out, immediate=False)
+            return [out.result(text)]
+        if lower in (".cerror", ".cwarn"):  # `.cerror cond, "message"`: when cond holds
+            kind = "error" if lower == ".cerror" else "warning"
+            end = _expression_end(rest, 0)
+            out.put(".assert !(", at)
+            self._operand(rest[:end], out, immediate=False)
+            out.put(f"), {kind}", at)
+            if end < len(rest):
+                self._operand(rest[end:], out, immediate=False)
             return [out.result(text)]
         if lower in (".section", ".dsection"):
             if len(rest) < 1 or rest[0][0] != "name":

@@ -69,9 +69,23 @@ _DROPPED = frozenset(
         ".fileopt",
         ".pagelength",
         ".linecont",
+        ".out",
+        ".autoimport",
     }
 )
-_RENAMED = {".endscope": ".ends", ".endrep": ".endr"}
+_RENAMED = {
+    ".endscope": ".ends",
+    ".endrep": ".endr",
+    ".byt": ".byte",
+    ".ifp816": ".if 1 ;",  # the CPU w65 assembles for
+    ".ifpc02": ".if 0 ;",
+    ".ifp02": ".if 0 ;",
+    ".ifpsc02": ".if 0 ;",
+    ".ifp4510": ".if 0 ;",
+    ".ifpdtv": ".if 0 ;",
+}
+# messages: an `.assert` that never holds
+_MESSAGES = {".warning": "warning", ".error": "error", ".fatal": "error"}
 _BYTE_LISTS = {".lobytes": ".lobyte", ".hibytes": ".hibyte", ".bankbytes": ".bankbyte"}
 _UNARY_BEFORE = frozenset(
     {
@@ -334,6 +348,14 @@ class Ca65Reader(Reader):
                 raise LineError("'.tag' takes a structure's name", at + 1)
             out.put(f".res {SCOPE_MARK.join((rest[0][1], '__size__'))}", at)
             return out.result(text)
+        if lower in _MESSAGES:
+            out.put(f".assert 0, {_MESSAGES[lower]}, ", at)
+            self._operand(rest, out)
+            return out.result(text)
+        if lower == ".dbyt":  # big-endian words: high byte first
+            out.put(".byte ", at)
+            self._list_of(rest, ".dbyt", out)
+            return out.result(text)
         if lower in _BYTE_LISTS:
             out.put(".byte ", at)
             self._list_of(rest, _BYTE_LISTS[lower], out)
@@ -381,6 +403,13 @@ class Ca65Reader(Reader):
                 raise LineError("an empty item in the list", toks[0][2] + 1 if toks else 1)
             if n:
                 out.put(", ", item[0][2])
+            if fn == ".dbyt":
+                out.put("(255&(", item[0][2])
+                self._expr(item, out, False)
+                out.put(")>>8), (255&(", item[-1][2])
+                self._expr(item, out, False)
+                out.put("))", item[-1][2])
+                continue
             mask, shift = _FUNCTIONS[fn]
             out.put(f"{prefix}({mask}&(", item[0][2])
             self._expr(item, out, False)

@@ -42,6 +42,9 @@ _DROPPED = frozenset(
         "macfirst",
         "expand",
         "incldlist",
+        "inclist",
+        "ttl",
+        "leadzero",
     }
 )
 _EXPORT = re.compile(
@@ -55,8 +58,11 @@ _RENAMED = {
     "endm": ".endm",
     "ends": ".endsection",
     "ds": ".res",
+    "ifsame": ".ifsame",
+    "ifnsame": ".ifnsame",
+    "endc": ".endif",
 }
-_UNSUPPORTED = frozenset({"ifsame", "ifnsame", "endc", "dl", "llchar", "section", "dsect"})
+_UNSUPPORTED = frozenset({"dl", "llchar", "section", "dsect"})
 _OPERATOR_WORDS = {
     ".or": "|",
     ".and": "&",
@@ -122,6 +128,18 @@ class WdcReader(Reader):
         out = Rewrite()
         k = 0
         kind, tok, at = toks[0]
+        for j in range(1, len(toks)):
+            before = toks[j - 1]
+            if (
+                toks[j][1] == "#"
+                and before[0] == "name"
+                and before[2] + len(before[1]) == toks[j][2]
+            ):
+                raise LineError(
+                    f"WDC's '{before[1]}#' (a label of its own in each macro expansion) is not "
+                    "supported by w65",
+                    before[2] + 1,
+                )
         if at == 0 and kind in ("name", "local", "number"):
             if not _NAME.fullmatch(tok) and kind != "local":
                 raise LineError(f"'{tok}' is not a label name", 1)

@@ -48,6 +48,10 @@ for _kind, _names in {
     "if": "if",
     "ifdef": "ifdef",
     "ifndef": "ifndef",
+    "ifblank": "ifblank",  # ca65, on a macro's argument
+    "ifnblank": "ifnblank",
+    "ifsame": "ifsame",  # WDC, two texts (a macro's arguments)
+    "ifnsame": "ifnsame",
     "elif": "elif elseif",
     "else": "else",
     "endif": "endif",

@@ -124,6 +124,8 @@ _TOKENS = re.compile(
     r"|;.*|//.*"
     r"|[@.$]?[A-Za-z0-9_]+"
 )
+# the conditional openers: `.if` and the ones that test names or text
+_OPENERS = frozenset({"if", "ifdef", "ifndef", "ifblank", "ifnblank", "ifsame", "ifnsame"})
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _LABEL = re.compile(r"(@?[A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
 _CONST = re.compile(
@@ -509,7 +511,7 @@ class Expander:
             self._collecting(kind, text, origin, col)
             return
         if self.conds and not self.conds[-1].live:
-            if kind in ("if", "ifdef", "ifndef"):
+            if kind in _OPENERS:
                 self.conds.append(_Cond(False, True, False, origin, col))
             elif kind in ("elif", "else", "endif"):
                 self._conditional(kind, rest, origin, col, cmap, head.end())
@@ -647,10 +649,17 @@ class Expander:
     ) -> None:
         args = strip_comment(rest).strip()
         arg_col = self._col(cmap, rest_at + 1 + len(rest) - len(rest.lstrip()))
-        if kind in ("if", "ifdef", "ifndef"):
+        if kind in _OPENERS:
             if kind == "if":
                 value = self._condition_value(args, origin, arg_col, cmap, "'.if' condition")
                 truth = bool(value)
+            elif kind in ("ifblank", "ifnblank"):  # ca65: on a macro's argument text
+                truth = (args == "") == (kind == "ifblank")
+            elif kind in ("ifsame", "ifnsame"):  # WDC: two texts, alike but for case
+                parts = [a.lower() for a in split_args(args)]
+                if len(parts) != 2:
+                    self.sink.error(f"'.{kind}' compares two texts: .{kind} a,b", origin, arg_col)
+                truth = (len(set(parts)) == 1) == (kind == "ifsame")
             else:
                 name = args.strip()
                 if not _IDENT.match(name):
