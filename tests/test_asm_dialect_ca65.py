@@ -205,6 +205,29 @@ CONDITIONS = """\
 .warning "a warning"
 """
 
+SIZES = """\
+.p816
+.code
+lbl: nop                    ; placed by its segment: absolute, though at $10
+alias = lbl
+alias2 = lbl + 1
+c = $20                     ; a constant: by value
+    lda alias
+    lda alias2
+    lda c
+    lda lbl
+.org $30                    ; under .org a label is a constant: by value
+l2: nop
+    lda l2
+.reloc
+l3: nop
+    lda l3
+"""
+LOW_CFG = """\
+MEMORY { M: start = $10, size = $1000, file = %O; }
+SEGMENTS { CODE: load = M, type = rw; }
+"""
+
 CFG = """\
 MEMORY {
     ZP:   start = $0010, size = $00F0, type = rw, file = "";
@@ -236,8 +259,15 @@ sub: rts
 
 @pytest.mark.parametrize(
     ("source", "cfg"),
-    [(EXPRESSIONS, None), (WIDTHS, None), (SEGMENTS, CFG), (STRUCTS, None), (CONDITIONS, None)],
-    ids=["expressions", "widths", "segments", "structs", "conditions"],
+    [
+        (EXPRESSIONS, None),
+        (WIDTHS, None),
+        (SEGMENTS, CFG),
+        (STRUCTS, None),
+        (CONDITIONS, None),
+        (SIZES, LOW_CFG),
+    ],
+    ids=["expressions", "widths", "segments", "structs", "conditions", "sizes"],
 )
 def test_ca65_programs_give_ca65s_bytes(source, cfg, tmp_path):
     peer = ca65(source, tmp_path, cfg)

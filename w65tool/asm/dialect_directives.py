@@ -45,6 +45,8 @@ class Directives:
         self.phase = 0
         self.phases: list[int] = []
         self.zp_segment = False
+        self.org_active = False  # ca65: an .org holds in this segment (labels are constants)
+        self.seg_org: dict[str | None, bool] = {}
         self.smart = False
         self.virtuals: list[tuple[int, int]] = []  # (pc, phase) outside each open .virtual
         self.virtual = False  # bytes are counted, not placed
@@ -65,6 +67,7 @@ class Directives:
         return self.seg_ends == self.seg_ends_before
 
     def _leave_segment(self) -> None:
+        self.seg_org[self.segment] = self.org_active
         if self.segment is not None:
             self.seg_state[self.segment] = (self.pc, self.phase)  # type: ignore[attr-defined]
         else:
@@ -80,6 +83,9 @@ class Directives:
             zp = seg.type == "zp"
         self.seg_zp[name] = zp
         self.zp_segment = zp
+        # ca65 starts in CODE: an .org above the first `.segment "CODE"` holds in it
+        outside = self.segment is None and name == "CODE" and name not in self.seg_org
+        self.org_active = self.seg_org.get(name, self.org_active if outside else False)
         self.segment = name
         self.phases = []
         known = self.seg_state.get(name)
@@ -154,6 +160,7 @@ class Directives:
             self.segment = None
             self.phases = []
             self.zp_segment = False
+            self.org_active = self.seg_org.get(None, False)
             self.pc, self.phase = self.outside  # type: ignore[attr-defined]
 
     # -- another address than the placing ------------------------------------------------
@@ -193,6 +200,7 @@ class Directives:
             self.phase = self.phases[0]
             self.phases = []
             self.pc = placed - self.phase  # type: ignore[attr-defined]
+        self.org_active = False
 
     def _d_virtual(self, st) -> None:
         """64tass: `.virtual [address]` ... `.endv`: addresses and labels, no bytes."""

@@ -104,6 +104,7 @@ class DirectiveHandlers:
                 f"'.org' address {hex_text(value)} is outside the 24-bit address space", st.col
             )
             return
+        self.org_active = True  # ca65: labels from here on are constants, sized by value
         if self.layout is not None and self.segment is not None:
             self._logical(value)  # ca65: in a placed segment, .org changes the addresses only
             return

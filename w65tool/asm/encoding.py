@@ -445,7 +445,8 @@ class Encoder:
 
     def _absolute_operand(self, expr: Expr) -> bool:
         """Whether the dialect makes this operand absolute though its value is direct page:
-        every operand without `<` (WDC), a label outside a zero-page segment (ca65)."""
+        every operand without `<` (WDC); a label its segment places, outside the zero page
+        and any `.org` (or a name set to one, plus or minus a constant) (ca65)."""
         dialect = self.dialect
         if dialect.bare_absolute:
             return True
@@ -459,7 +460,7 @@ class Encoder:
         key = next((p + e.name for p in self.chain if p + e.name in self.kinds), None)
         if e.name[0] == "@":
             key = self._key(e.name)
-        return self.kinds.get(key or "") == "label" and key not in self.zp_labels
+        return key in self.relocatable
 
     def _reaches(self, rank: int, value: int, mnemonic: str, mode: str | None) -> bool:
         if value < 0:

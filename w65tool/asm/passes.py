@@ -227,7 +227,9 @@ class Assembler(Symbols, Encoder, DirectiveHandlers, Directives):
         self.last_global = ""
         self.defined: dict[str, int] = {}  # name -> line, this pass
         self.kinds: dict[str, str] = {}
-        self.zp_labels: set[str] = set()  # labels in a zero-page segment (ca65)
+        # ca65: labels placed by their segment (no .org, not zero page), and the names set
+        # to them: absolute whatever their value
+        self.relocatable: set[str] = set()
         self.reported: set[tuple[int, int]] = set()
         self.missing: list[tuple[int, Sym]] = []  # undefined symbols read: (line, node)
         self.arrivals: list[tuple[int, widths.State, bool, Arrival]] = []
@@ -335,8 +337,6 @@ class Assembler(Symbols, Encoder, DirectiveHandlers, Directives):
         pc = self.pc
         for label in pl.labels:
             self._define(label.name, pc, "label", label.col)
-        if self.zp_segment:
-            self.zp_labels.update(self._key(label.name) for label in pl.labels)
         if self.linear_widths:
             return  # the peers' widths run on down the lines, whatever jumps arrive
         state, fall = self.state, self.fall
@@ -391,6 +391,8 @@ class Assembler(Symbols, Encoder, DirectiveHandlers, Directives):
         if value is None:
             return
         self._define(st.name, value, "set" if st.kind == "set" else "const", st.col)
+        if self.sizes_by_kind and self._absolute_operand(st.expr):
+            self.relocatable.add(self._key(st.name))  # `alias = label`: sized as the label
 
     def _emit(self, data: bytes) -> None:
         pc = self.pc

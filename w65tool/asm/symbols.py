@@ -64,6 +64,8 @@ class Symbols:
         if self.first is not None and (kind == "set" or self.symbols.get(key) != value):
             self.diverged = True
         self.symbols[key] = value
+        if kind == "label" and self.sizes_by_kind and not self.org_active and not self.zp_segment:
+            self.relocatable.add(key)  # ca65: a label its segment places is absolute
         if kind == "label" and name[0] != "@":
             self.last_global = key
 
