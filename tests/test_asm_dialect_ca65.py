@@ -201,6 +201,13 @@ CONDITIONS = """\
 .endmacro
     opt
     opt 7
+FOO = 1
+.if .defined(FOO) .and (.not .defined(BAR))
+    .byte 8
+.endif
+.if .defined(BAR)
+    .byte 9
+.endif
 .out "a message, printed by ca65"
 .warning "a warning"
 """
@@ -297,6 +304,7 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
         (".segment CODE", "'.segment' takes the segment's name in quotes"),
         ('.assert 0, error, "no"', "no"),
         ('.error "stop here"', "stop here"),
+        ("lda #.defined(x)", "ca65's '.defined' is read in .if conditions only by w65"),
         (".feature string_escapes", "unknown directive '.feature'"),
         (".struct", "a '.struct' needs a name in w65"),
         (

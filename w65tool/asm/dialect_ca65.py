@@ -25,7 +25,7 @@ from w65tool.asm.dialect_text import (
     w65_string,
 )
 from w65tool.asm.dialect_text import tokens as scan
-from w65tool.asm.expander import Line, strip_comment
+from w65tool.asm.expander import DEFINED_MARK, Line, strip_comment
 from w65tool.asm.numbers import NumberError, parse_number
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
@@ -158,6 +158,7 @@ class Ca65Reader(Reader):
         self.widths: dict[str, int | None] = {"a": 8, "i": 8}
         self.smart = False
         self.done: dict[str, list[tuple[str, tuple[int, ...] | None]]] = {}
+        self.condition = False  # rewriting an `.if` condition (where `.defined` is read)
         # an open `.struct` or `.enum`: its kind, name, and (for an enum) the last member
         self.block: tuple[str, str, str] | None = None
 
@@ -380,7 +381,11 @@ class Ca65Reader(Reader):
         else:
             out.keep(word, at)
         out.put(" ", at + len(word))
-        self._operand(rest, out)
+        self.condition = lower in (".if", ".elseif")
+        try:
+            self._operand(rest, out)
+        finally:
+            self.condition = False
         return out.result(text)
 
     def _list_of(self, toks: list[Token], fn: str, out: Rewrite, prefix: str = "") -> None:
@@ -475,6 +480,18 @@ class Ca65Reader(Reader):
                 "ca65's '::name' (a name in the outermost scope) is not supported by w65",
                 at + 1,
             )
+        if kind == "name" and lower == ".defined":  # read by the expander, in `.if`
+            if not self.condition:
+                raise LineError("ca65's '.defined' is read in .if conditions only by w65", at + 1)
+            if not (
+                k + 3 < len(toks)
+                and toks[k + 1][1] == "("
+                and toks[k + 2][0] == "name"
+                and toks[k + 3][1] == ")"
+            ):
+                raise LineError("'.defined' takes a name in parentheses", at + 1)
+            out.put(DEFINED_MARK + toks[k + 2][1], at)
+            return k + 4
         if kind == "name" and lower == ".sizeof":
             if not (
                 k + 3 < len(toks)

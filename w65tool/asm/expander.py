@@ -126,6 +126,8 @@ _TOKENS = re.compile(
 )
 # the conditional openers: `.if` and the ones that test names or text
 _OPENERS = frozenset({"if", "ifdef", "ifndef", "ifblank", "ifnblank", "ifsame", "ifnsame"})
+# what a reader writes before a name for ca65's `.defined(name)`
+DEFINED_MARK = "__defined__"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _LABEL = re.compile(r"(@?[A-Za-z_][A-Za-z0-9_]*)[ \t]*:")
 _CONST = re.compile(
@@ -550,8 +552,21 @@ class Expander:
             return None
 
     def symbol(self, node: Sym) -> int | None:
-        """Expression lookup while expanding: constants known so far."""
-        return self.constants.get(node.name)
+        """Expression lookup while expanding: constants known so far, and `DEFINED_MARK`
+        names (ca65's `.defined(x)`): 1 when `.ifdef x` would hold, else 0."""
+        name = node.name
+        if name.startswith(DEFINED_MARK):
+            return int(self._known(name[len(DEFINED_MARK) :]))
+        return self.constants.get(name)
+
+    def _known(self, name: str) -> bool:
+        """Whether `.ifdef name` holds here."""
+        return (
+            name in self.defines
+            or name in self.constants
+            or name in self.labels
+            or name in self.macros
+        )
 
     # -- blocks ---------------------------------------------------------------------------
     def _collecting(self, kind: str | None, text: str, origin: Origin, col: int) -> None:
@@ -664,12 +679,7 @@ class Expander:
                 name = args.strip()
                 if not _IDENT.match(name):
                     self.sink.error(f"'.{kind}' needs a name", origin, arg_col)
-                known = (
-                    name in self.defines
-                    or name in self.constants
-                    or name in self.labels
-                    or name in self.macros
-                )
+                known = self._known(name)
                 truth = known if kind == "ifdef" else not known
             self.conds.append(_Cond(True, truth, truth, origin, col))
             return
