@@ -24,6 +24,10 @@ ON16    .MACRO
         LONGA   ON
         REP     #<(MEM16.OR.$10)
         .ENDM
+WAIT    MACRO
+LP#     DEX
+        BNE     LP#
+        MEND
 OUT     MACRO   VAL
         .IFSAME VAL,X
         TXA
@@ -52,6 +56,8 @@ START:  STZ     0,X
         LONGA   OFF
         OUT     COUNT
         OUT     x
+        WAIT
+        WAIT
         REP     #$20
         LDA     #$12
 MSG     DC      'A\\B',0
@@ -78,10 +84,12 @@ EXPECTED = [
     "A9 34 12",  # lda #$1234: LONGA ON
     "A9 02",  # OUT COUNT: lda #2 (LONGA OFF; COUNT was set twice)
     "8A",  # OUT x: .IFSAME x,X holds (case aside): txa
+    "CA D0 FD",  # WAIT: LP# dex, bne LP#: each expansion its own LP#
+    "CA D0 FD",
     "C2 20",  # rep #$20: WDC's widths follow LONGA/LONGI only
     "A9 12",  # lda #$12
     "41 5C 42 00",  # 'A\\B',0: no escapes in WDC strings
-    "28 10",  # word HERE ($1028)
+    "2E 10",  # word HERE ($102E)
     "07 22",  # the DATA section follows CODE: byte 07 (decimal), '"'
 ]
 
@@ -96,10 +104,7 @@ def test_a_wdc_program_gives_the_bytes_of_wdcs_opcode_table():
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (
-            "IFLB1#  NOP",
-            "WDC's 'IFLB1#' (a label of its own in each macro expansion) is not supported by w65",
-        ),
+        ("IFLB1#  NOP", "a 'name#' label belongs in a macro"),
         ("        DL      1", "WDC's 'DL' is not supported by w65"),
         ("        CHIP    6502", "w65 assembles for the 65816 only, not '6502'"),
         ("        ENDS", "'ENDS' without an open CODE, DATA or UDATA section"),

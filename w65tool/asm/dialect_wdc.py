@@ -19,7 +19,7 @@ import re
 from w65tool.asm.builder import LineError
 from w65tool.asm.dialect_text import Reader, Rewrite, Token, scanner, w65_string
 from w65tool.asm.dialect_text import tokens as scan
-from w65tool.asm.expander import strip_comment
+from w65tool.asm.expander import UNIQUE_MARK, strip_comment
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
 _LOCAL = re.compile(r"\?[A-Za-z0-9_]+|[A-Za-z0-9_]+\?")
@@ -122,24 +122,12 @@ class WdcReader(Reader):
         if text[:1] == "*":
             return [("", None)]
         toks = [t for t in scan(_SCAN, text) if t[0] != "ws"]
-        toks = _join_locals(toks, text)
+        toks = _join_unique(_join_locals(toks, text))
         if not toks or toks[0][0] == "comment":
             return [(text, None)]
         out = Rewrite()
         k = 0
         kind, tok, at = toks[0]
-        for j in range(1, len(toks)):
-            before = toks[j - 1]
-            if (
-                toks[j][1] == "#"
-                and before[0] == "name"
-                and before[2] + len(before[1]) == toks[j][2]
-            ):
-                raise LineError(
-                    f"WDC's '{before[1]}#' (a label of its own in each macro expansion) is not "
-                    "supported by w65",
-                    before[2] + 1,
-                )
         if at == 0 and kind in ("name", "local", "number"):
             if not _NAME.fullmatch(tok) and kind != "local":
                 raise LineError(f"'{tok}' is not a label name", 1)
@@ -255,6 +243,23 @@ def _bank(text: str, at: int) -> int:
     if not 0 <= value <= 0xFF:
         raise LineError(f"bank {text} is not 8 bits", at + 1)
     return value
+
+
+def _join_unique(toks: list[Token]) -> list[Token]:
+    """`name#` (a name each macro expansion makes its own) as one name with the mark."""
+    out: list[Token] = []
+    for t in toks:
+        before = out[-1] if out else None
+        if (
+            t[1] == "#"
+            and before is not None
+            and before[0] == "name"
+            and before[2] + len(before[1]) == t[2]
+        ):
+            out[-1] = ("name", before[1] + UNIQUE_MARK, before[2])
+            continue
+        out.append(t)
+    return out
 
 
 def _join_locals(toks: list[Token], text: str) -> list[Token]:

@@ -126,6 +126,8 @@ _TOKENS = re.compile(
 )
 # the conditional openers: `.if` and the ones that test names or text
 _OPENERS = frozenset({"if", "ifdef", "ifndef", "ifblank", "ifnblank", "ifsame", "ifnsame"})
+# what a reader writes after a name that each macro expansion makes its own (WDC's `name#`)
+UNIQUE_MARK = "__unique__"
 # what a reader writes before a name for ca65's `.defined(name)`
 DEFINED_MARK = "__defined__"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -255,6 +257,8 @@ class Expander:
         # a peer's syntax is rewritten line by line into w65's (see `dialects`)
         self.reader = dialect.reader() if dialect.reader is not None else None
         self.export_origins: list[tuple[Origin, int]] = []
+        self.expansions = 0  # macro expansions so far; `expansion` is the current one's
+        self.expansion = 0
         self.macros: dict[str, Macro] = {}
         self.constants: dict[str, int] = {}
         self.labels: set[str] = set()
@@ -450,6 +454,11 @@ class Expander:
         if self.reader is not None and self.collect is None and "__" in text:
             try:
                 text = self.reader.live(text)  # what only the line's place tells (ca65 .asize)
+                if UNIQUE_MARK in text:  # not made unique by a macro expansion
+                    at = text.index(UNIQUE_MARK)
+                    raise LineError(
+                        "a 'name#' label belongs in a macro", text.rfind(" ", 0, at) + 2
+                    )
             except LineError as err:
                 self.sink.error(err.message, origin, self._col(cmap, err.col))
                 return
@@ -847,6 +856,8 @@ class Expander:
             )
             return
         values = dict(zip(macro.params, args + [""] * (len(macro.params) - len(args)), strict=True))
+        self.expansions += 1
+        self.expansion = self.expansions
         frame = Frame("macro", macro.name, origin, col)
         self.macro_stack.append(macro.name)
         try:
@@ -857,9 +868,29 @@ class Expander:
                     body_origin.file, body_origin.line, body_origin.text, (*origin.context, frame)
                 )
                 line, cmap = self._replace_words(body, values) if values else (body, None)
+                if UNIQUE_MARK in line:  # WDC's `name#`: a name of this expansion's own
+                    line, cmap = self._unique(line, cmap)
                 self._line(line, o, cmap, base)
         finally:
             self.macro_stack.pop()
+
+    def _unique(
+        self, line: str, cmap: tuple[int, ...] | None
+    ) -> tuple[str, tuple[int, ...] | None]:
+        """`UNIQUE_MARK` in an expanded line as this expansion's number (`_7`)."""
+        number = f"_{self.expansion}"
+        base = cmap if cmap is not None else tuple(range(1, len(line) + 1))
+        out: list[str] = []
+        cols: list[int] = []
+        last = 0
+        for m in re.finditer(UNIQUE_MARK, line):
+            out.append(line[last : m.start()] + number)
+            cols.extend(base[last : m.start()])
+            cols.extend([base[m.start()]] * len(number))
+            last = m.end()
+        out.append(line[last:])
+        cols.extend(base[last:])
+        return "".join(out), tuple(cols)
 
     # -- substitution ---------------------------------------------------------------------
     @staticmethod
