@@ -151,8 +151,33 @@ v2      .word ?
 """
 
 
+CASE = """\
+        .cpu "65816"
+        * = $1000
+Add     .macro A, B             ; 64tass's names ignore case (its default)
+        lda #\\a + \\B
+Lbl     nop
+        .endm
+        #ADD 1, 2
+        .add 3, 4
+Point   .struct
+X       .byte ?
+        .ENDS
+P1      .dstruct POINT
+        lda p1.x
+        lda #SIZE(point)
+Loop    bra LOOP
+        .text "AbC", 'Q'        ; but not strings and characters
+        .IF 1
+        .byte 1
+        .FI
+"""
+
+
 @pytest.mark.parametrize(
-    "source", [OPERANDS, STRUCTURE, STRUCTS], ids=["operands", "structure", "structs"]
+    "source",
+    [OPERANDS, STRUCTURE, STRUCTS, CASE],
+    ids=["operands", "structure", "structs", "case"],
 )
 def test_64tass_programs_give_64tass_bytes(source, tmp_path):
     peer = tass(source, tmp_path)

@@ -86,6 +86,8 @@ def assemble_source(
     segments (`w65tool.asm.layout`).
     """
     rules = dialect(compat)
+    if rules.fold_case and defines:
+        defines = {name.lower(): value for name, value in defines.items()}
     if default_width not in (None, 8, 16):
         raise W65Error(f"--default-width is 8 or 16, not {default_width}")
     if default_width is None:

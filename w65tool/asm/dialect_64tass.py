@@ -23,6 +23,7 @@ from w65tool.asm.dialect_text import (
     Token,
     anonymous_def,
     anonymous_ref,
+    fold_case,
     name_anonymous,
     scanner,
     w65_string,
@@ -110,12 +111,20 @@ class TassReader(Reader):
         self.struct: str | None = None  # the structure being defined
 
     def plain(self, text: str) -> bool:
+        # 64tass's names ignore case (as its default, without -C): a plain line is one with
+        # nothing to rewrite and nothing to fold
+        return self._plain(text) and text == text.lower()
+
+    def _plain(self, text: str) -> bool:
         found = _PLAIN.fullmatch(text)
         return found is not None and found.group(1).lower() in _MNEMONICS and not self.comment
 
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
-        if self.plain(text):
-            return [(text, None)]  # an indented instruction with nothing 64tass reads otherwise
+        if self._plain(text):  # an indented instruction with nothing 64tass reads otherwise
+            return [(text.lower(), None)]  # (no string or character in it to keep)
+        return [(fold_case(line), cmap) for line, cmap in self._rewrite(text)]
+
+    def _rewrite(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
         if self.comment:
             if text.strip().lower().startswith(".endc"):
                 self.comment = False
@@ -151,12 +160,12 @@ class TassReader(Reader):
                 return self._struct(tok, toks[2:], at)
             if word == ".dstruct":
                 return self._instance(tok, toks[2:], at)
-            if word == "#" and len(toks) > 2 and toks[2][1] in self.structs:
+            if word == "#" and len(toks) > 2 and toks[2][1].lower() in self.structs:
                 return self._instance(tok, toks[2:], at)
             if word in (".block", ".proc"):
                 self.blocks.append(".endf")
                 if word == ".proc":
-                    self.proc_names.add(tok)
+                    self.proc_names.add(tok.lower())
                 out.put(".func ", nxt[2])  # type: ignore[index]
                 out.keep(tok, at)
                 self._check_empty(toks[2:])
@@ -171,7 +180,7 @@ class TassReader(Reader):
         kind, word, at = toks[k]
         lower = word.lower()
         rest = toks[k + 1 :]
-        if kind == "op" and word == "#" and rest and rest[0][1] in self.structs:
+        if kind == "op" and word == "#" and rest and rest[0][1].lower() in self.structs:
             return self._instance("", rest, at)
         if kind == "op" and word == "#" and rest and rest[0][0] == "name":
             out.keep(rest[0][1], rest[0][2])  # `#name args`: a macro call
@@ -186,7 +195,7 @@ class TassReader(Reader):
         if lower in (".ends", ".endstruct") and self.struct is not None:
             return self._struct_end()
         if lower == ".dstruct" or (
-            kind == "op" and word == "#" and rest and rest[0][1] in self.structs
+            kind == "op" and word == "#" and rest and rest[0][1].lower() in self.structs
         ):
             return self._instance("", rest, at)
         if lower in _UNSUPPORTED:
@@ -255,9 +264,9 @@ class TassReader(Reader):
             if m.group(1):
                 return _param(int(m.group(1)))
             name = m.group(2) or m.group(3)
-            if name not in params:
+            if name.lower() not in params:
                 raise LineError(f"'\\{name}' is not a parameter of this macro", m.start() + 1)
-            return _param(params[name])
+            return _param(params[name.lower()])
 
         return _PARAM.sub(sub, text)
 
@@ -271,7 +280,7 @@ class TassReader(Reader):
             if t[0] == "comment":
                 break
             if t[0] == "name":
-                params[t[1]] = len(params) + 1
+                params[t[1].lower()] = len(params) + 1
             elif t[1] != ",":
                 raise LineError(
                     "64tass's default parameter values are not supported by w65", t[2] + 1
@@ -279,7 +288,7 @@ class TassReader(Reader):
         if len(params) > _MAX_PARAMS:
             raise LineError(f"a macro takes at most {_MAX_PARAMS} parameters", at + 1)
         self.params = params
-        self.macros.add(name)
+        self.macros.add(name.lower())
         plist = ", ".join(_param(n) for n in range(1, _MAX_PARAMS + 1))
         # each expansion is a scope, so its labels are its own
         return [(f".macro {name} {plist}", None), (".scope", None)]
@@ -289,9 +298,9 @@ class TassReader(Reader):
     ) -> list[tuple[str, tuple[int, ...] | None]]:
         """`NAME .struct [params]`: kept as a macro, laid out at offset 0 at its end."""
         lines = self._macro(f"__struct_{name}", toks, at)
-        self.macros.discard(f"__struct_{name}")
+        self.macros.discard(f"__struct_{name}".lower())
         self.struct = name
-        self.structs[name] = len(self.params or {})
+        self.structs[name.lower()] = len(self.params or {})
         return lines[:1]  # no scope of its own: an instance names its scope
 
     def _struct_end(self) -> list[tuple[str, tuple[int, ...] | None]]:
@@ -299,7 +308,7 @@ class TassReader(Reader):
         assert name is not None
         self.struct = None
         self.params = None
-        zeros = ", ".join(["0"] * self.structs[name])
+        zeros = ", ".join(["0"] * self.structs[name.lower()])
         # the layout: NAME.field is the field's offset, NAME.__size__ the size (`size()`)
         return [
             (".endm", None),
@@ -319,7 +328,7 @@ class TassReader(Reader):
         items = [t for t in toks if t[0] != "comment"]
         if items and items[0][1] == "#":
             items = items[1:]
-        if not items or items[0][1] not in self.structs:
+        if not items or items[0][1].lower() not in self.structs:
             raise LineError("'.dstruct' takes the name of a structure defined above", at + 1)
         name = items[0][1]
         args = items[1:]

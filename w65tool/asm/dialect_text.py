@@ -76,6 +76,23 @@ def w65_string(body: bytes | str, start: int) -> str:
     return '"' + quoted.replace('"', '\\"') + '"'
 
 
+_QUOTED = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|;.*')
+
+
+def fold_case(text: str) -> str:
+    """A w65 line in lower case but its strings, characters and comment (same length)."""
+    if text == text.lower():
+        return text
+    out: list[str] = []
+    last = 0
+    for m in _QUOTED.finditer(text):
+        out.append(text[last : m.start()].lower())
+        out.append(m.group())
+        last = m.end()
+    out.append(text[last:].lower())
+    return "".join(out)
+
+
 class Rewrite:
     """Builds a rewritten line and its column map (1-based source column of each character).
 

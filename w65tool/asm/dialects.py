@@ -28,6 +28,7 @@ class Dialect:
         "bare_absolute",
         "dl_size",
         "fixed_immediates",
+        "fold_case",
         "forward_absolute",
         "labels_absolute",
         "naken_warnings",
@@ -57,6 +58,7 @@ class Dialect:
         labels_absolute: bool = False,
         start_width: int | None = None,
         auto_widths: bool = True,
+        fold_case: bool = False,
         reader: Callable[[], Reader] | None = None,
     ) -> None:
         self.name = name
@@ -83,6 +85,9 @@ class Dialect:
         # unless told otherwise: ca65's `.smart`, 64tass's `.autsiz`)
         self.start_width = start_width
         self.auto_widths = auto_widths
+        # names ignore case (64tass's default): the reader writes them in lower case, and
+        # -D names are taken so
+        self.fold_case = fold_case
         # the peer's syntax, rewritten line by line (None: w65's own)
         self.reader = reader
 
@@ -130,7 +135,7 @@ CA65 = Dialect(
     auto_widths=False,
     reader=_ca65,
 )
-TASS = Dialect("64tass", start_width=8, auto_widths=False, reader=_tass)
+TASS = Dialect("64tass", start_width=8, auto_widths=False, fold_case=True, reader=_tass)
 WDC = Dialect("wdc", bare_absolute=True, start_width=8, auto_widths=False, reader=_wdc)
 
 DIALECTS = {d.name: d for d in (W65, NAKEN, CA65, TASS, WDC)}
