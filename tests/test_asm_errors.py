@@ -66,6 +66,7 @@ def first_error(text: str) -> list[str]:
         ("  .rept 1\n  .endr 2", "prog.asm:2:3", "'.endr' takes no operand", "  ^"),
         (".macro m\n.endm m", "prog.asm:2:1", "'.endm' takes no operand", "^"),
         ("  .undef A B", "prog.asm:1:10", "'.undef' takes one name", "         ^"),
+        ("  .db", "prog.asm:1:3", "'.db' needs at least one value", "  ^"),
         ("  .scope\n  .ends x", "prog.asm:2:3", "'.ends' takes 0 arguments, not 1", "  ^"),
         ("  .if  1 2\n  .endif", "prog.asm:1:10", "syntax error: unexpected '2'", "         ^"),
         ("  .if  1/0\n  .endif", "prog.asm:1:8", "division by zero", "       ^"),
