@@ -117,7 +117,38 @@ table   .byte 9
 """
 
 
-@pytest.mark.parametrize("source", [OPERANDS, STRUCTURE], ids=["operands", "structure"])
+STRUCTS = """\
+        .cpu "65816"
+        * = $1000
+point   .struct xv, yv
+x       .byte \\xv
+y       .word \\yv
+        .endstruct
+empty   .struct
+a       .byte ?
+b       .word ?
+        .ends
+        lda #point.y            ; a field's offset
+        lda #size(point)
+        lda #size(empty)
+p1      .dstruct point, 1, 2
+        lda p1.y
+p2      #point 3, 4
+        lda p2.x
+e1      .dstruct empty
+        lda e1.b
+        .virtual $2000
+v1      .byte ?
+v2      .word ?
+        .endv
+        lda v2
+        .byte 9
+"""
+
+
+@pytest.mark.parametrize(
+    "source", [OPERANDS, STRUCTURE, STRUCTS], ids=["operands", "structure", "structs"]
+)
 def test_64tass_programs_give_64tass_bytes(source, tmp_path):
     peer = tass(source, tmp_path)
     assert flat(tmp_path / "prog.s", compat="64tass") == peer
@@ -126,7 +157,8 @@ def test_64tass_programs_give_64tass_bytes(source, tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("point .struct", "64tass's '.struct' is not supported by w65"),
+        (" .union", "64tass's '.union' is not supported by w65"),
+        (" .dstruct nothing", "'.dstruct' takes the name of a structure defined above"),
         (".for i = 0, i < 3, i += 1", "64tass's '.for' is not supported by w65"),
         (" lda #^1", "64tass's '^' (decimal text) is not supported by w65"),
         (" lda \\1", "a macro parameter outside a macro"),

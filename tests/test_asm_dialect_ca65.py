@@ -143,6 +143,41 @@ here: .word here
     .reloc
 """
 
+STRUCTS = """\
+.p816
+.org $1000
+.struct Point
+    xcoord  .word
+    ycoord  .word
+    flags   .byte 2
+    .res 1
+    far     .faraddr
+.endstruct
+.struct Line
+    from    .tag Point
+    to      .tag Point
+.endstruct
+.enum Color
+    black
+    white
+    red = 5
+    green
+.endenum
+.enum
+    ZERO
+    ONE
+.endenum
+    lda #Point::ycoord
+    lda #.sizeof(Point)
+    lda #.sizeof(Line)
+    lda #Line::to
+    ldx #Color::green
+    ldy #ONE
+here: .tag Point
+    .byte 1
+    lda here+Point::far
+"""
+
 CFG = """\
 MEMORY {
     ZP:   start = $0010, size = $00F0, type = rw, file = "";
@@ -174,8 +209,8 @@ sub: rts
 
 @pytest.mark.parametrize(
     ("source", "cfg"),
-    [(EXPRESSIONS, None), (WIDTHS, None), (SEGMENTS, CFG)],
-    ids=["expressions", "widths", "segments"],
+    [(EXPRESSIONS, None), (WIDTHS, None), (SEGMENTS, CFG), (STRUCTS, None)],
+    ids=["expressions", "widths", "segments", "structs"],
 )
 def test_ca65_programs_give_ca65s_bytes(source, cfg, tmp_path):
     peer = ca65(source, tmp_path, cfg)
@@ -199,16 +234,29 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
             "flags = $20\n.smart\nrep #flags\n.byte .asize",
             "'.asize' is not known here: a rep/sep without a number came before",
         ),
-        ("lda .sizeof(x)", "ca65's '.sizeof' is not supported by w65"),
+        ("lda .strlen(x)", "ca65's '.strlen' is not supported by w65"),
         ("lda $12+a:foo", "'a:' stands only at the start of an operand in w65"),
         ("bne :-", "there is no anonymous label 1 back of this line"),
         (".segment CODE", "'.segment' takes the segment's name in quotes"),
         ('.assert 0, error, "no"', "no"),
         (".feature string_escapes", "unknown directive '.feature'"),
+        (".struct", "a '.struct' needs a name in w65"),
+        (
+            ".struct S\n  x .long\n.endstruct",
+            "a structure's field is '[name] .byte/.word/.addr/.faraddr/.dword [count]', "
+            "'.res n' or '.tag Struct' in w65",
+        ),
+        (".enum E\n  a b\n.endenum", "an enum member is a name, with '= value' if wanted"),
+        (".enum E\n  a", "'.enum' has no '.endenum'"),
+        (".enum\n  a", "'.enum' has no '.endenum'"),
+        (".struct S\n  a .byte", "'.struct' has no '.endstruct'"),
     ],
 )
 def test_what_w65_does_not_read_of_ca65_is_a_located_error(text, message):
     with pytest.raises(AsmError) as err:
         assemble_source(".p816\n" + text + "\n", "p.s", compat="ca65")
     first = err.value.diagnostics[0]
-    assert (first.message, first.origin.line) == (message, 2 + text.count("\n"))
+    # the line of the mistake: the last, or the one before a closing line
+    line = 2 + text.count("\n") - text.rstrip().endswith((".endstruct", ".endenum"))
+    assert first.message == message
+    assert first.origin.line == (2 if "has no" in message else line)

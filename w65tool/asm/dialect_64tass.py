@@ -39,16 +39,15 @@ _RENAMED = {
     ".null": ".asciiz",
     ".char": ".byte",
     ".endlogical": ".here",
+    ".endvirtual": ".endv",
     ".endmacro": ".endm",
     ".endif": ".endif",
 }
 _UNSUPPORTED = frozenset(
     {
         ".struct",
-        ".ends",
         ".union",
         ".endu",
-        ".dstruct",
         ".dunion",
         ".for",
         ".segment",
@@ -70,7 +69,6 @@ _UNSUPPORTED = frozenset(
         ".switch",
         ".case",
         ".default",
-        ".virtual",
         ".option",
     }
 )
@@ -81,10 +79,11 @@ _SIZE_PREFIXES = {"@b": "<", "@w": "!", "@l": ">"}
 _SELECTORS = {"<>": ("65535", ""), "`": ("255", ">>16"), ">`": ("65535", ">>8")}
 _MNEMONICS = isa.MNEMONICS
 # an indented instruction (its mnemonic checked apart) holding nothing a 64tass rewrite
-# touches: no directive, parameter, assignment, selector, size, string or anonymous reference
+# touches: no directive, parameter, assignment, selector, size, `size()`, string or anonymous
+# reference
 _PLAIN = re.compile(
     r"[ \t]+([A-Za-z]{3})(?![A-Za-z0-9_.])(?![^;]*,[ \t]*[bdklBDKL]\b)"
-    r"[^.\\:=<>`'\"@?+\-*^;]*(;.*)?"
+    r"(?![^;]*(?i:size)[ \t]*\()[^.\\:=<>`'\"@?+\-*^;]*(;.*)?"
 )
 _PARAM = re.compile(r"\\(?:([1-9])|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(@))")
 _MAX_PARAMS = 9
@@ -102,8 +101,9 @@ class TassReader(Reader):
         self.params: dict[str, int] | None = None  # inside a macro: name -> position
         self.blocks: list[str] = []  # the closer of each open .block/.proc
         self.comment = False
-        self.procs: list[tuple[str, Line | None]] = []
         self.proc_names: set[str] = set()
+        self.structs: dict[str, int] = {}  # structure name -> its parameter count
+        self.struct: str | None = None  # the structure being defined
 
     def plain(self, text: str) -> bool:
         found = _PLAIN.fullmatch(text)
@@ -143,6 +143,12 @@ class TassReader(Reader):
                 return [out.result(text)]
             if word == ".macro":
                 return self._macro(tok, toks[2:], at)
+            if word == ".struct":
+                return self._struct(tok, toks[2:], at)
+            if word == ".dstruct":
+                return self._instance(tok, toks[2:], at)
+            if word == "#" and len(toks) > 2 and toks[2][1] in self.structs:
+                return self._instance(tok, toks[2:], at)
             if word in (".block", ".proc"):
                 self.blocks.append(".endf")
                 if word == ".proc":
@@ -161,6 +167,8 @@ class TassReader(Reader):
         kind, word, at = toks[k]
         lower = word.lower()
         rest = toks[k + 1 :]
+        if kind == "op" and word == "#" and rest and rest[0][1] in self.structs:
+            return self._instance("", rest, at)
         if kind == "op" and word == "#" and rest and rest[0][0] == "name":
             out.keep(rest[0][1], rest[0][2])  # `#name args`: a macro call
             out.put(" ", rest[0][2])
@@ -171,6 +179,12 @@ class TassReader(Reader):
             out.put(" ", at)
             self._operand(rest, out, immediate=False)
             return [out.result(text)]
+        if lower in (".ends", ".endstruct") and self.struct is not None:
+            return self._struct_end()
+        if lower == ".dstruct" or (
+            kind == "op" and word == "#" and rest and rest[0][1] in self.structs
+        ):
+            return self._instance("", rest, at)
         if lower in _UNSUPPORTED:
             raise LineError(f"64tass's '{word}' is not supported by w65", at + 1)
         if lower == ".comment":
@@ -251,6 +265,54 @@ class TassReader(Reader):
         plist = ", ".join(_param(n) for n in range(1, _MAX_PARAMS + 1))
         # each expansion is a scope, so its labels are its own
         return [(f".macro {name} {plist}", None), (".scope", None)]
+
+    def _struct(
+        self, name: str, toks: list[Token], at: int
+    ) -> list[tuple[str, tuple[int, ...] | None]]:
+        """`NAME .struct [params]`: kept as a macro, laid out at offset 0 at its end."""
+        lines = self._macro(f"__struct_{name}", toks, at)
+        self.macros.discard(f"__struct_{name}")
+        self.struct = name
+        self.structs[name] = len(self.params or {})
+        return lines[:1]  # no scope of its own: an instance names its scope
+
+    def _struct_end(self) -> list[tuple[str, tuple[int, ...] | None]]:
+        name = self.struct
+        assert name is not None
+        self.struct = None
+        self.params = None
+        zeros = ", ".join(["0"] * self.structs[name])
+        # the layout: NAME.field is the field's offset, NAME.__size__ the size (`size()`)
+        return [
+            (".endm", None),
+            (".virtual 0", None),
+            (f".scope {name}", None),
+            (f"__struct_{name} {zeros}", None),
+            ("__size__ = $", None),
+            (".ends", None),
+            (".endv", None),
+        ]
+
+    def _instance(
+        self, label: str, toks: list[Token], at: int
+    ) -> list[tuple[str, tuple[int, ...] | None]]:
+        """`[label] .dstruct NAME[, args]` or `[label] #NAME [args]`: a structure's bytes here,
+        its fields as `label.field`."""
+        items = [t for t in toks if t[0] != "comment"]
+        if items and items[0][1] == "#":
+            items = items[1:]
+        if not items or items[0][1] not in self.structs:
+            raise LineError("'.dstruct' takes the name of a structure defined above", at + 1)
+        name = items[0][1]
+        args = items[1:]
+        if args and args[0][1] == ",":
+            args = args[1:]
+        out = Rewrite()
+        out.put(f"__struct_{name} ", items[0][2])
+        self._operand(args, out, immediate=False)
+        call = out.result("")
+        opener, closer = (f".func {label}", ".endf") if label else (".scope", ".ends")
+        return [(opener, None), call, (closer, None)]
 
     def _reserve(self, directive: str, toks: list[Token], out: Rewrite, at: int) -> None:
         """`.byte ?, ?` and the like: room, no bytes."""
@@ -352,6 +414,16 @@ class TassReader(Reader):
             return k + 1
         if kind == "op" and tok == "\\":
             raise LineError("a macro parameter outside a macro", at + 1)
+        if (
+            kind == "name"
+            and tok.lower() == "size"
+            and k + 3 < len(toks)
+            and toks[k + 1][1] == "("
+            and toks[k + 2][0] == "name"
+            and toks[k + 3][1] == ")"
+        ):
+            out.put(SCOPE_MARK.join((toks[k + 2][1], "__size__")), at)  # a structure's size
+            return k + 4
         if kind == "name" and k + 1 < len(toks) and _member(toks, k + 1):
             # `block.name`: the name inside the block (or .proc), as w65's scopes key it
             parts = [tok]

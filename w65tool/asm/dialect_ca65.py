@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 from w65tool.asm.builder import SCOPE_MARK, LineError
+from w65tool.asm.diagnostics import Sink
 from w65tool.asm.dialect_text import (
     Reader,
     Rewrite,
@@ -24,6 +25,7 @@ from w65tool.asm.dialect_text import (
     w65_string,
 )
 from w65tool.asm.dialect_text import tokens as scan
+from w65tool.asm.expander import Line
 from w65tool.asm.numbers import NumberError, parse_number
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
@@ -104,6 +106,17 @@ _UNARY_BEFORE = frozenset(
 # a line holding nothing a ca65 rewrite touches: no label colon, directive, selector,
 # comparison, string, block move, or rep/sep (which `.smart` follows for `.asize`)
 _PLAIN = re.compile(r"(?![^;]*(?i:mv[np]|rep|sep))[^:.<>^=\"';]*(;.*)?")
+# lines that open a structure or an enum (read by `_aggregate` until their end)
+_AGGREGATE = re.compile(r"^\s*\.(?i:struct|enum)\b")
+_FIELD_SIZES = {
+    ".byte": 1,
+    ".res": 1,
+    ".word": 2,
+    ".addr": 2,
+    ".faraddr": 3,
+    ".dword": 4,
+    ".tag": 0,
+}
 # `.asize`/`.isize`: the width at the line, filled in by `live` as the expander reads it
 _SIZES = {".asize": "__asize__", ".isize": "__isize__"}
 _SIZE_WORDS = re.compile(r"__([ai])size__")
@@ -120,11 +133,103 @@ class Ca65Reader(Reader):
         self.widths: dict[str, int | None] = {"a": 8, "i": 8}
         self.smart = False
         self.done: dict[str, list[tuple[str, tuple[int, ...] | None]]] = {}
+        # an open `.struct` or `.enum`: its kind, name, and (for an enum) the last member
+        self.block: tuple[str, str, str] | None = None
+
+    def finish(self, lines: list[Line], sink: Sink) -> None:
+        if self.block is not None:
+            kind, name, _last = self.block
+            at = next(
+                (
+                    i
+                    for i in range(len(lines) - 1, -1, -1)
+                    if lines[i].text.startswith(f"; {kind} ")
+                ),
+                None,
+            )
+            if at is not None:
+                sink.position = at
+                sink.error(f"'{kind}' has no '.end{kind[1:]}'", lines[at].origin, 1)
+                # closed here, so that nothing else complains of the open scope
+                closing = [".ends", ".endv"] if kind == ".struct" else [".ends"] if name else []
+                lines.extend(Line(text, lines[at].origin) for text in closing)
+        super().finish(lines, sink)
+
+    def _aggregate(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        """`.struct` (fields laid out at offset 0, `Name::field`, `.sizeof(Name)`) and `.enum`
+        (constants counting up), line by line."""
+        toks = [t for t in scan(_SCAN, text) if t[0] != "ws" and t[0] != "comment"]
+        if not toks:
+            return [(text, None)]
+        words = [t[1].lower() for t in toks]
+        at = toks[0][2]
+        if self.block is None:
+            kind = words[0]
+            if kind not in (".struct", ".enum") or (len(toks) > 1 and toks[1][0] != "name"):
+                raise LineError(f"'{toks[0][1]}' stands alone on its line, with a name", at + 1)
+            name = toks[1][1] if len(toks) > 1 else ""
+            if kind == ".struct" and not name:
+                raise LineError("a '.struct' needs a name in w65", at + 1)
+            self.block = (kind, name, "")
+            # a comment line first: `finish` finds the opening there if no end comes
+            opener = [(f"; {kind} {name}", None)]
+            if kind == ".struct":
+                opener.append((".virtual 0", None))
+            return [*opener, *([(f".scope {name}", None)] if name else [])]
+        kind, name, last = self.block
+        if words[0] in (".endstruct", ".endenum"):
+            if words[0][4:] != kind[1:]:
+                raise LineError(f"'{toks[0][1]}' does not close a '{kind}'", at + 1)
+            self.block = None
+            if kind == ".struct":
+                return [("__size__ = $", None), (".ends", None), (".endv", None)]
+            return [(".ends", None)] if name else []
+        if kind == ".enum":
+            if toks[0][0] != "name" or toks[0][1][0] == ".":
+                raise LineError("an enum member is a name, with '= value' if wanted", at + 1)
+            out = Rewrite()
+            out.keep(toks[0][1], at)
+            if len(toks) > 1:
+                if toks[1][1] != "=":
+                    raise LineError("an enum member is a name, with '= value' if wanted", at + 1)
+                out.put(" = ", toks[1][2])
+                self._operand(toks[2:], out)
+            else:
+                out.put(f" = {last} + 1" if last else " = 0", at)
+            self.block = (kind, name, toks[0][1])
+            return [out.result("")]
+        # a structure's field: `[name] .byte|.word|.dword|.addr|.faraddr [count]`, `.res n`,
+        # `.tag Struct`
+        k = 0 if words[0][0] == "." else 1
+        if k >= len(toks) or words[k] not in _FIELD_SIZES:
+            raise LineError(
+                "a structure's field is '[name] .byte/.word/.addr/.faraddr/.dword [count]', "
+                "'.res n' or '.tag Struct' in w65",
+                at + 1,
+            )
+        out = Rewrite()
+        if k:
+            out.keep(toks[0][1] + ":", at)
+        field = words[k]
+        rest = toks[k + 1 :]
+        if field == ".tag":
+            if len(rest) != 1 or rest[0][0] != "name":
+                raise LineError("'.tag' takes a structure's name", toks[k][2] + 1)
+            out.put(f" .res {SCOPE_MARK.join((rest[0][1], '__size__'))}", toks[k][2])
+            return [out.result("")]
+        size = _FIELD_SIZES[field]
+        out.put(f" .res {size}" + ("*(" if rest else ""), toks[k][2])
+        if rest:
+            self._operand(rest, out)
+            out.put(")", rest[-1][2])
+        return [out.result("")]
 
     def plain(self, text: str) -> bool:
-        return _PLAIN.fullmatch(text) is not None
+        return self.block is None and _PLAIN.fullmatch(text) is not None
 
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        if self.block is not None or _AGGREGATE.search(text):
+            return self._aggregate(text)
         # a line with none of the characters ca65 reads otherwise is w65's already (most
         # instructions); the rest repeat often: the rewrite depends on the text alone
         if _PLAIN.fullmatch(text):
@@ -195,6 +300,11 @@ class Ca65Reader(Reader):
         if lower in _DROPPED:
             return out.result(text)
         rest = toks[k + 1 :]
+        if lower == ".tag":  # room for a structure
+            if len(rest) < 1 or rest[0][0] != "name":
+                raise LineError("'.tag' takes a structure's name", at + 1)
+            out.put(f".res {SCOPE_MARK.join((rest[0][1], '__size__'))}", at)
+            return out.result(text)
         if lower in _BYTE_LISTS:
             out.put(".byte ", at)
             self._list_of(rest, _BYTE_LISTS[lower], out)
@@ -307,6 +417,16 @@ class Ca65Reader(Reader):
                 "ca65's '::name' (a name in the outermost scope) is not supported by w65",
                 at + 1,
             )
+        if kind == "name" and lower == ".sizeof":
+            if not (
+                k + 3 < len(toks)
+                and toks[k + 1][1] == "("
+                and toks[k + 2][0] == "name"
+                and toks[k + 3][1] == ")"
+            ):
+                raise LineError("'.sizeof' takes a structure's name in parentheses", at + 1)
+            out.put(SCOPE_MARK.join((toks[k + 2][1], "__size__")), at)
+            return k + 4
         if kind == "name" and lower in _SIZES:
             out.put(_SIZES[lower], at)
             return k + 1

@@ -1,7 +1,8 @@
 """The peers' directives the passes run: segments (ca65 `.segment`, `.pushseg`/`.popseg`, WDC
 sections), code assembled for another address than where it is placed (64tass
 `.logical`/`.here`, ca65 `.org` inside a laid-out segment, `.reloc`), the peers' width
-switches (ca65 `.smart`, 64tass `.autsiz`/`.mansiz`) and ca65's `.assert`.
+switches (ca65 `.smart`, 64tass `.autsiz`/`.mansiz`), 64tass's `.virtual` (addresses without
+bytes: its structures' layouts) and ca65's `.assert`.
 
 `Directives` is a base of `passes.Assembler`: its methods run on the assembler's state.
 The program counter `pc` is the logical address (labels, `*`); bytes are placed at
@@ -45,6 +46,8 @@ class Directives:
         self.phases: list[int] = []
         self.zp_segment = False
         self.smart = False
+        self.virtuals: list[tuple[int, int]] = []  # (pc, phase) outside each open .virtual
+        self.virtual = False  # bytes are counted, not placed
         self.tracked = widths.CHANGES_STATE if self.dialect.auto_widths else frozenset()  # type: ignore[attr-defined]
         if not hasattr(self, "seg_ends"):
             self.seg_ends: dict[str, int] = {}
@@ -190,6 +193,28 @@ class Directives:
             self.phase = self.phases[0]
             self.phases = []
             self.pc = placed - self.phase  # type: ignore[attr-defined]
+
+    def _d_virtual(self, st) -> None:
+        """64tass: `.virtual [address]` ... `.endv`: addresses and labels, no bytes."""
+        if not self._args(st, 0, 1):  # type: ignore[attr-defined]
+            return
+        value = self._value(st, 0) if st.args else self.pc  # type: ignore[attr-defined]
+        if value is None:
+            return
+        if self.first is not None:  # type: ignore[attr-defined]
+            self.diverged = True
+        self.virtuals.append((self.pc, self.phase))  # type: ignore[attr-defined]
+        self.pc, self.phase = value, 0  # type: ignore[attr-defined]
+        self.virtual = True
+
+    def _d_endv(self, st) -> None:
+        if not self._args(st, 0, 0):  # type: ignore[attr-defined]
+            return
+        if not self.virtuals:
+            self._error(f"'.{st.name}' without '.virtual'", st.col)  # type: ignore[attr-defined]
+            return
+        self.pc, self.phase = self.virtuals.pop()  # type: ignore[attr-defined]
+        self.virtual = bool(self.virtuals)
 
     # -- widths -----------------------------------------------------------------------
     def _switch(self, st) -> bool | None:

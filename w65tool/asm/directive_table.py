@@ -103,6 +103,8 @@ _add("reloc", PASS, "_d_reloc", dotless=False)
 _add("smart", PASS, "_d_smart", dotless=False)
 _add("autsiz mansiz", PASS, "_d_autsiz", dotless=False)
 _add("assert", PASS, "_d_assert", dotless=False)
+_add("virtual", PASS, "_d_virtual", dotless=False)  # 64tass, and the layout of structures
+_add("endv endvirtual", PASS, "_d_endv", dotless=False)
 
 # What the other modules read, built once from the table.
 EXPANDER_KINDS = {name: s.action for name, s in TABLE.items() if s.stage == EXPAND}
