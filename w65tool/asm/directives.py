@@ -59,6 +59,9 @@ class DirectiveHandlers:
 
     def _data(self, st: Directive, size: int) -> None:
         name = st.name
+        if not st.args:
+            self._error(f"'.{name}' needs at least one value", st.col)
+            return
         if name == "dl":
             size = self.dialect.dl_size
             if self.dialect.naken_warnings:

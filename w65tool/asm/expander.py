@@ -519,7 +519,7 @@ class Expander:
         rest = text[head.end() :]
         col = self._col(cmap, head.start(2) + 1 if head.group(2) else 1)
         if self.collect is not None:
-            self._collecting(kind, text, origin, col)
+            self._collecting(kind, text, origin, col, rest)
             return
         if self.conds and not self.conds[-1].live:
             if kind in _OPENERS:
@@ -578,7 +578,7 @@ class Expander:
         )
 
     # -- blocks ---------------------------------------------------------------------------
-    def _collecting(self, kind: str | None, text: str, origin: Origin, col: int) -> None:
+    def _collecting(self, kind: str | None, text: str, origin: Origin, col: int, rest: str) -> None:
         c = self.collect
         assert c is not None
         opener, closer = ("macro", "endm") if c.kind == "macro" else ("repeat", "endr")
@@ -586,6 +586,8 @@ class Expander:
             c.depth += 1
         elif kind == closer:
             if c.depth == 0:
+                if strip_comment(rest).strip():
+                    self.sink.error(f"'.{kind}' takes no operand", origin, col)
                 self.collect = None
                 self._finish_block(c, origin)
                 return
@@ -638,7 +640,9 @@ class Expander:
         if kind == "define":
             self._define(args, origin, arg_col)
         elif kind == "undef":
-            self.defines.pop(args.strip(), None)
+            if not _IDENT.match(args):
+                self.sink.error("'.undef' takes one name", origin, arg_col)
+            self.defines.pop(args, None)
         elif kind == "include":
             self._include(args, origin, arg_col, cmap, base)
         elif kind == "macro":
@@ -692,6 +696,9 @@ class Expander:
                 truth = known if kind == "ifdef" else not known
             self.conds.append(_Cond(True, truth, truth, origin, col))
             return
+        if kind != "elif" and args:  # `.else if x` is not `.elif x`
+            hint = "; '.elif' tests another condition" if kind == "else" else ""
+            self.sink.error(f"'.{kind}' takes no operand{hint}", origin, arg_col)
         if not self.conds:
             self.sink.error(f"'.{kind}' without '.if'", origin, col)
             return
