@@ -389,3 +389,10 @@ def test_an_export_of_a_name_the_module_lacks_is_an_error_at_the_export(tmp_path
         2,
         9,
     )
+
+
+def test_res_writes_zeros_but_in_bss_and_zero_page_as_ld65_writes_them():
+    source = ".p816\n.org $1000\nnop\n.res 3\n.bss\nv: .res 2\n.zeropage\nz: .res 1\n"
+    result = assemble_source(source, compat="ca65")
+    assert result.image.segments() == [(0x1000, bytes.fromhex("EA 00 00 00"))]
+    assert (result.symbols["v"], result.symbols["z"]) == (0x1004, 0)

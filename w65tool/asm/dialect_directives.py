@@ -45,6 +45,8 @@ class Directives:
         self.phase = 0
         self.phases: list[int] = []
         self.zp_segment = False
+        # ca65: `.res` writes zeros, but in a bss or zero-page segment (ld65 writes the rest)
+        self.res_fills = self.dialect.res_fills  # type: ignore[attr-defined]
         self.org_active = False  # ca65: an .org holds in this segment (labels are constants)
         self.seg_org: dict[str | None, bool] = {}
         self.smart = False
@@ -83,6 +85,8 @@ class Directives:
             zp = seg.type == "zp"
         self.seg_zp[name] = zp
         self.zp_segment = zp
+        bss = seg.type == "bss" if seg is not None else name == "BSS"
+        self.res_fills = self.dialect.res_fills and not (zp or bss)  # type: ignore[attr-defined]
         # ca65 starts in CODE: an .org above the first `.segment "CODE"` holds in it
         outside = self.segment is None and name == "CODE" and name not in self.seg_org
         self.org_active = self.seg_org.get(name, self.org_active if outside else False)
@@ -160,6 +164,7 @@ class Directives:
             self.segment = None
             self.phases = []
             self.zp_segment = False
+            self.res_fills = self.dialect.res_fills  # type: ignore[attr-defined]
             self.org_active = self.seg_org.get(None, False)
             self.pc, self.phase = self.outside  # type: ignore[attr-defined]
 

@@ -35,6 +35,7 @@ class Dialect:
         "name",
         "octal_zero",
         "reader",
+        "res_fills",
         "start_width",
         "textual_equ",
         "warn_jump_long",
@@ -59,6 +60,7 @@ class Dialect:
         start_width: int | None = None,
         auto_widths: bool = True,
         fold_case: bool = False,
+        res_fills: bool = False,
         reader: Callable[[], Reader] | None = None,
     ) -> None:
         self.name = name
@@ -88,6 +90,8 @@ class Dialect:
         # names ignore case (64tass's default): the reader writes them in lower case, and
         # -D names are taken so
         self.fold_case = fold_case
+        # `.res n` writes n zero bytes outside bss and zero-page segments (ca65 with ld65)
+        self.res_fills = res_fills
         # the peer's syntax, rewritten line by line (None: w65's own)
         self.reader = reader
 
@@ -133,6 +137,7 @@ CA65 = Dialect(
     labels_absolute=True,
     start_width=8,
     auto_widths=False,
+    res_fills=True,
     reader=_ca65,
 )
 TASS = Dialect("64tass", start_width=8, auto_widths=False, fold_case=True, reader=_tass)

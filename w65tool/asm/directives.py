@@ -132,7 +132,9 @@ class DirectiveHandlers:
         if self.pc + count * unit > 0x1000000:
             self._error("reserved space runs past the end of the address space", st.col)
             return
-        if len(st.args) == 1:
+        if len(st.args) == 1 and self.res_fills:
+            self._fill(0, unit, count, st.col)  # ca65: room in a written segment is zeros
+        elif len(st.args) == 1:
             self.pc += count * unit
         else:
             self._fill(self._value(st, 1), unit, count, st.arg_cols[1])
