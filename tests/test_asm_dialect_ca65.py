@@ -230,7 +230,29 @@ l2: nop
 l3: nop
     lda l3
 """
-LOW_CFG = """\
+LOW_FILLED = """\
+.p816
+.zeropage
+zz: .res 2
+.code
+    lda zz
+    rts
+.data
+.byte 1
+"""
+FILLED_CFG = """\
+MEMORY {
+    ZP: start = $10, size = $10, file = "";
+    M: start = $2000, size = $20, file = %O, fill = yes, fillval = $EA;
+}
+SEGMENTS {
+    ZEROPAGE: load = ZP, type = zp;
+    CODE: load = M, type = ro;
+    DATA: load = M, type = rw, align = 8;
+}
+"""
+
+CFG = """\
 MEMORY { M: start = $10, size = $1000, file = %O; }
 SEGMENTS { CODE: load = M, type = rw; }
 """
@@ -273,8 +295,9 @@ sub: rts
         (STRUCTS, None),
         (CONDITIONS, None),
         (SIZES, LOW_CFG),
+        (FILLED, FILLED_CFG),
     ],
-    ids=["expressions", "widths", "segments", "structs", "conditions", "sizes"],
+    ids=["expressions", "widths", "segments", "structs", "conditions", "sizes", "filled"],
 )
 def test_ca65_programs_give_ca65s_bytes(source, cfg, tmp_path):
     peer = ca65(source, tmp_path, cfg)
@@ -392,7 +415,7 @@ def test_an_export_of_a_name_the_module_lacks_is_an_error_at_the_export(tmp_path
 
 
 def test_res_writes_zeros_but_in_bss_and_zero_page_as_ld65_writes_them():
-    source = ".p816\n.org $1000\nnop\n.res 3\n.bss\nv: .res 2\n.zeropage\nz: .res 1\n"
+    source = ".p816\n.org $1000\nnop\n.res 3\n.bss\nv: .res 2\n.zeropage\nzz: .res 1\n"
     result = assemble_source(source, compat="ca65")
     assert result.image.segments() == [(0x1000, bytes.fromhex("EA 00 00 00"))]
-    assert (result.symbols["v"], result.symbols["z"]) == (0x1004, 0)
+    assert (result.symbols["v"], result.symbols["zz"]) == (0x1004, 0)

@@ -112,6 +112,8 @@ def assemble_source(
     final = Assembler(lines, parsed, policy, rules, default_width, binfiles, layout).run()
     items = sorted(sink.items + final.sink.items, key=lambda d: d.order)
     image, overlaps = _image(lines, final.out, final.entry, policy)
+    if layout is not None:
+        layout.output(image.data)
     items = cap_errors(sorted(items + overlaps, key=lambda d: d.order), filename, stopped)
     if any(d.severity in ("error", "fatal") for d in items):
         raise AsmError(items)

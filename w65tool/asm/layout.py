@@ -29,14 +29,47 @@ class Segment:
         self.align = align
 
 
+class Memory:
+    """A memory area: where it starts, its size, whether ld65 writes it to the output file
+    (`file = %O`; `file = ""` is not written) and fills it to its size (`fill`, `fillval`)."""
+
+    __slots__ = ("fill", "fillval", "size", "start", "written")
+
+    def __init__(
+        self, start: int, size: int | None, written: bool, fill: bool, fillval: int
+    ) -> None:
+        self.start = start
+        self.size = size
+        self.written = written
+        self.fill = fill
+        self.fillval = fillval
+
+
 class Layout:
     """Memory areas (name -> start) and segments, in the order the file lists them."""
 
-    __slots__ = ("memory", "segments")
+    __slots__ = ("areas", "memory", "segments")
 
-    def __init__(self, memory: dict[str, int], segments: list[Segment]) -> None:
+    def __init__(
+        self, memory: dict[str, int], segments: list[Segment], areas: dict[str, Memory]
+    ) -> None:
         self.memory = memory
         self.segments = {s.name: s for s in segments}
+        self.areas = areas
+
+    def output(self, data: dict[int, int]) -> None:
+        """The bytes as ld65 writes them: none in an area it does not write, and an area
+        with `fill = yes` filled to its size."""
+        for area in self.areas.values():
+            if area.size is None:
+                continue
+            span = range(area.start, area.start + area.size)
+            if not area.written:
+                for address in [a for a in data if a in span]:
+                    del data[address]
+            elif area.fill:
+                for address in span:
+                    data.setdefault(address, area.fillval)
 
     def base(self, name: str, sizes: dict[str, int]) -> int | None:
         """The start of segment `name` given the other segments' `sizes` (None: not listed)."""
@@ -85,6 +118,7 @@ def read_cfg(path: Path) -> Layout:
         raise W65Error(f"cannot read {path}: {err.strerror}") from None
     text = re.sub(r"#[^\n]*", "", text)
     memory: dict[str, int] = {}
+    areas: dict[str, Memory] = {}
     segments: list[Segment] = []
     for block, body in _BLOCK.findall(text):
         kind = block.upper()
@@ -101,6 +135,7 @@ def read_cfg(path: Path) -> Layout:
                 if "start" not in values:
                     raise W65Error(f"{where}: a memory area needs a start")
                 memory[name] = _number(values["start"], where)
+                areas[name] = _area(memory[name], values, where)
                 continue
             if "run" in values and values["run"] != values.get("load"):
                 raise W65Error(f"{where}: a run address apart from the load address")
@@ -118,4 +153,24 @@ def read_cfg(path: Path) -> Layout:
                     None if align is None else _number(align, where),
                 )
             )
-    return Layout(memory, segments)
+    return Layout(memory, segments, areas)
+
+
+def _area(start: int, values: dict[str, str], where: str) -> Memory:
+    file = values.get("file", "%O")
+    if file not in ("%O", '""'):
+        raise W65Error(f'{where}: w65 writes one output: file = %O, or "" for none')
+    fill = values.get("fill", "no").lower()
+    if fill not in ("yes", "no"):
+        raise W65Error(f"{where}: fill is yes or no, not {fill}")
+    size_text = values.get("size")
+    size = None
+    if size_text is not None and (size_text[0] in "$%" or size_text[0].isdigit()):
+        size = _number(size_text, where)
+    written = file == "%O"
+    if size is None and (fill == "yes" or not written):
+        raise W65Error(f"{where}: w65 needs the size as a number here")
+    fillval = _number(values.get("fillval", "0"), where)
+    if not 0 <= fillval <= 0xFF:
+        raise W65Error(f"{where}: fillval is a byte, not {fillval}")
+    return Memory(start, size, written, fill == "yes", fillval)
