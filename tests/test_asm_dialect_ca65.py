@@ -230,7 +230,7 @@ l2: nop
 l3: nop
     lda l3
 """
-LOW_FILLED = """\
+FILLED = """\
 .p816
 .zeropage
 zz: .res 2
@@ -252,7 +252,7 @@ SEGMENTS {
 }
 """
 
-CFG = """\
+LOW_CFG = """\
 MEMORY { M: start = $10, size = $1000, file = %O; }
 SEGMENTS { CODE: load = M, type = rw; }
 """
