@@ -51,7 +51,10 @@ class Directives:
         self.seg_org: dict[str | None, bool] = {}
         self.smart = False
         self.virtuals: list[tuple[int, int]] = []  # (pc, phase) outside each open .virtual
-        self.virtual = False  # bytes are counted, not placed
+        # bytes are counted, not placed: in a .virtual block, or a segment in a memory area
+        # ld65 does not write (`file = ""`)
+        self.virtual = False
+        self.unwritten = False
         self.tracked = widths.CHANGES_STATE if self.dialect.auto_widths else frozenset()  # type: ignore[attr-defined]
         if not hasattr(self, "seg_ends"):
             self.seg_ends: dict[str, int] = {}
@@ -86,6 +89,9 @@ class Directives:
         self.seg_zp[name] = zp
         self.zp_segment = zp
         bss = seg.type == "bss" if seg is not None else name == "BSS"
+        area = self.layout.areas.get(seg.memory) if seg is not None else None  # type: ignore[union-attr]
+        self.unwritten = area is not None and not area.written
+        self.virtual = bool(self.virtuals) or self.unwritten
         self.res_fills = self.dialect.res_fills and not (zp or bss)  # type: ignore[attr-defined]
         # ca65 starts in CODE: an .org above the first `.segment "CODE"` holds in it
         outside = self.segment is None and name == "CODE" and name not in self.seg_org
@@ -164,6 +170,8 @@ class Directives:
             self.segment = None
             self.phases = []
             self.zp_segment = False
+            self.unwritten = False
+            self.virtual = bool(self.virtuals)
             self.res_fills = self.dialect.res_fills  # type: ignore[attr-defined]
             self.org_active = self.seg_org.get(None, False)
             self.pc, self.phase = self.outside  # type: ignore[attr-defined]
@@ -227,7 +235,7 @@ class Directives:
             self._error(f"'.{st.name}' without '.virtual'", st.col)  # type: ignore[attr-defined]
             return
         self.pc, self.phase = self.virtuals.pop()  # type: ignore[attr-defined]
-        self.virtual = bool(self.virtuals)
+        self.virtual = bool(self.virtuals) or self.unwritten
 
     # -- widths -----------------------------------------------------------------------
     def _switch(self, st) -> bool | None:

@@ -58,17 +58,11 @@ class Layout:
         self.areas = areas
 
     def output(self, data: dict[int, int]) -> None:
-        """The bytes as ld65 writes them: none in an area it does not write, and an area
-        with `fill = yes` filled to its size."""
+        """The bytes as ld65 writes them: an area with `fill = yes` filled to its size (the
+        passes place no bytes of a segment in an area ld65 does not write)."""
         for area in self.areas.values():
-            if area.size is None:
-                continue
-            span = range(area.start, area.start + area.size)
-            if not area.written:
-                for address in [a for a in data if a in span]:
-                    del data[address]
-            elif area.fill:
-                for address in span:
+            if area.written and area.fill and area.size is not None:
+                for address in range(area.start, area.start + area.size):
                     data.setdefault(address, area.fillval)
 
     def base(self, name: str, sizes: dict[str, int]) -> int | None:
@@ -168,7 +162,7 @@ def _area(start: int, values: dict[str, str], where: str) -> Memory:
     if size_text is not None and (size_text[0] in "$%" or size_text[0].isdigit()):
         size = _number(size_text, where)
     written = file == "%O"
-    if size is None and (fill == "yes" or not written):
+    if size is None and fill == "yes":
         raise W65Error(f"{where}: w65 needs the size as a number here")
     fillval = _number(values.get("fillval", "0"), where)
     if not 0 <= fillval <= 0xFF:

@@ -400,6 +400,6 @@ class Assembler(Symbols, Encoder, DirectiveHandlers, Directives):
         if end > 0x1000000:
             self._error(f"code runs past the end of the address space at {hex_text(pc)}", 1)
             return
-        if not self.virtual:  # in a .virtual block bytes are counted, not placed
+        if not self.virtual:  # .virtual, or a segment ld65 does not write: counted, not placed
             self.out[self.i] = (pc + self.phase, data)
         self.pc = end
