@@ -142,3 +142,9 @@ def test_w65_asm_takes_the_files_of_a_source_set(tmp_path):
     files = [str(tmp_path / "a.s"), str(tmp_path / "b.s")]
     assert main(["asm", "--compat", "ca65", *files, "--format", "bin", "-o", str(out)]) == 0
     assert out.read_bytes() == bytes.fromhex("20 03 03 60")
+
+
+def test_repeat_counts_its_copies_in_every_dialect():
+    assert assemble_source(".org 0\n.repeat 3, I\n.byte I * 2\n.endr\n").image.to_bin() == bytes(
+        (0, 2, 4)
+    )
