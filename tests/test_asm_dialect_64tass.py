@@ -101,6 +101,12 @@ buf     .byte ?, ?
         .rept 3
         .byte 7
         .endrept
+        .for i = 0, i < 4, i += 1
+        .byte i * 3
+        .next
+        .for j := 1, j < 100, j *= 3
+        .word j
+        .endfor
         .dsection data
         .section data
 table   .byte 9
@@ -191,7 +197,7 @@ def test_64tass_programs_give_64tass_bytes(source, tmp_path):
         (" .dstruct nothing", "'.dstruct' takes the name of a structure defined above"),
         (' .cerror 1 < 2, "too big"', "too big"),
         (' .error "stop"', "stop"),
-        (".for i = 0, i < 3, i += 1", "64tass's '.for' is not supported by w65"),
+        (" .for i in range(3)", "'.for' is written .for i = start, condition, i += step in w65"),
         (" lda #^1", "64tass's '^' (decimal text) is not supported by w65"),
         (" lda \\1", "a macro parameter outside a macro"),
         (" .byte ?, 1", "'?' and values in one list are not supported by w65"),

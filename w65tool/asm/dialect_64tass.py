@@ -37,6 +37,7 @@ _RENAMED = {
     ".fi": ".endif",
     ".endrept": ".endr",
     ".next": ".endr",
+    ".endfor": ".endr",
     ".null": ".asciiz",
     ".char": ".byte",
     ".endlogical": ".here",
@@ -53,7 +54,6 @@ _UNSUPPORTED = frozenset(
         ".union",
         ".endu",
         ".dunion",
-        ".for",
         ".segment",
         ".function",
         ".enc",
@@ -217,6 +217,8 @@ class TassReader(Reader):
                 raise LineError(f"'{word}' without '.block' or '.proc'", at + 1)
             out.put(self.blocks.pop(), at)
             return [out.result(text)]
+        if lower == ".for":
+            return [self._for(rest, at, text)]
         if lower in (".error", ".warn"):
             kind = "error" if lower == ".error" else "warning"
             out.put(f".assert 0, {kind}, ", at)
@@ -292,6 +294,49 @@ class TassReader(Reader):
         plist = ", ".join(_param(n) for n in range(1, _MAX_PARAMS + 1))
         # each expansion is a scope, so its labels are its own
         return [(f".macro {name} {plist}", None), (".scope", None)]
+
+    def _for(self, toks: list[Token], at: int, text: str) -> tuple[str, tuple[int, ...] | None]:
+        """`.for i = 0, i < 8, i += 1` as the expander's `.for i, 0, i < 8, i + (1)`."""
+        parts: list[list[Token]] = [[]]
+        depth = 0
+        for t in toks:
+            if t[0] == "comment":
+                break
+            depth += t[1] in ("(", "[")
+            depth -= t[1] in (")", "]")
+            if t[1] == "," and depth == 0:
+                parts.append([])
+            else:
+                parts[-1].append(t)
+        init, cond, step = parts if len(parts) == 3 else ([], [], [])
+        form = "'.for' is written .for i = start, condition, i += step in w65"
+        if (
+            len(init) < 3
+            or init[0][0] != "name"
+            or init[1][1] not in ("=", ":=")
+            or not cond
+            or len(step) < 3
+            or step[0][1].lower() != init[0][1].lower()
+        ):
+            raise LineError(form, at + 1)
+        name = init[0][1]
+        out = Rewrite()
+        out.put(f".for {name}, ", at)
+        self._operand(init[2:], out, immediate=False)
+        out.put(", ", cond[0][2])
+        self._operand(cond, out, immediate=False)
+        out.put(", ", step[0][2])
+        op = step[1][1]
+        if op in ("=", ":="):
+            self._operand(step[2:], out, immediate=False)
+        elif op in ("+", "-", "*", "/") and step[2][1] == "=":
+            # `i += 1`: the scanner reads `+` and `=` apart
+            out.put(f"{name} {op} (", step[1][2])
+            self._operand(step[3:], out, immediate=False)
+            out.put(")", step[-1][2])
+        else:
+            raise LineError(form, at + 1)
+        return out.result(text)
 
     def _struct(
         self, name: str, toks: list[Token], at: int

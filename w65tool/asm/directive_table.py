@@ -44,7 +44,8 @@ for _kind, _names in {
     "macro": "macro",
     "endm": "endm endmacro",
     "repeat": "repeat rept",
-    "endr": "endr endrep endrepeat",
+    "for": "for",  # `.for NAME, START, CONDITION, NEXT`: a repeat over NAME's values
+    "endr": "endr endrep endrepeat endfor",
     "if": "if",
     "ifdef": "ifdef",
     "ifndef": "ifndef",

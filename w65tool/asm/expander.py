@@ -77,7 +77,18 @@ class Macro:
 class _Collect:
     """A `.macro` or `.repeat` block being read."""
 
-    __slots__ = ("base", "body", "col", "count", "depth", "kind", "macro", "origin", "var")
+    __slots__ = (
+        "base",
+        "body",
+        "col",
+        "count",
+        "depth",
+        "kind",
+        "macro",
+        "origin",
+        "values",
+        "var",
+    )
 
     def __init__(
         self,
@@ -97,6 +108,7 @@ class _Collect:
         self.body: list[tuple[str, Origin]] = []
         self.base = base if base is not None else Path()
         self.var = ""  # `.repeat n, NAME`: the name that counts the copies from 0 (ca65)
+        self.values: list[int] | None = None  # `.for`: NAME's value in each copy
 
 
 class _Cond:
@@ -582,7 +594,7 @@ class Expander:
         c = self.collect
         assert c is not None
         opener, closer = ("macro", "endm") if c.kind == "macro" else ("repeat", "endr")
-        if kind == opener:
+        if kind == opener or (kind == "for" and opener == "repeat"):
             c.depth += 1
         elif kind == closer:
             if c.depth == 0:
@@ -609,7 +621,8 @@ class Expander:
                     return
                 cmap = None
                 if c.var:
-                    text, cmap = self._replace_words(text, {c.var: str(k)})
+                    value = k if c.values is None else c.values[k]
+                    text, cmap = self._replace_words(text, {c.var: str(value)})
                 self._line(text, origin, cmap, c.base)
             made = len(lines) - before
             fewest = min(fewest, made)
@@ -660,11 +673,49 @@ class Expander:
                 count = 0
             self.collect = _Collect("repeat", origin, col, count=max(count or 0, 0), base=base)
             self.collect.var = var
+        elif kind == "for":
+            values = self._for_values(args, origin, arg_col, cmap)
+            self.collect = _Collect("repeat", origin, col, count=len(values), base=base)
+            self.collect.values = values
+            self.collect.var = split_args(args)[0] if values else ""
         elif kind in ("endm", "endr"):
             opener = ".macro" if kind == "endm" else ".repeat"
             self.sink.error(f"'.{kind}' without '{opener}'", origin, col)
         else:
             self._conditional(kind, rest, origin, col, cmap, rest_at)
+
+    def _for_values(
+        self, args: str, origin: Origin, col: int, cmap: tuple[int, ...] | None
+    ) -> list[int]:
+        """`.for NAME, START, CONDITION, NEXT`: NAME's values while CONDITION holds, each
+        after the first NEXT (an expression in NAME) of the one before (64tass's `.for`)."""
+        parts = split_args(args)
+        if len(parts) != 4 or not _IDENT.match(parts[0]):
+            self.sink.error(
+                "'.for' takes NAME, START, CONDITION, NEXT: .for i, 0, i < 8, i + 1", origin, col
+            )
+            return []
+        name, start, condition, step = parts
+        saved = self.constants.get(name)
+        values: list[int] = []
+        value = self._condition_value(start, origin, col, cmap, "'.for' start")
+        try:
+            while value is not None:
+                self.constants[name] = value
+                holds = self._condition_value(condition, origin, col, cmap, "'.for' condition")
+                if not holds:
+                    break
+                values.append(value)
+                if len(values) > MAX_LINES:
+                    self.sink.error(f"'.for' runs more than {MAX_LINES} times", origin, col)
+                    return []
+                value = self._condition_value(step, origin, col, cmap, "'.for' next value")
+        finally:
+            if saved is None:
+                self.constants.pop(name, None)
+            else:
+                self.constants[name] = saved
+        return values
 
     def _conditional(
         self,
