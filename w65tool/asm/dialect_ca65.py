@@ -153,6 +153,8 @@ class Ca65Reader(Reader):
     """One run's ca65 lines, and the widths `.asize`/`.isize` read: ca65 follows them down
     the expanded lines (`.a8` ... `.i16`, and `rep`/`sep` after `.smart`), as `track` does."""
 
+    follows = True  # `.asize`/`.isize` follow the widths down the emitted lines
+
     def __init__(self) -> None:
         super().__init__()
         self.widths: dict[str, int | None] = {"a": 8, "i": 8}

@@ -9,6 +9,7 @@ column, never a guess. After expansion, `Reader.finish` names the anonymous labe
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 
 from w65tool.asm.builder import LineError
 from w65tool.asm.diagnostics import Sink
@@ -133,7 +134,7 @@ class Rewrite:
         return text, tuple(self.cmap)
 
 
-class Reader:
+class Reader(ABC):
     """Rewrites a peer's lines into w65's spelling (one per run: a reader may keep state).
 
     In a source set (several files assembled together, each a module), a reader also notes
@@ -142,18 +143,15 @@ class Reader:
     """
 
     in_set = False  # set by the expander when the files of a source set are read
+    follows = False  # whether `track` wants every line the expander emits
 
     def __init__(self) -> None:
         self.exports: list[tuple[str, int, bool]] = []
         self.defined: set[str] = set()
 
+    @abstractmethod
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
         """The line in w65's spelling, as lines with their column maps (None: unchanged)."""
-        return [self.line(text)]
-
-    def line(self, text: str) -> tuple[str, tuple[int, ...] | None]:
-        """The line in w65's spelling and its column map, for a reader that writes one."""
-        raise NotImplementedError
 
     def plain(self, text: str) -> bool:
         """Whether `lines` would return the line as it stands, with nothing to follow in it
@@ -166,7 +164,8 @@ class Reader:
         return text
 
     def track(self, text: str) -> None:
-        """Follow a line the expander has emitted (for `live`)."""
+        """Follow a line the expander has emitted (for `live`); called only when `follows`."""
+        raise TypeError(f"{type(self).__name__} does not follow the emitted lines")
 
     def finish(self, lines: list[Line], sink: Sink) -> None:
         """Name the anonymous labels of the expanded program, in place."""

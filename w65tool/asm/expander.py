@@ -269,6 +269,8 @@ class Expander:
         # a peer's syntax is rewritten line by line into w65's (see `dialects`)
         self.reader = dialect.reader() if dialect.reader is not None else None
         self.export_origins: list[tuple[Origin, int]] = []
+        reader = self.reader
+        self.follow = reader.track if reader is not None and reader.follows else None
         self.expansions = 0  # macro expansions so far; `expansion` is the current one's
         self.expansion = 0
         self.macros: dict[str, Macro] = {}
@@ -547,8 +549,8 @@ class Expander:
             self.sink.error(f"the program expands to more than {MAX_LINES} lines", origin, 1)
             raise ExpandError
         self.lines.append(Line(text, origin, cmap))
-        if self.reader is not None:
-            self.reader.track(text)
+        if self.follow is not None:
+            self.follow(text)
 
     @staticmethod
     def _col(cmap: tuple[int, ...] | None, col: int) -> int:
