@@ -201,6 +201,15 @@ CONDITIONS = """\
 .endmacro
     opt
     opt 7
+.macro counted a1, a2, a3
+    .byte .paramcount
+.if .paramcount > 1
+    .byte a2
+.endif
+.endmacro
+    counted 1
+    counted 1, 7
+    counted 1, 8, 9
 FOO = 1
 .if .defined(FOO) .and (.not .defined(BAR))
     .byte 8
@@ -328,6 +337,7 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
         ('.assert 0, error, "no"', "no"),
         ('.error "stop here"', "stop here"),
         ("lda #.defined(x)", "ca65's '.defined' is read in .if conditions only by w65"),
+        ("lda #.paramcount", "ca65's '.paramcount' is read in a macro"),
         (".feature string_escapes", "unknown directive '.feature'"),
         (".struct", "a '.struct' needs a name in w65"),
         (

@@ -25,7 +25,7 @@ from w65tool.asm.dialect_text import (
     w65_string,
 )
 from w65tool.asm.dialect_text import tokens as scan
-from w65tool.asm.expander import DEFINED_MARK, Line, strip_comment
+from w65tool.asm.expander import DEFINED_MARK, PARAMCOUNT_MARK, Line, strip_comment
 from w65tool.asm.numbers import NumberError, parse_number
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
@@ -494,6 +494,9 @@ class Ca65Reader(Reader):
                 raise LineError("'.defined' takes a name in parentheses", at + 1)
             out.put(DEFINED_MARK + toks[k + 2][1], at)
             return k + 4
+        if kind == "name" and lower == ".paramcount":  # filled in by each macro expansion
+            out.put(PARAMCOUNT_MARK, at)
+            return k + 1
         if kind == "name" and lower == ".sizeof":
             if not (
                 k + 3 < len(toks)

@@ -140,6 +140,9 @@ _TOKENS = re.compile(
 _OPENERS = frozenset({"if", "ifdef", "ifndef", "ifblank", "ifnblank", "ifsame", "ifnsame"})
 # what a reader writes after a name that each macro expansion makes its own (WDC's `name#`)
 UNIQUE_MARK = "__unique__"
+# what a reader writes for the number of arguments a macro was given (ca65's `.paramcount`)
+PARAMCOUNT_MARK = "__paramcount__"
+_MARKS = re.compile(f"{UNIQUE_MARK}|{PARAMCOUNT_MARK}")
 # what a reader writes before a name for ca65's `.defined(name)`
 DEFINED_MARK = "__defined__"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -472,6 +475,10 @@ class Expander:
                     at = text.index(UNIQUE_MARK)
                     raise LineError(
                         "a 'name#' label belongs in a macro", text.rfind(" ", 0, at) + 2
+                    )
+                if PARAMCOUNT_MARK in text:
+                    raise LineError(
+                        "ca65's '.paramcount' is read in a macro", text.index(PARAMCOUNT_MARK) + 1
                     )
             except LineError as err:
                 self.sink.error(err.message, origin, self._col(cmap, err.col))
@@ -928,25 +935,29 @@ class Expander:
                     body_origin.file, body_origin.line, body_origin.text, (*origin.context, frame)
                 )
                 line, cmap = self._replace_words(body, values) if values else (body, None)
-                if UNIQUE_MARK in line:  # WDC's `name#`: a name of this expansion's own
-                    line, cmap = self._unique(line, cmap)
+                if "__" in line:  # what only the expansion knows, as a reader marked it
+                    line, cmap = self._marks(line, cmap, len(args))
                 self._line(line, o, cmap, base)
         finally:
             self.macro_stack.pop()
 
-    def _unique(
-        self, line: str, cmap: tuple[int, ...] | None
+    def _marks(
+        self, line: str, cmap: tuple[int, ...] | None, count: int
     ) -> tuple[str, tuple[int, ...] | None]:
-        """`UNIQUE_MARK` in an expanded line as this expansion's number (`_7`)."""
-        number = f"_{self.expansion}"
+        """An expanded line's marks: `UNIQUE_MARK` as this expansion's number (`_7`, WDC's
+        `name#`), `PARAMCOUNT_MARK` as the number of arguments given (ca65's `.paramcount`)."""
+        if UNIQUE_MARK not in line and PARAMCOUNT_MARK not in line:
+            return line, cmap
+        values = {UNIQUE_MARK: f"_{self.expansion}", PARAMCOUNT_MARK: str(count)}
         base = cmap if cmap is not None else tuple(range(1, len(line) + 1))
         out: list[str] = []
         cols: list[int] = []
         last = 0
-        for m in re.finditer(UNIQUE_MARK, line):
-            out.append(line[last : m.start()] + number)
+        for m in _MARKS.finditer(line):
+            value = values[m.group()]
+            out.append(line[last : m.start()] + value)
             cols.extend(base[last : m.start()])
-            cols.extend([base[m.start()]] * len(number))
+            cols.extend([base[m.start()]] * len(value))
             last = m.end()
         out.append(line[last:])
         cols.extend(base[last:])
