@@ -210,6 +210,17 @@ CONDITIONS = """\
     counted 1
     counted 1, 7
     counted 1, 8, 9
+.mac wait n
+.local loop, done
+    ldx #n
+loop: dex
+    bne loop
+    bra done
+done: nop
+.endmac
+    wait 3
+    wait 4
+loop: bra loop              ; the macros' loops are their own
 FOO = 1
 .if .defined(FOO) .and (.not .defined(BAR))
     .byte 8
@@ -338,6 +349,7 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
         ('.error "stop here"', "stop here"),
         ("lda #.defined(x)", "ca65's '.defined' is read in .if conditions only by w65"),
         ("lda #.paramcount", "ca65's '.paramcount' is read in a macro"),
+        (".local x", "'.local' belongs in a macro"),
         (".feature string_escapes", "unknown directive '.feature'"),
         (".struct", "a '.struct' needs a name in w65"),
         (

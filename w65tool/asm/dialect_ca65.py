@@ -25,7 +25,13 @@ from w65tool.asm.dialect_text import (
     w65_string,
 )
 from w65tool.asm.dialect_text import tokens as scan
-from w65tool.asm.expander import DEFINED_MARK, PARAMCOUNT_MARK, Line, strip_comment
+from w65tool.asm.expander import (
+    DEFINED_MARK,
+    PARAMCOUNT_MARK,
+    UNIQUE_MARK,
+    Line,
+    strip_comment,
+)
 from w65tool.asm.numbers import NumberError, parse_number
 
 _SCAN = scanner(r'"[^"\n]*"|\'[^\'\n]*\'')
@@ -77,6 +83,8 @@ _RENAMED = {
     ".endscope": ".ends",
     ".endrep": ".endr",
     ".byt": ".byte",
+    ".mac": ".macro",
+    ".endmac": ".endmacro",
     ".ifp816": ".if 1 ;",  # the CPU w65 assembles for
     ".ifpc02": ".if 0 ;",
     ".ifp02": ".if 0 ;",
@@ -120,6 +128,10 @@ _UNARY_BEFORE = frozenset(
 # a line holding nothing a ca65 rewrite touches: no label colon, directive, selector,
 # comparison, string, block move, or rep/sep (which `.smart` follows for `.asize`)
 _PLAIN = re.compile(r"(?![^;]*(?i:mv[np]|rep|sep))[^:.<>^=\"';]*(;.*)?")
+# a macro's first and last lines, and its `.local` names
+_MACRO_EDGE = re.compile(r"[ \t]*(\.(?:macro|mac|endmacro|endmac|local))\b", re.IGNORECASE)
+# a rewritten line's words, strings and the rest (for the `.local` names)
+_WORDS = re.compile(r'"(?:\\.|[^"\\])*"|\'(?:\\.|[^\'\\])*\'|;.*|[@.]?\w+|[^\w"\';@.]+|.')
 # a module's `.export`/`.global` (of a source set), and its top-level definitions
 _EXPORT = re.compile(
     r"[ \t]*(?:@?[A-Za-z_]\w*:[ \t]*)*(\.(?:export|exportzp|global|globalzp))\b[ \t]*(.*)",
@@ -161,8 +173,47 @@ class Ca65Reader(Reader):
         self.smart = False
         self.done: dict[str, list[tuple[str, tuple[int, ...] | None]]] = {}
         self.condition = False  # rewriting an `.if` condition (where `.defined` is read)
+        self.depth = 0  # macro definitions open
+        self.locals: set[str] = set()  # the open macro's `.local` names
         # an open `.struct` or `.enum`: its kind, name, and (for an enum) the last member
         self.block: tuple[str, str, str] | None = None
+
+    def plain(self, text: str) -> bool:
+        return self.block is None and not self.locals and _PLAIN.fullmatch(text) is not None
+
+    def _macro_line(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
+        """A macro's edges and, in a macro with `.local` names, each line: those names made
+        each expansion's own (the expander numbers the mark)."""
+        edge = _MACRO_EDGE.match(text)
+        if edge is not None:
+            word = edge.group(1).lower()
+            if word == ".local":
+                if self.depth == 0:
+                    raise LineError("'.local' belongs in a macro", edge.start(1) + 1)
+                for name in strip_comment(text[edge.end() :]).split(","):
+                    if not _NAME.fullmatch(name.strip()):
+                        raise LineError(f"'{name.strip()}' is not a name", edge.end() + 1)
+                    self.locals.add(name.strip())
+                return []
+            if word in (".macro", ".mac"):
+                self.depth += 1
+            elif self.depth:  # .endmacro, .endm
+                self.depth -= 1
+                if self.depth == 0:
+                    self.locals = set()
+            return [self.line(text)]
+        line, cmap = self.line(text)
+        if cmap is None:
+            cmap = tuple(range(1, len(line) + 1))
+        out = Rewrite()
+        for m in _WORDS.finditer(line):
+            word = m.group()
+            if word in self.locals:
+                out.put(word + UNIQUE_MARK, cmap[m.start()] - 1)
+            else:
+                out.out.append(word)
+                out.cmap.extend(cmap[m.start() : m.end()])
+        return [("".join(out.out), tuple(out.cmap))]
 
     def _note_module(self, text: str) -> None:
         """What a module's line exports (`.export`, `.global`) or defines at its top."""
@@ -268,14 +319,13 @@ class Ca65Reader(Reader):
             out.put(")", rest[-1][2])
         return [out.result("")]
 
-    def plain(self, text: str) -> bool:
-        return self.block is None and _PLAIN.fullmatch(text) is not None
-
     def lines(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
         if self.in_set:
             self._note_module(text)
         if self.block is not None or _AGGREGATE.search(text):
             return self._aggregate(text)
+        if _MACRO_EDGE.match(text) or self.locals:
+            return self._macro_line(text)
         # a line with none of the characters ca65 reads otherwise is w65's already (most
         # instructions); the rest repeat often: the rewrite depends on the text alone
         if _PLAIN.fullmatch(text):
