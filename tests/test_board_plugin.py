@@ -29,3 +29,13 @@ def test_timeout_fails_the_test_with_the_board_state(w65_board, blink_hex):
     assert "PD7 = $80 did not happen within 5,000 cycles" in message
     assert "lamps: P70=" in message
     assert "PC 00:" in message
+
+
+def test_load_reads_a_peer_dialect_with_compat(w65_board, tmp_path):
+    source = tmp_path / "lamp.s"  # ca65's syntax: an anonymous label, .lobyte
+    source.write_text(
+        ".p816\n.org $0100\nPD7 = $DF23\nstart:\n    lda #.lobyte($0503)\n    sta PD7\n:   bra :-\n"
+    )
+    prog = w65_board("mensch", monitor=False).load(source, compat="ca65", entry="start")
+    prog.run_until_port(7, 3, cycles=1000)
+    assert [v for _, v in prog.port_writes(7)] == [3]

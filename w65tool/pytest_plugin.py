@@ -86,16 +86,18 @@ class EmulatedProgram:
         include_dirs: tuple[str, ...] = (),
         defines: dict[str, str] | None = None,
         start: bool = True,
+        compat: str | None = None,
     ) -> EmulatedProgram:
-        """Assemble (.asm/.s) or read (.hex/.s28/.bin) a program, load it, start it as the
-        monitor's G command would (at `entry`, a symbol, or the program's entry point)."""
+        """Assemble (.asm/.s; `compat` names a peer's dialect: "ca65", "64tass", "wdc",
+        "naken") or read (.hex/.s28/.bin) a program, load it, start it as the monitor's G
+        command would (at `entry`, a symbol, or the program's entry point)."""
         from w65tool.image import Image
 
         path = Path(path)
         if path.suffix.lower() in (".asm", ".s", ".s65", ".a65"):
             from w65tool.asm import assemble_file
 
-            result = assemble_file(path, include_dirs=include_dirs, defines=defines)
+            result = assemble_file(path, include_dirs=include_dirs, defines=defines, compat=compat)
             image = result.image
             self.symbols = dict(result.symbols)
         else:
