@@ -228,6 +228,9 @@ FOO = 1
 .if .defined(BAR)
     .byte 9
 .endif
+.feature underline_in_numbers, c_comments
+.case +
+    .byte %0000_0101
 .out "a message, printed by ca65"
 .warning "a warning"
 """
@@ -350,7 +353,8 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
         ("lda #.defined(x)", "ca65's '.defined' is read in .if conditions only by w65"),
         ("lda #.paramcount", "ca65's '.paramcount' is read in a macro"),
         (".local x", "'.local' belongs in a macro"),
-        (".feature string_escapes", "unknown directive '.feature'"),
+        (".feature string_escapes", "ca65's feature 'string_escapes' is not supported by w65"),
+        (".case -", "names ignore case only under --compat 64tass"),
         (".struct", "a '.struct' needs a name in w65"),
         (
             ".struct S\n  x .long\n.endstruct",

@@ -92,6 +92,9 @@ _RENAMED = {
     ".ifp4510": ".if 0 ;",
     ".ifpdtv": ".if 0 ;",
 }
+# `.feature`s that change nothing w65 reads: numbers with `_` and `/* */` comments are read
+# anyway, `$` alone is the address
+_HARMLESS_FEATURES = frozenset({"underline_in_numbers", "c_comments", "dollar_is_pc"})
 # messages: an `.assert` that never holds
 _MESSAGES = {".warning": "warning", ".error": "error", ".fatal": "error"}
 _BYTE_LISTS = {".lobytes": ".lobyte", ".hibytes": ".hibyte", ".bankbytes": ".bankbyte"}
@@ -400,6 +403,19 @@ class Ca65Reader(Reader):
             if len(rest) < 1 or rest[0][0] != "name":
                 raise LineError("'.tag' takes a structure's name", at + 1)
             out.put(f".res {SCOPE_MARK.join((rest[0][1], '__size__'))}", at)
+            return out.result(text)
+        if lower == ".feature":
+            for item in rest:
+                if item[0] == "comment":
+                    break
+                if item[1] != "," and item[1].lower() not in _HARMLESS_FEATURES:
+                    raise LineError(
+                        f"ca65's feature '{item[1]}' is not supported by w65", item[2] + 1
+                    )
+            return out.result(text)
+        if lower == ".case":
+            if rest and rest[0][1].lower() in ("-", "off"):
+                raise LineError("names ignore case only under --compat 64tass", at + 1)
             return out.result(text)
         if lower in _MESSAGES:
             out.put(f".assert 0, {_MESSAGES[lower]}, ", at)
