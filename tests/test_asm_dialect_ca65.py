@@ -253,6 +253,30 @@ l2: nop
 l3: nop
     lda l3
 """
+MACPACKS = """\
+.p816
+.macpack longbranch
+.macpack generic
+.org $1000
+back: nop
+    jeq back                ; defined above and near: a branch
+    jne fwd                 ; forward: the opposite branch over a jmp
+    jcs far
+    add #1
+    sub #2
+    bge back
+    blt back
+    bgt back
+    ble back
+    bnz back
+    bze back
+fwd: nop
+    .res 200
+far: nop
+    jcc far
+    jmi back                ; above but out of reach
+"""
+
 FILLED = """\
 .p816
 .zeropage
@@ -319,8 +343,18 @@ sub: rts
         (CONDITIONS, None),
         (SIZES, LOW_CFG),
         (FILLED, FILLED_CFG),
+        (MACPACKS, None),
     ],
-    ids=["expressions", "widths", "segments", "structs", "conditions", "sizes", "filled"],
+    ids=[
+        "expressions",
+        "widths",
+        "segments",
+        "structs",
+        "conditions",
+        "sizes",
+        "filled",
+        "macpacks",
+    ],
 )
 def test_ca65_programs_give_ca65s_bytes(source, cfg, tmp_path):
     peer = ca65(source, tmp_path, cfg)
@@ -355,6 +389,7 @@ def test_without_a_cfg_segments_follow_one_another_in_order_of_first_use():
         (".local x", "'.local' belongs in a macro"),
         (".feature string_escapes", "ca65's feature 'string_escapes' is not supported by w65"),
         (".case -", "names ignore case only under --compat 64tass"),
+        (".macpack cbm", "ca65's macro package 'cbm' is not supported by w65"),
         (".struct", "a '.struct' needs a name in w65"),
         (
             ".struct S\n  x .long\n.endstruct",

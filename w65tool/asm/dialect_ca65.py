@@ -94,6 +94,59 @@ _RENAMED = {
 }
 # `.feature`s that change nothing w65 reads: numbers with `_` and `/* */` comments are read
 # anyway, `$` alone is the address
+_LONG_BRANCHES = {
+    "jeq": "beq",
+    "jne": "bne",
+    "jcc": "bcc",
+    "jcs": "bcs",
+    "jmi": "bmi",
+    "jpl": "bpl",
+    "jvc": "bvc",
+    "jvs": "bvs",
+}
+_LONG_WORD = re.compile(r"(?:[ \t]*@?\w+:)*[ \t]*j(?:eq|ne|cc|cs|mi|pl|vc|vs)\b", re.I)
+_MACPACK = re.compile(r"[ \t]*\.macpack[ \t]+(\w+)", re.IGNORECASE)
+# ca65's `.macpack generic`, in w65's syntax (the marks: each expansion's own label, and the
+# number of arguments)
+_GENERIC = (
+    ".macro add a1, a2",
+    "clc",
+    ".if __paramcount__ == 2",
+    "adc a1, a2",
+    ".else",
+    "adc a1",
+    ".endif",
+    ".endm",
+    ".macro sub a1, a2",
+    "sec",
+    ".if __paramcount__ == 2",
+    "sbc a1, a2",
+    ".else",
+    "sbc a1",
+    ".endif",
+    ".endm",
+    ".macro bge a1",
+    "bcs a1",
+    ".endm",
+    ".macro blt a1",
+    "bcc a1",
+    ".endm",
+    ".macro bgt a1",
+    "beq bgt_over__unique__",
+    "bcs a1",
+    "bgt_over__unique__:",
+    ".endm",
+    ".macro ble a1",
+    "beq a1",
+    "bcc a1",
+    ".endm",
+    ".macro bnz a1",
+    "bne a1",
+    ".endm",
+    ".macro bze a1",
+    "beq a1",
+    ".endm",
+)
 _HARMLESS_FEATURES = frozenset({"underline_in_numbers", "c_comments", "dollar_is_pc"})
 # messages: an `.assert` that never holds
 _MESSAGES = {".warning": "warning", ".error": "error", ".fatal": "error"}
@@ -177,12 +230,19 @@ class Ca65Reader(Reader):
         self.done: dict[str, list[tuple[str, tuple[int, ...] | None]]] = {}
         self.condition = False  # rewriting an `.if` condition (where `.defined` is read)
         self.depth = 0  # macro definitions open
+        self.longbranch = False  # `.macpack longbranch`: jeq ... are branches
+        self.generic = False  # `.macpack generic`: add, sub, bge ... are macros
         self.locals: set[str] = set()  # the open macro's `.local` names
         # an open `.struct` or `.enum`: its kind, name, and (for an enum) the last member
         self.block: tuple[str, str, str] | None = None
 
     def plain(self, text: str) -> bool:
-        return self.block is None and not self.locals and _PLAIN.fullmatch(text) is not None
+        return (
+            self.block is None
+            and not self.locals
+            and _PLAIN.fullmatch(text) is not None
+            and not (self.longbranch and _LONG_WORD.match(text))
+        )
 
     def _macro_line(self, text: str) -> list[tuple[str, tuple[int, ...] | None]]:
         """A macro's edges and, in a macro with `.local` names, each line: those names made
@@ -329,9 +389,14 @@ class Ca65Reader(Reader):
             return self._aggregate(text)
         if _MACRO_EDGE.match(text) or self.locals:
             return self._macro_line(text)
+        found = _MACPACK.match(text)
+        if found is not None:
+            lines = self._macpack(found)
+            self.generic = self.generic or found.group(1).lower() == "generic"
+            return lines
         # a line with none of the characters ca65 reads otherwise is w65's already (most
         # instructions); the rest repeat often: the rewrite depends on the text alone
-        if _PLAIN.fullmatch(text):
+        if self.plain(text):
             return [(text, None)]
         done = self.done.get(text)
         if done is None:
@@ -404,6 +469,10 @@ class Ca65Reader(Reader):
                 raise LineError("'.tag' takes a structure's name", at + 1)
             out.put(f".res {SCOPE_MARK.join((rest[0][1], '__size__'))}", at)
             return out.result(text)
+        if self.longbranch and lower in _LONG_BRANCHES and rest:
+            out.put(f".longbranch {_LONG_BRANCHES[lower]}, ", at)
+            self._operand(rest, out)
+            return out.result(text)
         if lower == ".feature":
             for item in rest:
                 if item[0] == "comment":
@@ -455,6 +524,18 @@ class Ca65Reader(Reader):
         finally:
             self.condition = False
         return out.result(text)
+
+    def _macpack(self, found: re.Match) -> list[tuple[str, tuple[int, ...] | None]]:
+        """`.macpack longbranch` (`jeq` ... read as branches by the passes) and `.macpack
+        generic` (its macros, defined here in w65's syntax)."""
+        name = found.group(1).lower()
+        if name == "longbranch":
+            self.longbranch = True
+            self.done.clear()  # `jeq x` reads otherwise from here on
+            return []
+        if name == "generic":
+            return [] if self.generic else [(line, None) for line in _GENERIC]
+        raise LineError(f"ca65's macro package '{found.group(1)}' is not supported by w65", 1)
 
     def _list_of(self, toks: list[Token], fn: str, out: Rewrite, prefix: str = "") -> None:
         """`.lobytes a, b` as `.byte` of each item's low byte."""

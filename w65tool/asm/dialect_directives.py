@@ -26,6 +26,26 @@ SEGMENT_SHORTHANDS = {
     "zeropage": "ZEROPAGE",
 }
 _REP_SEP = frozenset({"rep", "sep"})
+_BRANCH_OPCODES = {
+    "bpl": 0x10,
+    "bmi": 0x30,
+    "bvc": 0x50,
+    "bvs": 0x70,
+    "bcc": 0x90,
+    "bcs": 0xB0,
+    "bne": 0xD0,
+    "beq": 0xF0,
+}
+_OPPOSITE = {
+    "bpl": "bmi",
+    "bmi": "bpl",
+    "bvc": "bvs",
+    "bvs": "bvc",
+    "bcc": "bcs",
+    "bcs": "bcc",
+    "bne": "beq",
+    "beq": "bne",
+}
 
 
 class Directives:
@@ -236,6 +256,31 @@ class Directives:
             return
         self.pc, self.phase = self.virtuals.pop()  # type: ignore[attr-defined]
         self.virtual = bool(self.virtuals) or self.unwritten
+
+    def _d_longbranch(self, st) -> None:
+        """ca65's `.macpack longbranch` (`jeq target` ...): the branch when its target is
+        defined above and within reach, else the opposite branch over a `jmp`, as ca65's
+        macros choose."""
+        if not self._args(st, 2, 2) or not isinstance(st.args[0], Sym):  # type: ignore[attr-defined]
+            return
+        branch = st.args[0].name.lower()
+        target = st.args[1]
+        value = self._value(st, 1)  # type: ignore[attr-defined]
+        above = (
+            isinstance(target, Sym)
+            and self._key(target.name) in self.defined  # type: ignore[attr-defined]
+            and self.defined[self._key(target.name)] < self.i  # type: ignore[attr-defined]
+        )
+        pc = self.pc  # type: ignore[attr-defined]
+        if above and value is not None and 0 <= (pc + 2) - value <= 127:
+            self._emit(bytes((_BRANCH_OPCODES[branch], (value - (pc + 2)) & 0xFF)))  # type: ignore[attr-defined]
+            return
+        # the opposite branch over a 3-byte jmp, then the jmp (absolute, in this bank)
+        opposite = _BRANCH_OPCODES[_OPPOSITE[branch]]
+        v = value or 0
+        if value is not None and (value >> 16) != (pc >> 16):
+            self._error(f"'j{branch[1:]}' target is outside the current bank", st.arg_cols[1])  # type: ignore[attr-defined]
+        self._emit(bytes((opposite, 3, 0x4C, v & 0xFF, (v >> 8) & 0xFF)))  # type: ignore[attr-defined]
 
     # -- widths -----------------------------------------------------------------------
     def _switch(self, st) -> bool | None:

@@ -108,6 +108,7 @@ _add("reloc", PASS, "_d_reloc", dotless=False)
 _add("smart", PASS, "_d_smart", dotless=False)
 _add("autsiz mansiz", PASS, "_d_autsiz", dotless=False)
 _add("assert", PASS, "_d_assert", dotless=False)
+_add("longbranch", PASS, "_d_longbranch", dotless=False)  # ca65's jeq ... (.macpack)
 _add("virtual", PASS, "_d_virtual", dotless=False)  # 64tass, and the layout of structures
 _add("endv endvirtual", PASS, "_d_endv", dotless=False)
 
