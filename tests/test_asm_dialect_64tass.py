@@ -27,6 +27,7 @@ start   lda #<data
         lda <data               ; the low byte, as an address
         lda >data
         lda @w $12
+        lda !two & 0            ; `!` is a logical not: 1, direct page
         lda @l $12
         lda $12,b,x
         jmp $1234,k

@@ -87,7 +87,7 @@ _MNEMONICS = isa.MNEMONICS
 # reference
 _PLAIN = re.compile(
     r"[ \t]+([A-Za-z]{3})(?![A-Za-z0-9_.])(?![^;]*,[ \t]*[bdklBDKL]\b)"
-    r"(?![^;]*(?i:size)[ \t]*\()[^.\\:=<>`'\"@?+\-*^;]*(;.*)?"
+    r"(?![^;]*(?i:size)[ \t]*\()[^.\\:=<>`'\"@?+\-*^!;]*(;.*)?"
 )
 _PARAM = re.compile(r"\\(?:([1-9])|\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*)|(@))")
 _MAX_PARAMS = 9
@@ -434,6 +434,8 @@ class TassReader(Reader):
                 k += 1
             out.put(force, toks[k][2] if k < len(toks) else 0)
         while k < len(toks):
+            if start and k == 0 and toks[k][1] == "!":
+                out.put("0+", toks[k][2])  # 64tass's `!` is a logical not; w65 would force abs
             k = self._expr_from(toks, k, out, start, condition)
             start = False
 

@@ -182,8 +182,8 @@ _UNARY_BEFORE = frozenset(
     }
 )
 # a line holding nothing a ca65 rewrite touches: no label colon, directive, selector,
-# comparison, string, block move, or rep/sep (which `.smart` follows for `.asize`)
-_PLAIN = re.compile(r"(?![^;]*(?i:mv[np]|rep|sep))[^:.<>^=\"';]*(;.*)?")
+# comparison, `!`, string, block move, or rep/sep (which `.smart` follows for `.asize`)
+_PLAIN = re.compile(r"(?![^;]*(?i:mv[np]|rep|sep))[^:.<>^=!\"';]*(;.*)?")
 # a macro's first and last lines, and its `.local` names
 _MACRO_EDGE = re.compile(r"[ \t]*(\.(?:macro|mac|endmacro|endmac|local))\b", re.IGNORECASE)
 # a rewritten line's words, strings and the rest (for the `.local` names)
@@ -598,6 +598,8 @@ class Ca65Reader(Reader):
                 out.keep(tok, at)
                 k += 1
                 continue
+            if tok == "!" and start and k == 0:
+                out.put("0+", at)  # ca65's `!` is a logical not; w65 would force absolute
             k = self._expr_from(toks, k, out, operand_start=start)
             start = False
         return
