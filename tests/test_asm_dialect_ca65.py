@@ -34,7 +34,7 @@ start:
     lda #.hibyte(data) + 1
     lda #.bankbyte($123456)
     .word .hiword($123456), .loword($123456)
-    lda !shared & 0         ; `!` is a logical not: 1, direct page
+    lda !0                  ; `!` is a logical not: 1, direct page
     .lobytes $1234, data
     .hibytes $1234, data
     .bankbytes $123456
