@@ -35,6 +35,10 @@ start:
     lda #.bankbyte($123456)
     .word .hiword($123456), .loword($123456)
     lda !0                  ; `!` is a logical not: 1, direct page
+    lda <later              ; a byte of a symbol not yet defined: direct page
+    lda .lobyte(later)
+    lda >later
+    lda later & $FF         ; but not a mask: absolute
     .lobytes $1234, data
     .hibytes $1234, data
     .bankbytes $123456
@@ -59,6 +63,7 @@ leaf: rts
     jmp outer::deep::leaf
     .assert * > $1000, error, "too low"
 shared := $42
+later = $1234
 data: .byte "a\\b", 'x', shared
     .align 8
     .byte 1

@@ -664,7 +664,7 @@ class Ca65Reader(Reader):
                 raise LineError(f"'{tok}' takes its argument in parentheses", at + 1)
             close = _closing(toks, k + 1)
             mask, shift = _FUNCTIONS[lower]
-            out.put(("0+" if operand_start else "") + f"({mask}&(", at)
+            out.put(_lead(operand_start, mask, toks, close + 1) + f"({mask}&(", at)
             self._expr(toks[k + 2 : close], out, False)
             out.put(f"){shift})", toks[close][2])
             return close + 1
@@ -676,7 +676,7 @@ class Ca65Reader(Reader):
         if kind == "op" and tok in _SELECTORS and _expects_operand(toks, k):
             end = _primary_end(toks, k + 1)
             mask, shift = _SELECTORS[tok]
-            out.put(("0+" if operand_start else "") + f"({mask}&(", at)
+            out.put(_lead(operand_start, mask, toks, end) + f"({mask}&(", at)
             self._expr(toks[k + 1 : end], out, False)
             out.put(f"){shift})", toks[end - 1][2])
             return end
@@ -697,6 +697,17 @@ class Ca65Reader(Reader):
             return j + 1
         out.keep(tok, at)
         return k + 1
+
+
+def _lead(operand_start: bool, mask: str, toks: list[Token], end: int) -> str:
+    """What goes before a byte or word selector at an operand's start: a byte selector that
+    is the whole address is direct page even where its symbol is not yet defined (ca65 sizes
+    the result, not the symbol), so it gets w65's `<`; else `0+` keeps the `(` from reading
+    as indirect."""
+    if not operand_start:
+        return ""
+    whole = end >= len(toks) or toks[end][1] == "," or toks[end][0] == "comment"
+    return "<0+" if whole and mask == "255" else "0+"
 
 
 def _expects_operand(toks: list[Token], k: int) -> bool:
