@@ -16,9 +16,10 @@ clock, the ROM's 30-minute idle power-down included, keeps wall time).
 The board's input is bounded as a real line's is: the host side holds at most
 `HOST_BUFFER` bytes waiting to go out at the baud rate (a tty's buffer); a client that sends
 faster than that drains loses the rest, counted in `uart3.host_dropped`, and bytes the
-board's receiver cannot take in time are lost as on the chip (`uart3.overruns`). One client
-at a time: on TCP a second one is told the line is busy and closed; when a client leaves,
+board's receiver cannot take in time are lost as on the chip (`uart3.overruns`). On TCP, one
+client at a time: a second one is told the line is busy and closed; when a client leaves,
 what it sent that has not reached the board is discarded (and so is output it did not read).
+A pty cannot tell its openers apart (the server holds the slave open to keep it raw).
 
 Faults (`LineFaults`) are injected per byte, in both directions, from a seeded generator:
 drop, corrupt (one bit flipped), stall (the line carries nothing for `STALL_SECONDS`), and
@@ -114,7 +115,7 @@ class _PtyLine:
         os.set_blocking(self.master, False)
         self.port = os.ttyname(self.slave)
 
-        self.left = False  # set when the client closes the line; the server clears it
+        self.left = False  # set on EIO (no opener); never while the server holds the slave
         self.refused = 0  # a pty has no way to refuse: the kernel shares it
 
     def read(self) -> bytes:
