@@ -280,6 +280,29 @@ def test_a_line_that_refuses_output_leaves_the_board_at_real_time(monkeypatch):
     assert cycles <= (seconds + 0.5) * FCLK_HZ * 1.5
 
 
+class _AskingLine(_RefusingLine):
+    """A client that asks for the monitor's help text again and again and reads nothing."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def read(self) -> bytes:
+        self.asked += 1
+        return b"?" if self.asked % 50 == 0 and self.asked <= 50 * 40 else b""
+
+
+def test_output_nobody_reads_is_held_to_the_host_buffer(monkeypatch):
+    from w65tool.target import sim_server
+
+    monkeypatch.setattr(sim_server, "_PtyLine", _AskingLine)
+    with VirtualBoard("sxb", pacing=False) as vb:
+        _wait_for(lambda: vb.out_dropped > 0, "output beyond the buffer dropped")
+        with vb.lock:
+            held, dropped, sent = len(vb._pending_out), vb.out_dropped, vb.bytes_out
+        assert "output dropped (client not reading)" in _losses(vb)
+    assert held == HOST_BUFFER and held + dropped == sent
+
+
 @pytest.mark.parametrize("seed", [5, 11, 23])
 def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path, seed):
     faults = LineFaults(drop=0.005, corrupt=0.005, seed=seed)

@@ -140,6 +140,7 @@ def _losses(sim) -> str:
             (uart.host_dropped, "dropped (host buffer full)"),
             (uart.overruns, "overrun"),
             (sim.discarded, "discarded (client left)"),
+            (sim.out_dropped, "output dropped (client not reading)"),
         )
     text = [f"{n} {what}" for n, what in counts if n]
     if sim.refused:

@@ -19,6 +19,8 @@ faster than that drains loses the rest, counted in `uart3.host_dropped`, and byt
 board's receiver cannot take in time are lost as on the chip (`uart3.overruns`). On TCP, one
 client at a time: a second one is told the line is busy and closed; when a client leaves,
 what it sent that has not reached the board is discarded (and so is output it did not read).
+Output waiting for a client that does not read is held to `HOST_BUFFER` bytes too; later
+bytes are lost (`out_dropped`), as a host's full receive buffer loses them.
 A pty cannot tell its openers apart (the server holds the slave open to keep it raw).
 
 Faults (`LineFaults`) are injected per byte, in both directions, from a seeded generator:
@@ -47,7 +49,7 @@ BURST_SECONDS = 0.02
 """Emulated time the board runs at a stretch while unpaced with bytes in flight."""
 LOOP_SLEEP = 0.0005
 HOST_BUFFER = 4096
-"""Bytes the host side holds for the board (Linux's tty buffer); more are dropped."""
+"""Bytes the host side holds each way (Linux's tty buffer); more are dropped."""
 BUSY_MESSAGE = b"w65 sim: the line is busy (one client at a time)\r\n"
 
 
@@ -241,6 +243,7 @@ class VirtualBoard:
         self.bytes_in = 0
         self.bytes_out = 0
         self.discarded = 0  # bytes a departed client left in flight, both ways
+        self.out_dropped = 0  # board output lost while the client read nothing
         self._line: _PtyLine | _TcpLine | None = None
         self._tcp = tcp
         self._stop = threading.Event()
@@ -336,6 +339,9 @@ class VirtualBoard:
                 out = faults.apply(out, now)
                 self.bytes_out += len(out)
                 self._pending_out += out
+                if len(self._pending_out) > HOST_BUFFER:  # a client that does not read
+                    self.out_dropped += len(self._pending_out) - HOST_BUFFER
+                    self._pending_out = self._pending_out[:HOST_BUFFER]
                 if self._pending_out and now >= faults.stalled_until:
                     left = line.write(self._pending_out)
                     moved = moved or len(left) != len(self._pending_out)
