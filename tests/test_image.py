@@ -101,6 +101,14 @@ HEX_ERRORS = [
 ]
 
 
+def test_hex_data_past_offset_ffff_runs_on_only_after_a_linear_base(tmp_path):
+    crossing = ":02FFFF0041427D\n:00000001FF\n"  # $FFFF and $10000, or $FFFF and $0000?
+    with pytest.raises(W65Error, match=r":1:1: error: Intel HEX data record runs past offset"):
+        Image.from_hex(crossing)
+    image = Image.from_hex(":020000040000FA\n" + crossing)
+    assert image.segments() == [(0xFFFF, b"AB")]
+
+
 @pytest.mark.parametrize(("text", "message"), HEX_ERRORS)
 def test_bad_hex_names_the_line_and_what_is_wrong(tmp_path, text, message):
     path = tmp_path / "bad.hex"

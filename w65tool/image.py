@@ -187,6 +187,7 @@ class Image:
         """
         image = cls()
         base = 0
+        linear = False  # after an 04 record data runs on past $xxFFFF; else it would wrap
         end_line = 0
         lineno = 0
         for lineno, line in enumerate(_lines(text), 1):
@@ -235,6 +236,12 @@ class Image:
             payload = raw[4:-1]
             if kind == 0:
                 address = base + offset
+                if not linear and offset + size > 0x10000:
+                    raise LocatedError(
+                        where(),
+                        "Intel HEX data record runs past offset $FFFF of its segment "
+                        "(readers differ: it wraps to $0000 or runs on)",
+                    )
                 if address + size > ADDRESS_SPACE:
                     raise LocatedError(
                         where(), f"Intel HEX data at ${address:X} is past the 24-bit space"
@@ -257,6 +264,7 @@ class Image:
                         f"{size} bytes, not 2",
                     )
                 base = int.from_bytes(payload, "big") << (4 if kind == 2 else 16)
+                linear = kind == 4
             elif kind in (3, 5):
                 if size != 4:
                     raise LocatedError(
