@@ -92,10 +92,37 @@ def test_unread_byte_makes_the_next_one_an_overrun():
     u.write_acsr(ACSR_RXEN | ACSR_8BIT)
     u.host_send(b"ab")
     run_to(clock, uarts, 7680)
-    assert u.read_acsr() & ACSR_RXERR
+    assert u.read_acsr() & ACSR_RXERR and u.overruns == 1
     assert u.read_rx() == ord("a")
     u.write_acsr(ACSR_RXEN | ACSR_8BIT | ACSR_RXERR)  # write 1 clears the error
     assert not u.read_acsr() & ACSR_RXERR
+
+
+def test_a_full_host_buffer_drops_and_counts_the_rest():
+    clock, uarts, u = make()
+    u.write_acsr(ACSR_RXEN | ACSR_8BIT)
+    u.host_buffer = 4
+    assert u.host_send(b"abc") == 3
+    assert u.host_send(b"defgh") == 1  # room for one more: d; efgh are lost
+    assert (u.host_pending(), u.host_dropped) == (4, 4)
+    seen = []
+    u.rx_listeners.append(lambda cycle, byte: seen.append(byte))
+    for k in range(1, 5):
+        run_to(clock, uarts, 3840 * k)
+        u.read_rx()
+    assert bytes(seen) == b"abcd" and u.overruns == 0
+
+
+def test_flushed_host_bytes_never_reach_the_receiver():
+    clock, uarts, u = make()
+    u.write_acsr(ACSR_RXEN | ACSR_8BIT)
+    u.host_send(b"xyzF")
+    run_to(clock, uarts, 3840)
+    assert u.read_rx() == ord("x")
+    run_to(clock, uarts, 3840 + 1000)  # y is on the wire
+    assert u.host_flush() == 3
+    run_to(clock, uarts, 3840 * 10)
+    assert not u.rx_ready() and u.next_event() is None and u.host_pending() == 0
 
 
 def test_receiver_off_drops_bytes():

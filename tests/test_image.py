@@ -54,11 +54,136 @@ def test_bad_srec_checksum_names_the_line(tmp_path):
         Image.load(path)
 
 
-def test_bad_hex_names_the_line(tmp_path):
+HEX_ERRORS = [
+    ("hello\n:00000001FF\n", "1:1: error: not an Intel HEX record: 'hello'"),
+    (
+        ":0100000041B\n:00000001FF\n",
+        "1:1: error: Intel HEX record has an odd number of digits (11)",
+    ),
+    (":01000000G1BE\n", "1:10: error: Intel HEX record has a non-hex character 'G'"),
+    (":0100 0000AABE\n", "1:6: error: Intel HEX record has a non-hex character ' '"),
+    (":00000001\n", "1:1: error: Intel HEX record is too short (4 bytes, at least 5)"),
+    (":0200000041BE\n", "1:1: error: Intel HEX record's byte count is 2 but it holds 1"),
+    (":00000001FF\n:0100000041BF\n", "2:1: error: record after the Intel HEX end record (line 1)"),
+    (":0100000041BE\n", "2:1: error: Intel HEX file has no end record (:00000001FF)"),
+    ("", "1:1: error: Intel HEX file has no end record (:00000001FF)"),
+    (
+        ":0100000041BE\n:0100000041BE\n:00000001FF\n",
+        "2:1: error: Intel HEX record writes $000000 a second time",
+    ),
+    (":0100000041BF\n:00000001FF\n", "1:1: error: Intel HEX checksum is $BF, expected $BE"),
+    (":0100000106F8\n", "1:1: error: Intel HEX end record holds data"),
+    (":00000006FA\n", "1:1: error: unknown Intel HEX record type $06"),
+    (
+        ":0100000401FA\n",
+        "1:1: error: Intel HEX extended address record (type 04) holds 1 bytes, not 2",
+    ),
+    (
+        ":03000002000000FB\n",
+        "1:1: error: Intel HEX extended address record (type 02) holds 3 bytes, not 2",
+    ),
+    (
+        ":020000050000F9\n",
+        "1:1: error: Intel HEX start address record (type 05) holds 2 bytes, not 4",
+    ),
+    (
+        ":03000003000000FA\n",
+        "1:1: error: Intel HEX start address record (type 03) holds 3 bytes, not 4",
+    ),
+    (
+        ":0400000501000000F6\n:00000001FF\n",
+        "1:1: error: Intel HEX start address $1000000 is past the 24-bit space",
+    ),
+    (
+        ":020000040100F9\n:0100000041BE\n:00000001FF\n",
+        "2:1: error: Intel HEX data at $1000000 is past the 24-bit space",
+    ),
+]
+
+
+def test_hex_data_past_offset_ffff_runs_on_only_after_a_linear_base(tmp_path):
+    crossing = ":02FFFF0041427D\n:00000001FF\n"  # $FFFF and $10000, or $FFFF and $0000?
+    with pytest.raises(W65Error, match=r":1:1: error: Intel HEX data record runs past offset"):
+        Image.from_hex(crossing)
+    image = Image.from_hex(":020000040000FA\n" + crossing)
+    assert image.segments() == [(0xFFFF, b"AB")]
+
+
+@pytest.mark.parametrize(("text", "message"), HEX_ERRORS)
+def test_bad_hex_names_the_line_and_what_is_wrong(tmp_path, text, message):
     path = tmp_path / "bad.hex"
-    path.write_text(":00000001FF\nhello\n")
-    with pytest.raises(W65Error, match=r"bad\.hex:2:1: error: not an Intel HEX record"):
+    path.write_text(text)
+    with pytest.raises(W65Error) as caught:
         Image.load(path)
+    assert str(caught.value.render()).startswith(f"{path}:{message}")
+
+
+def test_hex_checksum_error_says_what_the_byte_should_be(tmp_path):
+    path = tmp_path / "bad.hex"
+    path.write_text(":0100000041BE\n:0100010042BE\n:00000001FF\n")
+    with pytest.raises(W65Error) as caught:
+        Image.load(path)
+    assert caught.value.render() == f"{path}:2:1: error: Intel HEX checksum is $BE, expected $BC"
+
+
+def test_hex_reads_every_address_and_start_record():
+    text = (
+        ":020000021000EC\n"  # segment base $10000
+        ":0200100041426B\n"  # $10010: 41 42
+        ":0200000400FEFC\n"  # linear base $FE0000
+        ":01FFFF0043BE\n"  # $FEFFFF: 43
+        ":0400000300120034B3\n"  # CS:IP $0012:$0034 -> $154
+        ":00000001FF\n"
+    )
+    image = Image.from_hex(text)
+    assert image.segments() == [(0x10010, b"AB"), (0xFEFFFF, b"C")]
+    assert image.entry == 0x154
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, (1 << 24) - 1), st.binary(min_size=1, max_size=300))),
+    st.one_of(st.none(), st.integers(0, (1 << 24) - 1)),
+)
+def test_hex_write_then_read_gives_the_image(puts, entry):
+    image = Image(entry=entry)
+    for address, payload in puts:
+        image.put(address, payload[: (1 << 24) - address])
+    back = Image.from_hex(image.to_hex())
+    assert back.segments() == image.segments() and back.entry == entry
+
+
+def test_image_runs_merge_overlap_and_keep_gaps():
+    image = Image()
+    image.put(0x10, b"\x01\x02")
+    image.put(0x20, b"\x05")
+    assert image.segments() == [(0x10, b"\x01\x02"), (0x20, b"\x05")]
+    image.put(0x12, b"\x03")  # touches the first run: joins it
+    assert image.segments() == [(0x10, b"\x01\x02\x03"), (0x20, b"\x05")]
+    image.put(0x0F, b"\xaa\xbb")  # starts before, overlaps: later bytes win
+    assert image.segments() == [(0x0F, b"\xaa\xbb\x02\x03"), (0x20, b"\x05")]
+    image.put(0x12, bytes(14))  # fills the gap: one run
+    assert image.segments() == [(0x0F, b"\xaa\xbb\x02" + bytes(14) + b"\x05")]
+    image.put(0x30, b"")  # nothing placed
+    assert (len(image), image.low, image.high) == (18, 0x0F, 0x20)
+    assert image.get(0x20) == 5 and image.get(0x21) is None and 0x0E not in image.data
+    assert image.first_taken(0x00, 0x10) == 0x0F and image.first_taken(0x22, 100) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200), st.binary(max_size=40)), max_size=30))
+def test_image_put_and_read_agree_with_a_dict(puts):
+    image, model = Image(), {}
+    for address, payload in puts:
+        image.put(address, payload)
+        model.update(zip(range(address, address + len(payload)), payload, strict=True))
+    assert dict(image.data) == model and len(image) == len(model)
+    assert all(image.get(a) == model.get(a) for a in range(0, 250))
+    runs = image.segments()
+    assert all(a + len(d) < b for (a, d), (b, _) in itertools.pairwise(runs))  # apart
+    assert image.to_bin(0) == bytes(
+        model.get(a, 0) for a in range(min(model, default=0), max(model, default=-1) + 1)
+    )
 
 
 def test_binary_needs_an_origin(tmp_path):
@@ -138,7 +263,10 @@ def test_what_is_not_a_plain_file_is_written_in_place_not_replaced(tmp_path):
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.integers(0, 600), st.integers(0, 255), max_size=200))
 def test_segments_hold_every_byte_once_in_maximal_runs(data):
-    runs = Image(dict(data)).segments()
+    image = Image()
+    for address, value in data.items():
+        image.put(address, bytes([value]))
+    runs = image.segments()
     assert [(a + k, b) for a, payload in runs for k, b in enumerate(payload)] == sorted(
         data.items()
     )

@@ -232,3 +232,12 @@ def test_source_errors_stop_before_the_port_opens(fake, tmp_path, capsys):
     assert main(["load", str(source), "--port", fake.path]) == 1
     assert "bad.asm:1:" in capsys.readouterr().err
     assert fake.commands == []
+
+
+def test_one_record_is_counted_in_the_singular(fake, tmp_path, capsys):
+    image = Image()
+    image.put(0x1000, b"\xea\x60")
+    path = tmp_path / "tiny.hex"
+    image.save(path)
+    assert main(["load", str(path), "--port", fake.path]) == 0
+    assert "1 record, 0 retries" in capsys.readouterr().err

@@ -6,14 +6,16 @@ import contextlib
 import io
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
+from w65tool.cli.sim_cmd import _losses
 from w65tool.image import srec_record
-from w65tool.target.sim_server import LineFaults, VirtualBoard
+from w65tool.target.sim_server import BUSY_MESSAGE, HOST_BUFFER, LineFaults, VirtualBoard
 
 serial = pytest.importorskip("serial")
 termios = pytest.importorskip("termios")  # pseudo-terminals: POSIX only
@@ -244,6 +246,8 @@ class _RefusingLine:
     """A line whose far end takes nothing (a client that opened the port and never reads)."""
 
     port = "refusing"
+    left = False
+    refused = 0
 
     def read(self) -> bytes:
         return b""
@@ -276,6 +280,29 @@ def test_a_line_that_refuses_output_leaves_the_board_at_real_time(monkeypatch):
     assert cycles <= (seconds + 0.5) * FCLK_HZ * 1.5
 
 
+class _AskingLine(_RefusingLine):
+    """A client that asks for the monitor's help text again and again and reads nothing."""
+
+    def __init__(self) -> None:
+        self.asked = 0
+
+    def read(self) -> bytes:
+        self.asked += 1
+        return b"?" if self.asked % 50 == 0 and self.asked <= 50 * 40 else b""
+
+
+def test_output_nobody_reads_is_held_to_the_host_buffer(monkeypatch):
+    from w65tool.target import sim_server
+
+    monkeypatch.setattr(sim_server, "_PtyLine", _AskingLine)
+    with VirtualBoard("sxb", pacing=False) as vb:
+        _wait_for(lambda: vb.out_dropped > 0, "output beyond the buffer dropped")
+        with vb.lock:
+            held, dropped, sent = len(vb._pending_out), vb.out_dropped, vb.bytes_out
+        assert "output dropped (client not reading)" in _losses(vb)
+    assert held == HOST_BUFFER and held + dropped == sent
+
+
 @pytest.mark.parametrize("seed", [5, 11, 23])
 def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path, seed):
     faults = LineFaults(drop=0.005, corrupt=0.005, seed=seed)
@@ -303,3 +330,71 @@ def test_loads_with_verify_succeed_at_one_percent_damaged_characters(tmp_path):
             tmp_path, seed, 64, faults, "--no-progress", "--timeout", "0.1"
         )
         assert (status, memory) == (0, data), f"seed {seed}: {err}"
+
+
+def _wait_for(condition, what: str, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what}: not within {timeout} s")
+        time.sleep(0.01)
+
+
+def _connect(vb: VirtualBoard) -> socket.socket:
+    return socket.create_connection(("127.0.0.1", int(vb.port.rsplit(":", 1)[1])), timeout=5)
+
+
+def test_a_tcp_flood_is_held_to_the_host_buffer_and_the_rest_counted():
+    chunk, chunks = b" " * 65536, 32  # 2 MiB, far more than the paced board takes in
+    with VirtualBoard("sxb", tcp=0) as vb:
+        with vb.lock:
+            uart, start = vb.board.uart3, vb.board.cycles
+        client = _connect(vb)
+        for _ in range(chunks):  # the server drains the socket: sendall never waits long
+            client.sendall(chunk)
+        _wait_for(lambda: vb.bytes_in == len(chunk) * chunks, "every byte read off the socket")
+        with vb.lock:
+            waiting, dropped = uart.host_pending(), uart.host_dropped
+            # the receiver cannot have taken more than a byte a character time since then
+            taken = (vb.board.cycles - start) // uart.char_cycles() + 1
+        assert _losses(vb).startswith(f"{dropped} dropped (host buffer full)")
+        client.close()
+    assert waiting <= HOST_BUFFER
+    assert dropped >= len(chunk) * chunks - HOST_BUFFER - taken
+
+
+def test_a_second_tcp_client_is_refused_with_a_message():
+    with VirtualBoard("sxb", tcp=0, pacing=False) as vb:
+        first = serial.serial_for_url(vb.port, timeout=0.05)
+        first.write(b"\r")
+        read_until(first, READY)
+        second = _connect(vb)
+        said = b""
+        while chunk := second.recv(256):  # the server closes it after the message
+            said += chunk
+        second.close()
+        assert said == BUSY_MESSAGE and vb.refused == 1
+        assert _losses(vb) == "1 client refused (line busy)"  # the status line's words
+        first.write(b"\r")  # the first client keeps the line
+        assert read_until(first, READY).endswith(b"?" + READY)
+        first.close()
+
+
+def test_bytes_a_departed_client_left_never_reach_the_board():
+    with VirtualBoard("sxb", tcp=0) as vb:  # paced: the bytes wait their turn at 9600 baud
+        first = serial.serial_for_url(vb.port, timeout=0.05)
+        first.write(b"\r")
+        read_until(first, READY)
+        # a second's worth of returns, then a write the board must never see
+        first.write(b"\r" * 1000 + b"/00:0300A5\r")
+        _wait_for(lambda: vb.bytes_in >= 1012, "the bytes reached the server")
+        first.close()
+        _wait_for(lambda: vb.discarded > 0, "the departed client's bytes discarded")
+        with vb.lock:
+            assert vb.board.uart3.host_pending() == 0
+        second = serial.serial_for_url(vb.port, timeout=0.05)
+        second.write(b"\r")
+        read_until(second, READY)
+        with vb.lock:
+            assert vb.board.bus.peek(0x0300) != 0xA5
+        second.close()

@@ -170,10 +170,10 @@ def _image(
     spans = sorted((start, start + len(buf)) for start, buf in runs)
     if any(a[1] > b[0] for a, b in pairwise(spans)):
         _overlaps(lines, out, sink)
-    data: dict[int, int] = {}
+    image = Image(entry=entry)
     for start, buf in runs:  # in source order: later bytes win
-        data.update(zip(range(start, start + len(buf)), buf, strict=True))
-    return Image(data, entry), sink.items
+        image.put(start, buf)
+    return image, sink.items
 
 
 def _overlaps(lines: list[Line], out: list, sink: Sink) -> None:

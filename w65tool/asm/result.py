@@ -147,7 +147,7 @@ class AsmResult:
     def summary(self) -> str:
         """One line: instructions, bytes and the address range."""
         image = self.image
-        span = f", ${image.low:04X}-${image.high:04X}" if image.data else ""
+        span = f", ${image.low:04X}-${image.high:04X}" if image else ""
         return f"{self.source}: {self.instructions} instructions, {len(image)} bytes{span}"
 
 

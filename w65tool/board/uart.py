@@ -15,10 +15,16 @@ way the monitor's code starts its output interrupts. Writing ARTD or writing 1 t
 UIFR bit clears it. Receiver: with ACSR bit 5 on, a byte from the host lands in the data
 register at the end of its character time and sets the receive flag; reading ARTD takes the
 byte and clears the flag (so does writing 1 to UIFR). A byte that completes while the
-previous one is still unread is lost and sets ACSR bit 7 (receive error; write 1 to clear).
+previous one is still unread is lost and sets ACSR bit 7 (receive error; write 1 to clear);
+`overruns` counts such bytes.
 
 Host side (the far end of the serial cable):
-    board.uart3.host_send(data)      bytes arrive one by one at the baud rate, in emulated time
+    board.uart3.host_send(data)      bytes arrive one by one at the baud rate, in emulated time;
+                                     with `host_buffer` set, at most that many wait to go on
+                                     the wire and the rest are dropped (counted in
+                                     `host_dropped`), as a host's full transmit buffer does
+    board.uart3.host_flush()         discard what waits (a client that left: its bytes never
+                                     reach the board)
     board.uart3.host_receive()       everything transmitted since the last call
 
 Python side, for the ROM monitor's high-level emulation (the same effects as the ROM's own
@@ -71,6 +77,10 @@ class UART:
         self._bit_cycles = bit_cycles
         self._changed = changed
         self.rx_listeners: list[Callable[[int, int], None]] = []
+        self.host_buffer: int | None = None  # bytes the host side holds; None: no limit
+        # line statistics, kept across resets (the cable does not reset with the board)
+        self.overruns = 0  # received while the data register was still full: lost
+        self.host_dropped = 0  # sent by the host while its buffer was full: lost
         self.reset()
 
     def reset(self) -> None:
@@ -193,6 +203,7 @@ class UART:
         if self.acsr & ACSR_RXEN:
             if self._rx_full:
                 self.acsr |= ACSR_RXERR  # overrun: the new byte is lost
+                self.overruns += 1
             else:
                 self._rx_data = byte
                 self._rx_full = True
@@ -235,12 +246,32 @@ class UART:
         self.reclock()
 
     # -- host side ------------------------------------------------------------------------
-    def host_send(self, data: bytes) -> None:
-        """Bytes from the host; they arrive one by one at the baud rate in emulated time."""
+    def host_send(self, data: bytes) -> int:
+        """Bytes from the host; they arrive one by one at the baud rate in emulated time.
+
+        Returns how many were taken: past `host_buffer` waiting bytes the rest are dropped
+        and counted in `host_dropped`.
+        """
+        if self.host_buffer is not None:
+            room = max(0, self.host_buffer - len(self._host_in))
+            if len(data) > room:
+                self.host_dropped += len(data) - room
+                data = data[:room]
         self._host_in.extend(data)
         if self._rx_done_at is None:
             self._start_rx(self._clock.cycles)
         self._changed()
+        return len(data)
+
+    def host_flush(self) -> int:
+        """Discard every host byte not yet received, the one on the wire too (a cut line
+        does not finish its character); returns how many were discarded."""
+        count = len(self._host_in)
+        self._host_in.clear()
+        if self._rx_done_at is not None:
+            self._rx_done_at = None
+            self._changed()
+        return count
 
     def host_receive(self) -> bytes:
         """Everything the board transmitted since the last call."""

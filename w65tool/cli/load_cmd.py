@@ -176,11 +176,16 @@ def _repair(target, image, mismatches, rounds: int, quiet: bool, report: dict) -
     return mismatches
 
 
+def _count(n: int, one: str, many: str | None = None) -> str:
+    """`1 record`, `2 records`: a count with its noun in the right number."""
+    return f"{n} {one if n == 1 else many or one + 's'}"
+
+
 def _summary(size: int, seconds: float, stats) -> str:
     rate = f"{size / seconds:.0f} bytes/s" if seconds > 0 else "instant"
     text = f"w65: loaded {size} bytes in {seconds:.2f} s ({rate})"
     if stats is not None:
-        text += f", {stats.records} records, {stats.retries} retries"
+        text += f", {_count(stats.records, 'record')}, {_count(stats.retries, 'retry', 'retries')}"
     return text
 
 

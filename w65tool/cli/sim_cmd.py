@@ -124,10 +124,28 @@ def run(args: argparse.Namespace) -> int:
         if isinstance(sim.error, W65Error):
             raise sim.error
         raise W65Error(f"the virtual board stopped: {sim.error!r}")
+    lost = _losses(sim)
+    if lost and not args.quiet:
+        print(f"w65 sim: line: {lost}")
     if faults.hung_up:
         print(f"w65 sim: hung up after {faults.hangup_after} bytes (--fault-hangup-after)")
-        return EXIT_OK
     return EXIT_OK
+
+
+def _losses(sim) -> str:
+    """What the line lost on the way in, and clients turned away; empty when nothing."""
+    with sim.lock:
+        uart = sim.board.uart3
+        counts = (
+            (uart.host_dropped, "dropped (host buffer full)"),
+            (uart.overruns, "overrun"),
+            (sim.discarded, "discarded (client left)"),
+            (sim.out_dropped, "output dropped (client not reading)"),
+        )
+    text = [f"{n} {what}" for n, what in counts if n]
+    if sim.refused:
+        text.append(f"{sim.refused} client{'s' if sim.refused > 1 else ''} refused (line busy)")
+    return ", ".join(text)
 
 
 def _status(sim):
@@ -156,6 +174,9 @@ def _status(sim):
     grid.add_row(row)
     counts = sim.faults.counts
     line = f"line: {sim.bytes_in} bytes in, {sim.bytes_out} out"
+    lost = _losses(sim)
+    if lost:
+        line += f"   lost: {lost}"
     if sim.faults.active:
         line += (
             f"   faults: {counts['dropped']} dropped, {counts['corrupted']} corrupted, "

@@ -1,7 +1,9 @@
 """A plain terminal to the board's monitor (or to a running program on UART3).
 
 What you type goes to the board as typed (Enter sends CR, as the monitor wants); what the
-board sends is shown with its bare-CR line ends turned into new lines. Ctrl-] quits.
+board sends is shown with its bare-CR line ends turned into new lines. Ctrl-] quits; so do
+SIGTERM and SIGHUP (a closed terminal window), which leave the terminal as it was, as Ctrl-]
+does.
 The monitor stops its output on Ctrl-S (XOFF) and resumes on Ctrl-Q (XON).
 
 examples:
@@ -99,16 +101,36 @@ def keyboard() -> Iterator[callable]:
             termios.tcsetattr(fd, termios.TCSADRAIN, saved)
 
 
+@contextmanager
+def quit_signals() -> Iterator[list[int]]:
+    """Turn SIGTERM and SIGHUP into a request to quit: yield the list they append to.
+
+    The handler only records the signal; the loop sees it within a poll and leaves through
+    the `with` blocks, so the terminal is restored and the line closed as on Ctrl-]. (Raising
+    from the handler could land inside that clean-up and cut it short.)
+    """
+    import signal
+
+    caught: list[int] = []
+    names = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+    previous = {n: signal.signal(n, lambda signum, frame: caught.append(signum)) for n in names}
+    try:
+        yield caught
+    finally:
+        for n, handler in previous.items():
+            signal.signal(n, handler)
+
+
 def run(args: argparse.Namespace) -> int:
     from w65tool.cli.target_args import open_target
 
     show = ShowCR()
     out = sys.stdout.buffer
     deadline = None if args.seconds is None else time.monotonic() + args.seconds
-    with open_target(args) as target, keyboard() as keys:
+    with quit_signals() as caught, open_target(args) as target, keyboard() as keys:
         if sys.stdin.isatty():
             sys.stderr.write(f"w65: connected to {target.description}; Ctrl-] quits\r\n")
-        while deadline is None or time.monotonic() < deadline:
+        while not caught and (deadline is None or time.monotonic() < deadline):
             typed = keys()
             if typed:
                 if QUIT_KEY in typed:

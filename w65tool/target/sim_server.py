@@ -13,6 +13,16 @@ or whatever SELECT_COMMON_BAUD_RATE set) as a real cable would; without it the b
 flat out while bytes are in flight and at real time only when the line is idle (so its
 clock, the ROM's 30-minute idle power-down included, keeps wall time).
 
+The board's input is bounded as a real line's is: the host side holds at most
+`HOST_BUFFER` bytes waiting to go out at the baud rate (a tty's buffer); a client that sends
+faster than that drains loses the rest, counted in `uart3.host_dropped`, and bytes the
+board's receiver cannot take in time are lost as on the chip (`uart3.overruns`). On TCP, one
+client at a time: a second one is told the line is busy and closed; when a client leaves,
+what it sent that has not reached the board is discarded (and so is output it did not read).
+Output waiting for a client that does not read is held to `HOST_BUFFER` bytes too; later
+bytes are lost (`out_dropped`), as a host's full receive buffer loses them.
+A pty cannot tell its openers apart (the server holds the slave open to keep it raw).
+
 Faults (`LineFaults`) are injected per byte, in both directions, from a seeded generator:
 drop, corrupt (one bit flipped), stall (the line carries nothing for `STALL_SECONDS`), and
 hang up after N bytes (the line closes, as a pulled cable).
@@ -38,6 +48,9 @@ SLICE_SECONDS = 0.002
 BURST_SECONDS = 0.02
 """Emulated time the board runs at a stretch while unpaced with bytes in flight."""
 LOOP_SLEEP = 0.0005
+HOST_BUFFER = 4096
+"""Bytes the host side holds each way (Linux's tty buffer); more are dropped."""
+BUSY_MESSAGE = b"w65 sim: the line is busy (one client at a time)\r\n"
 
 
 @dataclass
@@ -104,13 +117,17 @@ class _PtyLine:
         os.set_blocking(self.master, False)
         self.port = os.ttyname(self.slave)
 
+        self.left = False  # set on EIO (no opener); never while the server holds the slave
+        self.refused = 0  # a pty has no way to refuse: the kernel shares it
+
     def read(self) -> bytes:
         try:
             return os.read(self.master, 4096)
         except BlockingIOError:
             return b""
         except OSError as err:
-            if err.errno == errno.EIO:  # no client has the slave open
+            if err.errno == errno.EIO:  # no client has the slave open (or it just closed)
+                self.left = True
                 return b""
             raise
 
@@ -143,15 +160,26 @@ class _TcpLine:
         self.server.setblocking(False)
         self.port = f"socket://localhost:{self.server.getsockname()[1]}"
         self.client: socket.socket | None = None
+        self.left = False  # set when the client goes away; the server clears it
+        self.refused = 0  # clients turned away while another had the line
 
     def _accept(self) -> None:
-        if self.client is None:
+        """Take a waiting client if the line is free; tell any other it is busy."""
+        while True:
             try:
-                self.client, _ = self.server.accept()
+                conn, _ = self.server.accept()
+            except (BlockingIOError, OSError):
+                return
+            if self.client is None:
+                self.client = conn
                 self.client.setblocking(False)
                 self.client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            except BlockingIOError:
-                pass
+                continue
+            self.refused += 1
+            with contextlib.suppress(OSError):
+                conn.setblocking(False)
+                conn.send(BUSY_MESSAGE)
+            conn.close()
 
     def read(self) -> bytes:
         self._accept()
@@ -166,6 +194,7 @@ class _TcpLine:
         if not data:  # the client went away: wait for the next one
             self.client.close()
             self.client = None
+            self.left = True
         return data
 
     def write(self, data: bytes) -> bytes:
@@ -213,6 +242,8 @@ class VirtualBoard:
         self.error: BaseException | None = None
         self.bytes_in = 0
         self.bytes_out = 0
+        self.discarded = 0  # bytes a departed client left in flight, both ways
+        self.out_dropped = 0  # board output lost while the client read nothing
         self._line: _PtyLine | _TcpLine | None = None
         self._tcp = tcp
         self._stop = threading.Event()
@@ -257,6 +288,11 @@ class VirtualBoard:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
+    @property
+    def refused(self) -> int:
+        """Clients turned away because another one had the line."""
+        return self._line.refused if self._line is not None else 0
+
     def reset(self) -> None:
         """Press the board's reset button."""
         with self.lock:
@@ -269,6 +305,7 @@ class VirtualBoard:
         board, line, faults = self.board, self._line, self.faults
         assert line is not None
         uart = board.uart3
+        uart.host_buffer = HOST_BUFFER
         wall0, emu0 = time.monotonic(), board.cycles
         moved = True  # bytes moved last round: while they do (unpaced), run flat out
         try:
@@ -281,6 +318,10 @@ class VirtualBoard:
                         if data:
                             self.bytes_in += len(data)
                             uart.host_send(data)
+                    if line.left:  # the client left: what it sent or missed is not the next's
+                        line.left = False
+                        self.discarded += uart.host_flush() + len(self._pending_out)
+                        self._pending_out = b""
                     waiting = (uart.host_pending(), uart.tx_pending())
                     burst = not self.pacing and moved and (any(waiting) or bool(self._pending_out))
                     if burst:
@@ -298,6 +339,9 @@ class VirtualBoard:
                 out = faults.apply(out, now)
                 self.bytes_out += len(out)
                 self._pending_out += out
+                if len(self._pending_out) > HOST_BUFFER:  # a client that does not read
+                    self.out_dropped += len(self._pending_out) - HOST_BUFFER
+                    self._pending_out = self._pending_out[:HOST_BUFFER]
                 if self._pending_out and now >= faults.stalled_until:
                     left = line.write(self._pending_out)
                     moved = moved or len(left) != len(self._pending_out)
