@@ -123,3 +123,52 @@ def test_summary_counts_instructions_exactly(blink_hex, capsys, trace):
 def test_text_summary_names_the_instructions(blink_hex, capsys):
     assert main(["run", blink_hex, "--no-monitor", "--max-cycles", "2100"]) == 0
     assert " 23 instructions, " in capsys.readouterr().out
+
+
+class _Terminal:
+    """A stream that says it is a terminal, as sys.stdout does in a person's shell."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    ("options", "tty", "paced"),
+    [
+        ([], True, True),  # a person watching: the lamps blink as on the board
+        ([], False, False),  # a pipe or a file: as fast as possible
+        (["--fast"], True, False),
+        (["--realtime"], False, True),
+        (["--realtime"], True, True),
+        (["--fast"], False, False),
+    ],
+)
+def test_pacing_is_real_time_on_a_terminal_unless_chosen(options, tty, paced):
+    from w65tool.cli import build_parser
+    from w65tool.cli.run_cmd import realtime
+
+    args = build_parser("run").parse_args(["run", "p.hex", *options])
+    assert realtime(args, _Terminal(tty)) is paced
+
+
+def test_fast_and_realtime_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "p.hex", "--fast", "--realtime"])
+    assert exc.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("options", "sleeps"), [([], False), (["--realtime"], True)])
+def test_a_paced_run_waits_for_the_clock_and_a_piped_one_does_not(
+    blink_hex, capsys, monkeypatch, options, sleeps
+):
+    from w65tool.cli import run_cmd
+
+    waits: list[float] = []
+    monkeypatch.setattr(run_cmd.time, "sleep", waits.append)
+    args = ["run", blink_hex, "--no-monitor", "--seconds", "0.05", *options]
+    assert main(args) == 0
+    assert bool(waits) is sleeps

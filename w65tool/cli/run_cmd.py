@@ -55,7 +55,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--trace", action="store_true", help="print every instruction")
     parser.add_argument("--trace-io", action="store_true", help="print every I/O register write")
     parser.add_argument("--json", action="store_true", help="JSON lines and a summary object")
-    parser.add_argument("--realtime", action="store_true", help="run at the board's real speed")
+    pace = parser.add_mutually_exclusive_group()
+    pace.add_argument(
+        "--realtime",
+        dest="pace",
+        action="store_const",
+        const="realtime",
+        help="run at the board's real speed (the default on a terminal)",
+    )
+    pace.add_argument(
+        "--fast",
+        dest="pace",
+        action="store_const",
+        const="fast",
+        help="run as fast as the emulator can (the default when output goes to a pipe or file)",
+    )
     parser.add_argument(
         "--no-monitor",
         action="store_true",
@@ -223,6 +237,15 @@ def _flags(p: int) -> str:
 
 
 # -- running --------------------------------------------------------------------------------
+def realtime(args: argparse.Namespace, stream: TextIO) -> bool:
+    """Whether the run is paced to the board's real clock: as asked with --realtime/--fast,
+    else on a terminal (a person watching the lamps sees them blink as on the board), never
+    into a pipe or a file (scripts and tests want the result as soon as it is computed)."""
+    if args.pace is not None:
+        return args.pace == "realtime"
+    return stream.isatty()
+
+
 def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: int | None) -> int:
     """Load `image` on an emulated board, start it at `entry`, run, print the summary."""
     import signal
@@ -244,6 +267,7 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
         limit_cycles = round(args.seconds * FCLK_HZ)
     elif limit_cycles is None and not sys.stdout.isatty():
         limit_cycles = round(DEFAULT_SECONDS * FCLK_HZ)
+    paced = realtime(args, sys.stdout)
     start_cycles = board.cycles
     start_instructions = board.cpu.instructions
     end = None if limit_cycles is None else start_cycles + limit_cycles
@@ -262,7 +286,7 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
             out.lamps()
             out.uart(board.uart3.host_receive())
             out.tick()
-            if args.realtime:
+            if paced:
                 ahead = (board.cycles - start_cycles) / FCLK_HZ - (time.perf_counter() - wall0)
                 if ahead > 0:
                     time.sleep(ahead)
