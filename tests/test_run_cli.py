@@ -63,9 +63,9 @@ def test_binary_needs_org(tmp_path, capsys):
 def test_program_outside_memory_is_one_clear_error(tmp_path, capsys):
     path = tmp_path / "p.bin"
     path.write_bytes(b"\xdb")
-    assert main(["run", str(path), "--org", "4000", "--no-monitor"]) == 1
+    assert main(["run", str(path), "--org", "9000", "--no-monitor"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("w65: error: the program writes $004000")
+    assert err.startswith("w65: error: the program writes $009000")
     assert "Traceback" not in err
 
 
@@ -84,6 +84,7 @@ def test_ctrl_c_stops_cleanly_with_the_summary(blink_hex):
         text=True,
     )  # fmt: skip
     # the first lamp line reaches the pipe at once: the run (and its Ctrl-C handler) is on
+    assert "on an emulated W65C265SXB" in proc.stdout.readline()
     assert proc.stdout.readline().startswith("[  0.000000 s] LEDs")
     time.sleep(0.5)
     os.kill(proc.pid, signal.SIGINT)

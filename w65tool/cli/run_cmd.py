@@ -6,7 +6,7 @@ summary (cycles, instructions, emulated and real time, speed, registers) ends th
 
 examples:
   w65 run samples/led_blink.asm --seconds 3
-  w65 run samples/hello_uart.asm --board sxb
+  w65 run samples/led_groups.asm --board mensch
   w65 run prog.hex --trace-io --max-cycles 100000
   w65 run prog.asm --json --seconds 1 | jq .
 """
@@ -35,9 +35,9 @@ DEFAULT_SECONDS = 10.0  # a run with no limit and no display to stop it
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="program: .asm/.s source, .hex, .s28, .bin")
-    parser.add_argument(
-        "--board", choices=("mensch", "sxb"), default="mensch", help="board (default mensch)"
-    )
+    from w65tool.cli.target_args import add_board_argument
+
+    add_board_argument(parser, "the board to emulate")
     parser.add_argument("--org", metavar="ADDR", help="load address of a .bin file")
     parser.add_argument(
         "--entry", metavar="ADDR", help="start address (default: the program's entry point)"
@@ -251,13 +251,17 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
     import signal
 
     from w65tool.board.board import Board
+    from w65tool.cli.target_args import board_kind
 
-    board = Board(args.board, monitor=not args.no_monitor)
+    board = Board(board_kind(args), monitor=not args.no_monitor)
     if board.monitor is not None:
         board.wait_for_prompt()  # the banner goes out before the program is loaded
     board.uart3.host_receive()
     board.load(image)
     board.go(entry)
+    if not args.json:
+        bare = " (a bare chip, no monitor)" if board.monitor is None else ""
+        print(f"w65: running {args.file} on an emulated {board.spec.title}{bare}", flush=True)
     out = Output(board, args, sys.stdout)
     if args.trace_io:
         board.io_listeners.append(out.io_write)

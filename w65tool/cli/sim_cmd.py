@@ -25,9 +25,9 @@ REFRESH_SECONDS = 0.1
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", nargs="?", help="program to load: .asm, .hex ...")
-    parser.add_argument(
-        "--board", choices=("sxb", "mensch"), default="sxb", help="board (default sxb)"
-    )
+    from w65tool.cli.target_args import add_board_argument
+
+    add_board_argument(parser, "the board to emulate")
     parser.add_argument("--go", action="store_true", help="start FILE at its entry point")
     add_source_arguments(parser)
     parser.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT instead")
@@ -84,8 +84,10 @@ def run(args: argparse.Namespace) -> int:
         hangup_after=args.fault_hangup_after,
         seed=args.seed,
     )
+    from w65tool.cli.target_args import board_kind
+
     sim = VirtualBoard(
-        args.board,
+        board_kind(args),
         image,
         tcp=args.tcp,
         pacing=args.pacing,
@@ -103,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         sim.start()
         print(f"port: {sim.port}", flush=True)
+        if not args.quiet:
+            print(f"board: an emulated {sim.board.spec.title}", flush=True)
         if sys.stdout.isatty() and not args.quiet:
             from rich.live import Live
 
