@@ -13,7 +13,7 @@ import stat
 from itertools import count
 from pathlib import Path
 
-from w65tool.errors import LocatedError, W65Error
+from w65tool.errors import LocatedError, W65Error, cannot_read
 
 ADDRESS_SPACE = 1 << 24
 _TEMP_NAMES = count()  # numbers this process's temporary files apart
@@ -189,7 +189,7 @@ class Image:
         try:
             raw = path.read_bytes()
         except OSError as err:
-            raise W65Error(f"cannot read {path}: {err.strerror}") from None
+            raise cannot_read(path, err) from None
         suffix = path.suffix.lower()
         if suffix in (".bin", ".raw", ".img"):
             if org is None:

@@ -18,7 +18,7 @@ import sys
 import time
 
 from w65tool.cli.source_args import add_source_arguments
-from w65tool.errors import EXIT_OK, W65Error
+from w65tool.errors import EXIT_INTERRUPTED, EXIT_OK, W65Error
 
 REFRESH_SECONDS = 0.1
 
@@ -102,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
     terminated: list[int] = []
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: terminated.append(signum))
     live = None
+    interrupted = False
     try:
         sim.start()
         print(f"port: {sim.port}", flush=True)
@@ -117,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             if live is not None:
                 live.update(_status(sim))
     except KeyboardInterrupt:
-        pass  # Ctrl-C is how a virtual board is switched off
+        interrupted = True  # Ctrl-C switches the board off cleanly, and says so as others do
     finally:
         if live is not None:
             live.update(_status(sim))
@@ -131,7 +132,7 @@ def run(args: argparse.Namespace) -> int:
     if faults.hung_up:
         print(f"w65 sim: hung up after {faults.hangup_after} bytes (--fault-hangup-after)")
         return EXIT_OK
-    return EXIT_OK
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
 def _status(sim):
