@@ -173,3 +173,11 @@ def test_a_paced_run_waits_for_the_clock_and_a_piped_one_does_not(
     args = ["run", blink_hex, "--no-monitor", "--seconds", "0.05", *options]
     assert main(args) == 0
     assert bool(waits) is sleeps
+
+
+def test_until_pc_takes_a_label_of_a_source_file(capsys):
+    sample = str(ROOT / "samples" / "led_blink.asm")
+    assert main(["run", sample, "--until-pc", "delay", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])["summary"]
+    assert summary["reason"] == "until"
+    assert summary["registers"]["pc"] == 0x00D4  # delay, as `w65 asm --symbols` lists it

@@ -51,7 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop after S seconds of emulated time (default: until Ctrl-C on a terminal, "
         f"else {DEFAULT_SECONDS:g} s)",
     )
-    parser.add_argument("--until-pc", metavar="ADDR", help="stop before executing ADDR")
+    parser.add_argument(
+        "--until-pc",
+        metavar="ADDR",
+        help="stop before executing ADDR (or a label, when FILE is source)",
+    )
     parser.add_argument("--trace", action="store_true", help="print every instruction")
     parser.add_argument("--trace-io", action="store_true", help="print every I/O register write")
     parser.add_argument("--json", action="store_true", help="JSON lines and a summary object")
@@ -89,7 +93,8 @@ def run(args: argparse.Namespace) -> int:
     if args.seconds is not None and args.seconds < 0:
         raise W65Error("--seconds must be 0 or more")
     org = parse_address(args.org, "--org") if args.org else None
-    image = read_program_file(args, org).image
+    program = read_program_file(args, org)
+    image = program.image
     entry = parse_address(args.entry, "--entry") if args.entry else image.start_address()
     if entry is None:
         raise W65Error(f"{args.file}: the program is empty")
@@ -97,7 +102,12 @@ def run(args: argparse.Namespace) -> int:
         from w65tool.cli.hardware_run import run_on_board
 
         return run_on_board(args, image, entry)
-    until_pc = parse_address(args.until_pc, "--until-pc") if args.until_pc else None
+    until_pc = None
+    if args.until_pc:
+        # a label of the program (when FILE is source), else an address
+        until_pc = program.symbols.get(args.until_pc)
+        if until_pc is None:
+            until_pc = parse_address(args.until_pc, "--until-pc")
     return run_emulated(args, image, entry, until_pc)
 
 
