@@ -30,7 +30,8 @@ if TYPE_CHECKING:
 
 FCLK_HZ = 3_686_400
 SLICE_CYCLES = FCLK_HZ // 100  # the display and the pacing look up every 10 ms emulated
-DEFAULT_SECONDS = 10.0  # a run with no limit and no display to stop it
+DEFAULT_SECONDS = 10.0
+LAMP_CELL = 5  # columns per lamp on the live display: a 3-letter pin name and a space each side  # a run with no limit and no display to stop it
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -162,12 +163,15 @@ class Output:
 
         board = self.board
         text = Text()
+        # each lamp in a cell wider than its label, so the labels stand apart (P70 P71 ...)
         for lit in board.leds.values():
-            text.append(" ● " if lit else " ○ ", style="bold red" if lit else "grey50")
+            text.append(
+                f"{'●' if lit else '○':^{LAMP_CELL}}", style="bold red" if lit else "grey50"
+            )
         text.append(f"   {self.elapsed():10.6f} s emulated", style="cyan")
         text.append("\n")
         for name in board.leds:
-            text.append(f"{name:^3}", style="grey50")
+            text.append(f"{name:^{LAMP_CELL}}", style="grey50")
         return text
 
     def lamps(self) -> None:
