@@ -181,3 +181,18 @@ def test_until_pc_takes_a_label_of_a_source_file(capsys):
     summary = json.loads(capsys.readouterr().out.splitlines()[-1])["summary"]
     assert summary["reason"] == "until"
     assert summary["registers"]["pc"] == 0x00D4  # delay, as `w65 asm --symbols` lists it
+
+
+def test_the_live_lamp_labels_stand_apart():
+    import argparse
+    import io
+
+    from w65tool.board.board import Board
+    from w65tool.cli.run_cmd import Output
+
+    args = argparse.Namespace(json=False, trace=False, trace_io=False)
+    view = Output(Board("mensch"), args, io.StringIO())._lamp_view().plain
+    labels = view.splitlines()[1].split()
+    assert labels == ["P70", "P71", "P72", "P73", "P74", "P75", "P76", "P77", "P00", "P01"]
+    lamps, names = view.splitlines()
+    assert lamps.index("○") == names.index("P70") + 1  # each lamp above the middle of its name
