@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
 FCLK_HZ = 3_686_400
 SLICE_CYCLES = FCLK_HZ // 100  # the display and the pacing look up every 10 ms emulated
-DEFAULT_SECONDS = 10.0
-LAMP_CELL = 5  # columns per lamp on the live display: a 3-letter pin name and a space each side  # a run with no limit and no display to stop it
+DEFAULT_SECONDS = 10.0  # a run with no limit and no display to stop it
+LAMP_CELL = 5  # columns per lamp on the live display: a 3-letter pin name and a space each side
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
