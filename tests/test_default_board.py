@@ -72,3 +72,19 @@ def test_sim_names_its_board_right_after_the_port(monkeypatch, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("port: ")
     assert lines[1] == "board: an emulated Mensch Microcomputer"
+
+
+def test_tui_sim_names_the_board_on_its_status_line(tmp_path, monkeypatch):
+    import asyncio
+
+    from w65tool.cli.tui_cmd import build_app
+
+    monkeypatch.chdir(tmp_path)
+    app = build_app(build_parser("tui").parse_args(["tui", "--sim", "--halted"]))
+
+    async def status() -> str:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            return app.query_one("#status").target
+
+    assert asyncio.run(status()) == "emulated W65C265SXB"
