@@ -63,9 +63,9 @@ def test_binary_needs_org(tmp_path, capsys):
 def test_program_outside_memory_is_one_clear_error(tmp_path, capsys):
     path = tmp_path / "p.bin"
     path.write_bytes(b"\xdb")
-    assert main(["run", str(path), "--org", "4000", "--no-monitor"]) == 1
+    assert main(["run", str(path), "--org", "9000", "--no-monitor"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("w65: error: the program writes $004000")
+    assert err.startswith("w65: error: the program writes $009000")
     assert "Traceback" not in err
 
 
@@ -84,6 +84,7 @@ def test_ctrl_c_stops_cleanly_with_the_summary(blink_hex):
         text=True,
     )  # fmt: skip
     # the first lamp line reaches the pipe at once: the run (and its Ctrl-C handler) is on
+    assert "on an emulated W65C265SXB" in proc.stdout.readline()
     assert proc.stdout.readline().startswith("[  0.000000 s] LEDs")
     time.sleep(0.5)
     os.kill(proc.pid, signal.SIGINT)
@@ -123,3 +124,76 @@ def test_summary_counts_instructions_exactly(blink_hex, capsys, trace):
 def test_text_summary_names_the_instructions(blink_hex, capsys):
     assert main(["run", blink_hex, "--no-monitor", "--max-cycles", "2100"]) == 0
     assert " 23 instructions, " in capsys.readouterr().out
+
+
+class _Terminal:
+    """A stream that says it is a terminal, as sys.stdout does in a person's shell."""
+
+    def __init__(self, tty: bool) -> None:
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+@pytest.mark.parametrize(
+    ("options", "tty", "paced"),
+    [
+        ([], True, True),  # a person watching: the lamps blink as on the board
+        ([], False, False),  # a pipe or a file: as fast as possible
+        (["--fast"], True, False),
+        (["--realtime"], False, True),
+        (["--realtime"], True, True),
+        (["--fast"], False, False),
+    ],
+)
+def test_pacing_is_real_time_on_a_terminal_unless_chosen(options, tty, paced):
+    from w65tool.cli import build_parser
+    from w65tool.cli.run_cmd import realtime
+
+    args = build_parser("run").parse_args(["run", "p.hex", *options])
+    assert realtime(args, _Terminal(tty)) is paced
+
+
+def test_fast_and_realtime_exclude_each_other(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "p.hex", "--fast", "--realtime"])
+    assert exc.value.code == 2
+    assert "not allowed with argument" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("options", "sleeps"), [([], False), (["--realtime"], True)])
+def test_a_paced_run_waits_for_the_clock_and_a_piped_one_does_not(
+    blink_hex, capsys, monkeypatch, options, sleeps
+):
+    from w65tool.cli import run_cmd
+
+    waits: list[float] = []
+    monkeypatch.setattr(run_cmd.time, "sleep", waits.append)
+    args = ["run", blink_hex, "--no-monitor", "--seconds", "0.05", *options]
+    assert main(args) == 0
+    assert bool(waits) is sleeps
+
+
+def test_until_pc_takes_a_label_of_a_source_file(capsys):
+    sample = str(ROOT / "samples" / "led_blink.asm")
+    assert main(["run", sample, "--until-pc", "delay", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out.splitlines()[-1])["summary"]
+    assert summary["reason"] == "until"
+    assert summary["registers"]["pc"] == 0x00D4  # delay, as `w65 asm --symbols` lists it
+
+
+def test_the_live_lamp_labels_stand_apart():
+    import argparse
+    import io
+
+    from w65tool.board.board import Board
+    from w65tool.cli.run_cmd import Output
+
+    args = argparse.Namespace(json=False, trace=False, trace_io=False)
+    view = Output(Board("mensch"), args, io.StringIO())._lamp_view().plain
+    labels = view.splitlines()[1].split()
+    assert labels == ["P70", "P71", "P72", "P73", "P74", "P75", "P76", "P77", "P00", "P01"]
+    lamps, names = view.splitlines()
+    for i in range(10):  # each lamp above the middle letter of its name
+        assert lamps[5 * i + 2] in "●○" and names[5 * i + 1 : 5 * i + 4] == labels[i]

@@ -121,3 +121,17 @@ def test_timer_irq_toggles_p72_every_reload(w65_board, kind):
     sources = [source for _, source in board.interrupts]
     assert sources.count("T2") == len(writes)
     assert sources.count("T1") == 2
+
+
+def test_width_is_refused_as_the_readme_shows(capsys, monkeypatch):
+    import re
+
+    from w65tool.cli import main
+
+    monkeypatch.chdir(SAMPLES.parent)
+    readme = (SAMPLES.parent / "README.md").read_text()
+    block = re.search(r"    \$ w65 asm samples/width\.asm\n((?:    .*\n)+)", readme)
+    assert block, "the README shows w65 asm samples/width.asm"
+    shown = "".join(line[4:] + "\n" for line in block[1].splitlines())
+    assert main(["asm", "samples/width.asm"]) == 1
+    assert capsys.readouterr().err == shown

@@ -15,7 +15,7 @@ def test_defaults_without_any_file_or_variable(tmp_path):
         None,
         9600,
         False,
-        "mensch",
+        "sxb",
     )
 
 

@@ -24,7 +24,7 @@ START, LOOP, SUB, DOUBLE = 0x00C0, 0x00C5, 0x00CE, 0x00D0
 @pytest.fixture
 def target():
     """The emulated Mensch board with the blink program loaded, halted at `start`."""
-    target = EmulatedTarget()
+    target = EmulatedTarget("mensch")
     image, _ = blink_image()
     target.load(image)
     target.board.go(START)

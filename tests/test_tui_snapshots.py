@@ -25,7 +25,7 @@ SUB = 0x00CE
 
 def halted_board_app():
     """The blink program at its first instruction, a breakpoint at `sub`, symbols loaded."""
-    target = EmulatedTarget()
+    target = EmulatedTarget("mensch")
     image, symbols = blink_image()
     target.load(image)
     target.board.go(0x00C0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 EXIT_OK = 0
 EXIT_ERROR = 1  # bad source, bad file, board not answering, verify mismatch
 EXIT_USAGE = 2  # argparse's own code for a malformed command line
@@ -39,3 +42,25 @@ class LocatedError(W65Error):
 
     def __init__(self, where: str, message: str, hint: str | None = None) -> None:
         super().__init__(f"{where}: error: {message}", hint)
+
+
+_READ_REASONS = {
+    errno.ENOENT: "no such file",
+    errno.EISDIR: "it is a directory, not a file",
+    errno.EACCES: "permission denied",
+}
+
+
+def cannot_read(path: str | Path, err: OSError) -> W65Error:
+    """The one wording for an input file that cannot be opened: `cannot read X: no such file`."""
+    reason = _READ_REASONS.get(err.errno or 0) or err.strerror or str(err)
+    return W65Error(f"cannot read {path}: {reason}")
+
+
+def check_input_file(path: str | Path) -> None:
+    """Raise `cannot_read`'s error unless `path` is a file (before any work is done on it)."""
+    p = Path(path)
+    if p.is_dir():
+        raise cannot_read(path, IsADirectoryError(errno.EISDIR, "Is a directory"))
+    if not p.exists():
+        raise cannot_read(path, FileNotFoundError(errno.ENOENT, "No such file"))

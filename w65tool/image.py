@@ -15,7 +15,7 @@ from collections.abc import Iterator, Mapping
 from itertools import count
 from pathlib import Path
 
-from w65tool.errors import LocatedError, W65Error
+from w65tool.errors import LocatedError, W65Error, cannot_read
 
 ADDRESS_SPACE = 1 << 24
 _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
@@ -339,7 +339,7 @@ class Image:
         try:
             raw = path.read_bytes()
         except OSError as err:
-            raise W65Error(f"cannot read {path}: {err.strerror}") from None
+            raise cannot_read(path, err) from None
         suffix = path.suffix.lower()
         if suffix in (".bin", ".raw", ".img"):
             if org is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from w65tool.errors import W65Error
+from w65tool.errors import W65Error, check_input_file
 from w65tool.image import Image
 
 SOURCE_SUFFIXES = frozenset({".asm", ".s", ".s65", ".a65", ".65s", ".inc", ".src"})
@@ -70,8 +70,7 @@ def read_program(
     if not str(path_text):
         raise W65Error("no file given")
     path = Path(path_text).expanduser()
-    if not path.is_file():
-        raise W65Error(f"cannot read {path}: no such file")
+    check_input_file(path)
     if path.suffix.lower() in SOURCE_SUFFIXES:
         if org is not None:
             raise W65Error("--org is for .bin files; source sets its own address with .org")

@@ -32,6 +32,8 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from w65tool.board.kinds import DEFAULT_BOARD
+
 if TYPE_CHECKING:
     from w65tool.board.board import Board
     from w65tool.cpu import CPU
@@ -47,7 +49,7 @@ class ProgramTimeout(AssertionError):
 class EmulatedProgram:
     """A board under test, with the program loaded on it."""
 
-    def __init__(self, kind: str = "sxb", monitor: bool = True) -> None:
+    def __init__(self, kind: str = DEFAULT_BOARD, monitor: bool = True) -> None:
         from w65tool.board.board import Board
 
         self.board: Board = Board(kind, monitor=monitor)
@@ -287,7 +289,7 @@ class EmulatedProgram:
 def w65_board() -> Iterator[Callable[..., EmulatedProgram]]:
     """Factory: `w65_board(kind="sxb", monitor=True)` -> a fresh `EmulatedProgram`."""
 
-    def make(kind: str = "sxb", monitor: bool = True) -> EmulatedProgram:
+    def make(kind: str = DEFAULT_BOARD, monitor: bool = True) -> EmulatedProgram:
         return EmulatedProgram(kind, monitor=monitor)
 
     yield make

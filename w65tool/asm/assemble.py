@@ -20,7 +20,7 @@ from w65tool.asm.parser import LineError, parse_line, parsed_lines
 from w65tool.asm.passes import Assembler, PassResult
 from w65tool.asm.result import AsmError, AsmResult, Row
 from w65tool.asm.statements import Directive, Instruction, ParsedLine
-from w65tool.errors import W65Error
+from w65tool.errors import W65Error, cannot_read
 from w65tool.image import Image
 
 
@@ -59,7 +59,7 @@ def _read(path: Path) -> str:
     try:
         return read_source(path)
     except OSError as err:
-        raise W65Error(f"cannot read {path}: {err.strerror}") from None
+        raise cannot_read(path, err) from None
     except ValueError as err:
         raise W65Error(f"{path}: {err}") from None
 

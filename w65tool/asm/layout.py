@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from w65tool.errors import W65Error
+from w65tool.errors import W65Error, cannot_read
 
 
 class Segment:
@@ -109,7 +109,7 @@ def read_cfg(path: Path) -> Layout:
     try:
         text = path.read_text()
     except OSError as err:
-        raise W65Error(f"cannot read {path}: {err.strerror}") from None
+        raise cannot_read(path, err) from None
     text = re.sub(r"#[^\n]*", "", text)
     memory: dict[str, int] = {}
     areas: dict[str, Memory] = {}

@@ -223,6 +223,10 @@ def _syntax_error(err: UnexpectedInput, text: str) -> LineError:
         what = f"'{err.token}'"
         return LineError(f"syntax error: unexpected {what}{_expected(err.expected)}", col)
     if isinstance(err, UnexpectedToken | UnexpectedEOF):
+        # lark gives the end its last token's place: the caret goes just after that token
+        end = getattr(getattr(err, "token", None), "end_column", None)
+        if isinstance(end, int) and end >= 1:
+            col = end
         return LineError(f"syntax error: unexpected end of line{_expected(err.expected)}", col)
     return LineError("syntax error", col)
 

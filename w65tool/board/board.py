@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from w65tool.board.bus import Bus
 from w65tool.board.interrupts import Interrupts
-from w65tool.board.kinds import KINDS
+from w65tool.board.kinds import DEFAULT_BOARD, KINDS
 from w65tool.board.ports import Ports
 from w65tool.board.registers import BY_ADDRESS, BY_NAME, IO_END, IO_START
 from w65tool.board.timers import FCLK_HZ, Timers
@@ -31,7 +31,7 @@ ROM_START = 0xE000
 
 
 class Board:
-    """A W65C265S board: `Board("mensch")` (the default) or `Board("sxb")`.
+    """A W65C265S board: `Board("sxb")` (the default, `DEFAULT_BOARD`) or `Board("mensch")`.
 
     With `monitor=True` the ROM monitor's high-level emulation is installed and `reset()`
     leaves the board idle at the monitor's prompt, as a real board after power-on. With
@@ -39,7 +39,7 @@ class Board:
     loaded there, and reset fetches the reset vector from memory.
     """
 
-    def __init__(self, kind: str = "mensch", monitor: bool = True) -> None:
+    def __init__(self, kind: str = DEFAULT_BOARD, monitor: bool = True) -> None:
         from w65tool.cpu import CPU
 
         if kind not in KINDS:

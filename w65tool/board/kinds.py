@@ -51,3 +51,8 @@ KINDS: dict[str, BoardKind] = {
     ),
     "sxb": BoardKind("sxb", "W65C265SXB", (0x0200, 0x7FFF), (Lamp("P72", 7, 2, False),)),
 }
+
+DEFAULT_BOARD = "sxb"
+"""The board every command and API emulates unless told otherwise: the W65C265SXB, the
+board most users own (WDC's evaluation board, USB serial on board). The Mensch board is one
+`--board mensch` (or `board = "mensch"` in [tool.w65]) away."""

@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from w65tool.errors import LocatedError, W65Error
+from w65tool.errors import LocatedError, W65Error, cannot_read
 
 
 def _address(text: str) -> int:
@@ -98,9 +98,10 @@ def read_symbols(path: str) -> dict[str, int]:
     --labels, asm/w65c265.inc), w65's JSON, or a VICE label file."""
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reason = getattr(err, "strerror", None) or "not a UTF-8 text file"
-        raise W65Error(f"cannot read {path}: {reason}") from None
+    except OSError as err:
+        raise cannot_read(path, err) from None
+    except UnicodeDecodeError:
+        raise W65Error(f"cannot read {path}: not a UTF-8 text file") from None
     if text.lstrip().startswith("{"):  # w65 asm --symbols prog.json
         try:
             table = json.loads(text)["symbols"]

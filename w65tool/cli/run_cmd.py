@@ -6,7 +6,7 @@ summary (cycles, instructions, emulated and real time, speed, registers) ends th
 
 examples:
   w65 run samples/led_blink.asm --seconds 3
-  w65 run samples/hello_uart.asm --board sxb
+  w65 run samples/led_groups.asm --board mensch
   w65 run prog.hex --trace-io --max-cycles 100000
   w65 run prog.asm --json --seconds 1 | jq .
 """
@@ -31,13 +31,14 @@ if TYPE_CHECKING:
 FCLK_HZ = 3_686_400
 SLICE_CYCLES = FCLK_HZ // 100  # the display and the pacing look up every 10 ms emulated
 DEFAULT_SECONDS = 10.0  # a run with no limit and no display to stop it
+LAMP_CELL = 5  # columns per lamp on the live display: a 3-letter pin name and a space each side
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", help="program: .asm/.s source, .hex, .s28, .bin")
-    parser.add_argument(
-        "--board", choices=("mensch", "sxb"), default="mensch", help="board (default mensch)"
-    )
+    from w65tool.cli.target_args import add_board_argument
+
+    add_board_argument(parser, "the board to emulate")
     parser.add_argument("--org", metavar="ADDR", help="load address of a .bin file")
     parser.add_argument(
         "--entry", metavar="ADDR", help="start address (default: the program's entry point)"
@@ -51,11 +52,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="stop after S seconds of emulated time (default: until Ctrl-C on a terminal, "
         f"else {DEFAULT_SECONDS:g} s)",
     )
-    parser.add_argument("--until-pc", metavar="ADDR", help="stop before executing ADDR")
+    parser.add_argument(
+        "--until-pc",
+        metavar="ADDR",
+        help="stop before executing ADDR (or a label, when FILE is source)",
+    )
     parser.add_argument("--trace", action="store_true", help="print every instruction")
     parser.add_argument("--trace-io", action="store_true", help="print every I/O register write")
     parser.add_argument("--json", action="store_true", help="JSON lines and a summary object")
-    parser.add_argument("--realtime", action="store_true", help="run at the board's real speed")
+    pace = parser.add_mutually_exclusive_group()
+    pace.add_argument(
+        "--realtime",
+        dest="pace",
+        action="store_const",
+        const="realtime",
+        help="run at the board's real speed (the default on a terminal)",
+    )
+    pace.add_argument(
+        "--fast",
+        dest="pace",
+        action="store_const",
+        const="fast",
+        help="run as fast as the emulator can (the default when output goes to a pipe or file)",
+    )
     parser.add_argument(
         "--no-monitor",
         action="store_true",
@@ -75,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
     if args.seconds is not None and args.seconds < 0:
         raise W65Error("--seconds must be 0 or more")
     org = parse_address(args.org, "--org") if args.org else None
-    image = read_program_file(args, org).image
+    program = read_program_file(args, org)
+    image = program.image
     entry = parse_address(args.entry, "--entry") if args.entry else image.start_address()
     if entry is None:
         raise W65Error(f"{args.file}: the program is empty")
@@ -83,7 +103,12 @@ def run(args: argparse.Namespace) -> int:
         from w65tool.cli.hardware_run import run_on_board
 
         return run_on_board(args, image, entry)
-    until_pc = parse_address(args.until_pc, "--until-pc") if args.until_pc else None
+    until_pc = None
+    if args.until_pc:
+        # a label of the program (when FILE is source), else an address
+        until_pc = program.symbols.get(args.until_pc)
+        if until_pc is None:
+            until_pc = parse_address(args.until_pc, "--until-pc")
     return run_emulated(args, image, entry, until_pc)
 
 
@@ -138,12 +163,15 @@ class Output:
 
         board = self.board
         text = Text()
+        # each lamp in a cell wider than its label, so the labels stand apart (P70 P71 ...)
         for lit in board.leds.values():
-            text.append(" ● " if lit else " ○ ", style="bold red" if lit else "grey50")
+            text.append(
+                f"{'●' if lit else '○':^{LAMP_CELL}}", style="bold red" if lit else "grey50"
+            )
         text.append(f"   {self.elapsed():10.6f} s emulated", style="cyan")
         text.append("\n")
         for name in board.leds:
-            text.append(f"{name:^3}", style="grey50")
+            text.append(f"{name:^{LAMP_CELL}}", style="grey50")
         return text
 
     def lamps(self) -> None:
@@ -223,18 +251,31 @@ def _flags(p: int) -> str:
 
 
 # -- running --------------------------------------------------------------------------------
+def realtime(args: argparse.Namespace, stream: TextIO) -> bool:
+    """Whether the run is paced to the board's real clock: as asked with --realtime/--fast,
+    else on a terminal (a person watching the lamps sees them blink as on the board), never
+    into a pipe or a file (scripts and tests want the result as soon as it is computed)."""
+    if args.pace is not None:
+        return args.pace == "realtime"
+    return stream.isatty()
+
+
 def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: int | None) -> int:
     """Load `image` on an emulated board, start it at `entry`, run, print the summary."""
     import signal
 
     from w65tool.board.board import Board
+    from w65tool.cli.target_args import board_kind
 
-    board = Board(args.board, monitor=not args.no_monitor)
+    board = Board(board_kind(args), monitor=not args.no_monitor)
     if board.monitor is not None:
         board.wait_for_prompt()  # the banner goes out before the program is loaded
     board.uart3.host_receive()
     board.load(image)
     board.go(entry)
+    if not args.json:
+        bare = " (a bare chip, no monitor)" if board.monitor is None else ""
+        print(f"w65: running {args.file} on an emulated {board.spec.title}{bare}", flush=True)
     out = Output(board, args, sys.stdout)
     if args.trace_io:
         board.io_listeners.append(out.io_write)
@@ -244,6 +285,7 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
         limit_cycles = round(args.seconds * FCLK_HZ)
     elif limit_cycles is None and not sys.stdout.isatty():
         limit_cycles = round(DEFAULT_SECONDS * FCLK_HZ)
+    paced = realtime(args, sys.stdout)
     start_cycles = board.cycles
     start_instructions = board.cpu.instructions
     end = None if limit_cycles is None else start_cycles + limit_cycles
@@ -262,7 +304,7 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
             out.lamps()
             out.uart(board.uart3.host_receive())
             out.tick()
-            if args.realtime:
+            if paced:
                 ahead = (board.cycles - start_cycles) / FCLK_HZ - (time.perf_counter() - wall0)
                 if ahead > 0:
                     time.sleep(ahead)

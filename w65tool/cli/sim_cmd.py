@@ -18,16 +18,16 @@ import sys
 import time
 
 from w65tool.cli.source_args import add_source_arguments
-from w65tool.errors import EXIT_OK, W65Error
+from w65tool.errors import EXIT_INTERRUPTED, EXIT_OK, W65Error
 
 REFRESH_SECONDS = 0.1
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", metavar="FILE", nargs="?", help="program to load: .asm, .hex ...")
-    parser.add_argument(
-        "--board", choices=("sxb", "mensch"), default="sxb", help="board (default sxb)"
-    )
+    from w65tool.cli.target_args import add_board_argument
+
+    add_board_argument(parser, "the board to emulate")
     parser.add_argument("--go", action="store_true", help="start FILE at its entry point")
     add_source_arguments(parser)
     parser.add_argument("--tcp", type=int, metavar="PORT", help="serve on 127.0.0.1:PORT instead")
@@ -84,8 +84,10 @@ def run(args: argparse.Namespace) -> int:
         hangup_after=args.fault_hangup_after,
         seed=args.seed,
     )
+    from w65tool.cli.target_args import board_kind
+
     sim = VirtualBoard(
-        args.board,
+        board_kind(args),
         image,
         tcp=args.tcp,
         pacing=args.pacing,
@@ -100,9 +102,12 @@ def run(args: argparse.Namespace) -> int:
     terminated: list[int] = []
     previous = signal.signal(signal.SIGTERM, lambda signum, frame: terminated.append(signum))
     live = None
+    interrupted = False
     try:
         sim.start()
         print(f"port: {sim.port}", flush=True)
+        if not args.quiet:
+            print(f"board: an emulated {sim.board.spec.title}", flush=True)
         if sys.stdout.isatty() and not args.quiet:
             from rich.live import Live
 
@@ -113,7 +118,7 @@ def run(args: argparse.Namespace) -> int:
             if live is not None:
                 live.update(_status(sim))
     except KeyboardInterrupt:
-        pass  # Ctrl-C is how a virtual board is switched off
+        interrupted = True  # Ctrl-C switches the board off cleanly, and says so as others do
     finally:
         if live is not None:
             live.update(_status(sim))
@@ -129,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"w65 sim: line: {lost}")
     if faults.hung_up:
         print(f"w65 sim: hung up after {faults.hangup_after} bytes (--fault-hangup-after)")
-    return EXIT_OK
+        return EXIT_OK
+    return EXIT_INTERRUPTED if interrupted else EXIT_OK
 
 
 def _losses(sim) -> str:

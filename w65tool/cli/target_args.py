@@ -43,10 +43,28 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--sim", action="store_true", help="use an emulated board in this process, no port"
     )
-    g.add_argument(
-        "--board", choices=("mensch", "sxb"), help="the emulated board for --sim (default mensch)"
-    )
+    add_board_argument(g, "the emulated board for --sim")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def add_board_argument(parser: argparse._ActionsContainer, what: str) -> None:
+    """`--board sxb|mensch`; the choice, when not given, is `board_kind(args)`'s."""
+    from w65tool.board.kinds import DEFAULT_BOARD, KINDS
+
+    parser.add_argument(
+        "--board",
+        choices=tuple(KINDS),
+        help=f"{what} (default: board in [tool.w65], else {DEFAULT_BOARD})",
+    )
+
+
+def board_kind(args: argparse.Namespace) -> str:
+    """The board to emulate: --board, else `board` in the settings file, else the default."""
+    if args.board:
+        return args.board
+    from w65tool.target.config import load_settings
+
+    return load_settings().board
 
 
 def open_target(args: argparse.Namespace) -> Target:

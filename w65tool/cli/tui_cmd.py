@@ -6,18 +6,17 @@ run, stop, step, step over, breakpoints and the board's lamps. F1 (or ?) lists e
 examples:
   w65 tui --port auto
   w65 tui --port /dev/ttyUSB0 --symbols blink.sym
-  w65 tui --sim samples/led_groups.asm        # assemble it and load it (then F2: JML)
-  w65 tui --sim --board sxb --halted
+  w65 tui --sim samples/led_blink.asm         # assemble it and load it (then F2: JML)
+  w65 tui --sim --board mensch samples/led_groups.asm --halted
 """
 
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from w65tool.cli.target_args import add_connection_arguments
-from w65tool.errors import EXIT_OK, W65Error
+from w65tool.errors import EXIT_OK, W65Error, check_input_file
 
 if TYPE_CHECKING:
     from w65tool.tui.app import W65App
@@ -57,8 +56,8 @@ def build_app(args: argparse.Namespace) -> W65App:
         raise W65Error("w65 tui has no JSON output (--json is for the one-shot commands)")
     if args.halted and not args.sim:
         raise W65Error("--halted needs --sim: a real board cannot be halted from the monitor")
-    if args.program and not Path(args.program).is_file():
-        raise W65Error(f"cannot read {args.program}: no such file")
+    if args.program:
+        check_input_file(args.program)
     symbols = read_symbols(args.symbols) if args.symbols else {}
     target = open_target(args)
 

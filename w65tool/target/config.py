@@ -1,14 +1,14 @@
 """Connection defaults: `[tool.w65]` in pyproject.toml or a `w65.toml`, then the environment.
 
 The command line wins over `W65_PORT` / `W65_BAUD`, which win over the file, which wins over
-the built-in defaults (no port, 9600 baud, no RTS/CTS, the Mensch board). The file is looked
+the built-in defaults (no port, 9600 baud, no RTS/CTS, the W65C265SXB board). The file is looked
 for from the current directory upward; the first directory holding a `w65.toml` or a
 `pyproject.toml` with a `[tool.w65]` table is used (`w65.toml` first). Its keys:
 
     port = "/dev/ttyUSB0"     # or "auto", a glob, a pyserial URL
     baud = 9600
     rtscts = false
-    board = "mensch"          # or "sxb"
+    board = "sxb"             # or "mensch": the board --sim, w65 run and w65 sim emulate
 """
 
 from __future__ import annotations
@@ -20,10 +20,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from w65tool.board.kinds import DEFAULT_BOARD, KINDS
 from w65tool.errors import LocatedError, W65Error
 
 DEFAULT_BAUD = 9600
-BOARDS = ("mensch", "sxb")
+BOARDS = tuple(KINDS)
 BAUD_RATES = (110, 150, 300, 600, 1200, 1800, 2400, 4800, 9600, 14400, 19200, 38400)
 """The rates the ROM's SELECT_COMMON_BAUD_RATE offers (index 0-$B)."""
 
@@ -35,7 +36,7 @@ class Settings:
     port: str | None = None
     baud: int = DEFAULT_BAUD
     rtscts: bool = False
-    board: str = "mensch"
+    board: str = DEFAULT_BOARD
     origin: dict[str, str] = field(default_factory=dict)
 
 

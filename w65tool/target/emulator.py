@@ -30,6 +30,7 @@ from __future__ import annotations
 import threading
 import time
 
+from w65tool.board.kinds import DEFAULT_BOARD
 from w65tool.image import Image
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
 from w65tool.target.monitor import check_registers
@@ -60,7 +61,7 @@ JSL_DEFAULT_WAIT = 10.0
 class EmulatedTarget(Target):
     """An emulated Mensch or SXB board; see the module docstring for the extras."""
 
-    def __init__(self, board_kind: str = "mensch", board=None) -> None:
+    def __init__(self, board_kind: str = DEFAULT_BOARD, board=None) -> None:
         if board is None:
             from w65tool.board.board import Board
 

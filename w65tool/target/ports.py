@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import glob
+import os
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -129,6 +130,8 @@ def open_port(spec: str, baud: int = 9600, rtscts: bool = False) -> serial.Seria
     import serial
 
     device = resolve_port(spec, ask=sys.stdin.isatty() and sys.stderr.isatty())
+    if not is_url(device):
+        check_serial_device(device)
     try:
         if is_url(device):
             port = serial.serial_for_url(device, baudrate=baud, rtscts=rtscts, timeout=0)
@@ -151,12 +154,33 @@ def _low_latency(port: serial.Serial) -> None:
         return  # not a driver that has the setting (a pty, a URL): nothing to speed up
 
 
+def check_serial_device(device: str) -> None:
+    """Refuse a path that exists but is no device at all (a file, a directory) before
+    pyserial tries to configure it; a device that is not a terminal (/dev/null) fails that
+    configuration with ENOTTY, which `open_error` words the same way."""
+    import stat
+
+    try:
+        mode = os.stat(device).st_mode
+    except OSError:
+        return  # not there (or a name such as COM3): opening it says why
+    if not stat.S_ISCHR(mode):
+        raise not_a_serial_device(device)
+
+
+def not_a_serial_device(device: str) -> TargetError:
+    """The error for a port that names something other than a serial device."""
+    return TargetError(f"{device} is not a serial device", hint=_ports_hint())
+
+
 def open_error(device: str, err: BaseException) -> TargetError:
     """A `TargetError` explaining why `device` did not open, from pyserial's exception."""
     code = getattr(err, "errno", None)
     text = str(err)
     if code == errno.ENOENT or "No such file" in text or "FileNotFoundError" in text:
         return TargetError(f"no such port {device}", hint=_ports_hint())
+    if code in (errno.ENOTTY, errno.EISDIR) or "Inappropriate ioctl" in text:
+        return not_a_serial_device(device)
     if code in (errno.EBUSY, errno.EAGAIN, errno.EWOULDBLOCK) or "exclusively lock" in text:
         return TargetError(
             f"port {device} is busy: another program has it open",

@@ -39,6 +39,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
+from w65tool.board.kinds import DEFAULT_BOARD
 from w65tool.errors import W65Error
 
 STALL_SECONDS = 0.5
@@ -222,7 +223,7 @@ class VirtualBoard:
 
     def __init__(
         self,
-        kind: str = "sxb",
+        kind: str = DEFAULT_BOARD,
         image=None,
         *,
         tcp: int | None = None,
