@@ -113,7 +113,7 @@ def assemble_source(
     items = sorted(sink.items + final.sink.items, key=lambda d: d.order)
     image, overlaps = _image(lines, final.out, final.entry, policy)
     if layout is not None:
-        layout.output(image.data)
+        layout.output(image)
     items = cap_errors(sorted(items + overlaps, key=lambda d: d.order), filename, stopped)
     if any(d.severity in ("error", "fatal") for d in items):
         raise AsmError(items)

@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 from w65tool.errors import W65Error, cannot_read
+from w65tool.image import Image
 
 
 class Segment:
@@ -57,13 +58,18 @@ class Layout:
         self.segments = {s.name: s for s in segments}
         self.areas = areas
 
-    def output(self, data: dict[int, int]) -> None:
+    def output(self, image: Image) -> None:
         """The bytes as ld65 writes them: an area with `fill = yes` filled to its size (the
         passes place no bytes of a segment in an area ld65 does not write)."""
         for area in self.areas.values():
             if area.written and area.fill and area.size is not None:
-                for address in range(area.start, area.start + area.size):
-                    data.setdefault(address, area.fillval)
+                filled = Image()
+                filled.put(area.start, bytes([area.fillval]) * area.size)
+                for start, payload in image.segments():
+                    if start < area.start + area.size and start + len(payload) > area.start:
+                        filled.put(start, payload)
+                for start, payload in filled.segments():
+                    image.put(start, payload)
 
     def base(self, name: str, sizes: dict[str, int]) -> int | None:
         """The start of segment `name` given the other segments' `sizes` (None: not listed)."""
