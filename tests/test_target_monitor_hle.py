@@ -121,6 +121,49 @@ def test_a_register_write_damaged_every_time_fails_naming_the_register():
     target.close()
 
 
+def test_a_damaged_register_id_is_reported_not_repaired():
+    """`|A0042` arriving as `|X0042` changed X: only named registers are ever written, so
+    the change is reported, and A is still set."""
+
+    def rule(previous, data):
+        return b"|X0042" if data == b"|A0042" and not port.damaged else None
+
+    _, port, target = damaged_target(rule)
+    with pytest.raises(TargetError, match=r"register X changed from \$E0B7 to \$42"):
+        target.write_registers(a=0x0042)
+    target.close()
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_register_writes_on_a_noisy_line_are_exactly_what_was_reported(seed):
+    """Whatever `write_registers` reports, the saved context read on a clean line agrees:
+    success means the named registers hold their values and no other register moved."""
+    _, target = connect(flip=0.01, seed=seed)
+    port = target.serial
+    port.flip = 0.0
+    before = target.read_registers()
+    port.flip = 0.01
+    try:
+        target.write_registers(pc=0x2000, a=0x1234)
+        ok = True
+    except TargetError:
+        ok = False
+    port.flip = 0.0
+    after = target.read_registers()
+    if ok:
+        assert (after.pc, after.a) == (0x2000, 0x1234)
+        assert (after.x, after.y, after.s, after.d, after.dbr, after.p) == (
+            before.x,
+            before.y,
+            before.s,
+            before.d,
+            before.dbr,
+            before.p,
+        )
+    target.close()
+
+
 def test_go_starts_exactly_at_the_address_even_when_the_line_damages_it():
     """A damaged PC write is repaired before `G`; a damaged CR after `G` is rubbed out and
     cancelled. Either way the program starts at its first byte, never a few bytes off."""
