@@ -45,6 +45,7 @@ class Link:
         self.slack = slack
         self.buffer = bytearray()
         self.raw_log: Callable[[str, bytes], None] | None = None  # ("tx"|"rx", bytes)
+        self.last_heard = 0.0  # time.monotonic() of the last byte received
 
     # -- timing ---------------------------------------------------------------------------
     @property
@@ -70,6 +71,7 @@ class Link:
         data = self.port.read(max(1, self.port.in_waiting))
         if not data:
             return False
+        self.last_heard = time.monotonic()
         if self.raw_log:
             self.raw_log("rx", data)
         clean = strip_noise(data)

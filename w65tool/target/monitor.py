@@ -138,7 +138,12 @@ class MonitorClient:
         steps = [XON + ESC, CR, *[CR * INPUT_QUEUE] * bursts, ODD_COUNT_ESCAPE, END_RECORD]
         if in_loader:
             steps.insert(0, END_RECORD)
-        for step in steps * 2:  # a second round, in case noise hid the first answer
+        started = time.monotonic()
+        for n, step in enumerate(steps * 2):  # a second round, in case noise hid the first answer
+            # A whole round of steps heard nothing at all: no monitor is listening (a program
+            # started with G, a hung or unplugged board); a second round would not be heard.
+            if n == len(steps) and self.link.last_heard < started:
+                break
             self.link.discard()
             self.link.write(step)
             if step[:1] == CR and len(step) > 1:
@@ -165,8 +170,9 @@ class MonitorClient:
                     return
         raise TargetError(
             "board not answering: the monitor did not return to its prompt",
-            hint="check power and cable, and the baud rate (the monitor starts at 9600); "
-            "a program started with G may still be running: press the board's reset button",
+            hint="a program started with G may still be running: press the board's reset "
+            "button (for `w65 sim`, restart it); else check power, cable and the baud rate "
+            "(the monitor starts at 9600)",
         )
 
     def _command(self, action: Callable[[], T]) -> T:
