@@ -5,6 +5,7 @@ monitor's emulated serial rings at the real baud rate: the same code paths `w65 
 """
 
 import pytest
+import serial
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from w65tool.board.board import Board
 from w65tool.image import Image
 from w65tool.target.base import TargetError
 from w65tool.target.baud import BaudSwitch
+from w65tool.target.link import PortLost
 from w65tool.target.monitor import MonitorTarget
 from w65tool.target.uart_port import UartPort
 
@@ -225,3 +227,26 @@ def test_noisy_line_never_gives_a_false_success_on_the_rom_monitor(seed):
         return  # reported, never silently wrong
     if not mismatches:
         assert bytes(board.bus.peek(0x1000 + i) for i in range(320)) == image.to_bin()
+
+
+class Unplugged(UartPort):
+    """The board's port, unplugged after `after` host writes: reads and writes fail as
+    pyserial's do."""
+
+    def __init__(self, board: Board, after: int) -> None:
+        super().__init__(board)
+        self.after = after
+
+    def write(self, data: bytes) -> int:
+        self.after -= 1
+        if self.after < 0:
+            raise serial.SerialException("write failed: [Errno 5] Input/output error")
+        return super().write(data)
+
+
+@pytest.mark.parametrize("after", [0, 3, 20])
+def test_an_unplugged_port_is_one_error_not_a_retry_or_a_traceback(after):
+    board = Board("sxb")
+    target = MonitorTarget("uart3", timeout=0.2, serial=Unplugged(board, after))
+    with pytest.raises(PortLost, match="serial port lost"):
+        target.load(image_at(0x1000, bytes(1024)))

@@ -37,6 +37,17 @@ class SerialLike(Protocol):
     def write(self, data: bytes) -> int | None: ...
 
 
+class PortLost(TargetError):
+    """The port itself failed (unplugged, vanished, EIO): no retry or resync can help."""
+
+
+def _lost(err: OSError) -> PortLost:
+    return PortLost(
+        f"serial port lost: {err.strerror or err}",
+        hint="check that the board is plugged in and powered, then run the command again",
+    )
+
+
 class Link:
     """Reads and writes on a monitor's port, keeping what arrived but was not yet used."""
 
@@ -62,13 +73,19 @@ class Link:
         """Send bytes as they are."""
         if self.raw_log:
             self.raw_log("tx", data)
-        self.port.write(data)
+        try:  # pyserial's SerialException is an OSError
+            self.port.write(data)
+        except OSError as err:
+            raise _lost(err) from None
 
     # -- reading --------------------------------------------------------------------------
     def poll(self, wait: float) -> bool:
         """Read what has arrived, blocking up to `wait` seconds for the first byte."""
         self.port.timeout = max(0.0, min(wait, POLL_INTERVAL))
-        data = self.port.read(max(1, self.port.in_waiting))
+        try:
+            data = self.port.read(max(1, self.port.in_waiting))
+        except OSError as err:
+            raise _lost(err) from None
         if not data:
             return False
         self.last_heard = time.monotonic()

@@ -27,7 +27,7 @@ from typing import TypeVar
 
 from w65tool.image import Image
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
-from w65tool.target.link import Link, SerialLike
+from w65tool.target.link import Link, PortLost, SerialLike
 from w65tool.target.protocol import (
     ACK,
     BANNER,
@@ -182,6 +182,8 @@ class MonitorClient:
             self.sync()
             try:
                 return action()
+            except PortLost:
+                raise
             except TargetError:
                 self.at_prompt = False
                 attempt += 1
@@ -293,6 +295,8 @@ class MonitorClient:
                 self.sync()
                 try:
                     good = self._dump(start, count)
+                except PortLost:
+                    raise
                 except TargetError:  # a damaged echo: this round brought nothing
                     self.at_prompt = False
                     good = {}
