@@ -81,8 +81,8 @@ class Link:
     # -- reading --------------------------------------------------------------------------
     def poll(self, wait: float) -> bool:
         """Read what has arrived, blocking up to `wait` seconds for the first byte."""
-        self.port.timeout = max(0.0, min(wait, POLL_INTERVAL))
-        try:
+        try:  # setting the timeout reconfigures the port: it fails too once the port is gone
+            self.port.timeout = max(0.0, min(wait, POLL_INTERVAL))
             data = self.port.read(max(1, self.port.in_waiting))
         except OSError as err:
             raise _lost(err) from None
