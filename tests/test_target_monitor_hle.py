@@ -5,6 +5,7 @@ monitor's emulated serial rings at the real baud rate: the same code paths `w65 
 """
 
 import pytest
+import serial
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -12,6 +13,7 @@ from w65tool.board.board import Board
 from w65tool.image import Image
 from w65tool.target.base import TargetError
 from w65tool.target.baud import BaudSwitch
+from w65tool.target.link import PortLost
 from w65tool.target.monitor import MonitorTarget
 from w65tool.target.uart_port import UartPort
 
@@ -121,6 +123,49 @@ def test_a_register_write_damaged_every_time_fails_naming_the_register():
     target.close()
 
 
+def test_a_damaged_register_id_is_reported_not_repaired():
+    """`|A0042` arriving as `|X0042` changed X: only named registers are ever written, so
+    the change is reported, and A is still set."""
+
+    def rule(previous, data):
+        return b"|X0042" if data == b"|A0042" and not port.damaged else None
+
+    _, port, target = damaged_target(rule)
+    with pytest.raises(TargetError, match=r"register X changed from \$E0B7 to \$42"):
+        target.write_registers(a=0x0042)
+    target.close()
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1))
+def test_register_writes_on_a_noisy_line_are_exactly_what_was_reported(seed):
+    """Whatever `write_registers` reports, the saved context read on a clean line agrees:
+    success means the named registers hold their values and no other register moved."""
+    _, target = connect(flip=0.01, seed=seed)
+    port = target.serial
+    port.flip = 0.0
+    before = target.read_registers()
+    port.flip = 0.01
+    try:
+        target.write_registers(pc=0x2000, a=0x1234)
+        ok = True
+    except TargetError:
+        ok = False
+    port.flip = 0.0
+    after = target.read_registers()
+    if ok:
+        assert (after.pc, after.a) == (0x2000, 0x1234)
+        assert (after.x, after.y, after.s, after.d, after.dbr, after.p) == (
+            before.x,
+            before.y,
+            before.s,
+            before.d,
+            before.dbr,
+            before.p,
+        )
+    target.close()
+
+
 def test_go_starts_exactly_at_the_address_even_when_the_line_damages_it():
     """A damaged PC write is repaired before `G`; a damaged CR after `G` is rubbed out and
     cancelled. Either way the program starts at its first byte, never a few bytes off."""
@@ -182,3 +227,26 @@ def test_noisy_line_never_gives_a_false_success_on_the_rom_monitor(seed):
         return  # reported, never silently wrong
     if not mismatches:
         assert bytes(board.bus.peek(0x1000 + i) for i in range(320)) == image.to_bin()
+
+
+class Unplugged(UartPort):
+    """The board's port, unplugged after `after` host writes: reads and writes fail as
+    pyserial's do."""
+
+    def __init__(self, board: Board, after: int) -> None:
+        super().__init__(board)
+        self.after = after
+
+    def write(self, data: bytes) -> int:
+        self.after -= 1
+        if self.after < 0:
+            raise serial.SerialException("write failed: [Errno 5] Input/output error")
+        return super().write(data)
+
+
+@pytest.mark.parametrize("after", [0, 3, 20])
+def test_an_unplugged_port_is_one_error_not_a_retry_or_a_traceback(after):
+    board = Board("sxb")
+    target = MonitorTarget("uart3", timeout=0.2, serial=Unplugged(board, after))
+    with pytest.raises(PortLost, match="serial port lost"):
+        target.load(image_at(0x1000, bytes(1024)))

@@ -37,6 +37,17 @@ class SerialLike(Protocol):
     def write(self, data: bytes) -> int | None: ...
 
 
+class PortLost(TargetError):
+    """The port itself failed (unplugged, vanished, EIO): no retry or resync can help."""
+
+
+def _lost(err: OSError) -> PortLost:
+    return PortLost(
+        f"serial port lost: {err.strerror or err}",
+        hint="check that the board is plugged in and powered, then run the command again",
+    )
+
+
 class Link:
     """Reads and writes on a monitor's port, keeping what arrived but was not yet used."""
 
@@ -45,6 +56,7 @@ class Link:
         self.slack = slack
         self.buffer = bytearray()
         self.raw_log: Callable[[str, bytes], None] | None = None  # ("tx"|"rx", bytes)
+        self.last_heard = 0.0  # time.monotonic() of the last byte received
 
     # -- timing ---------------------------------------------------------------------------
     @property
@@ -61,15 +73,22 @@ class Link:
         """Send bytes as they are."""
         if self.raw_log:
             self.raw_log("tx", data)
-        self.port.write(data)
+        try:  # pyserial's SerialException is an OSError
+            self.port.write(data)
+        except OSError as err:
+            raise _lost(err) from None
 
     # -- reading --------------------------------------------------------------------------
     def poll(self, wait: float) -> bool:
         """Read what has arrived, blocking up to `wait` seconds for the first byte."""
-        self.port.timeout = max(0.0, min(wait, POLL_INTERVAL))
-        data = self.port.read(max(1, self.port.in_waiting))
+        try:  # setting the timeout reconfigures the port: it fails too once the port is gone
+            self.port.timeout = max(0.0, min(wait, POLL_INTERVAL))
+            data = self.port.read(max(1, self.port.in_waiting))
+        except OSError as err:
+            raise _lost(err) from None
         if not data:
             return False
+        self.last_heard = time.monotonic()
         if self.raw_log:
             self.raw_log("rx", data)
         clean = strip_noise(data)

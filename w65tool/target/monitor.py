@@ -14,7 +14,8 @@ Choices, from the ROM source:
   is cancelled with ESC first (`_address_prompt`). `/` echoes nothing, so its pointer is set
   through `W`'s first prompt instead (`_set_pointer`). `G` takes no address at all: the saved
   PC is set and read back, then `G` CR starts there.
-- `|` register writes echo nothing either: the context is read back after them and repaired.
+- `|` register writes echo nothing either: the context is read back after them, two agreeing
+  reads, and only the named registers are written.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from typing import TypeVar
 
 from w65tool.image import Image
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
-from w65tool.target.link import Link, SerialLike
+from w65tool.target.link import Link, PortLost, SerialLike
 from w65tool.target.protocol import (
     ACK,
     BANNER,
@@ -137,7 +138,12 @@ class MonitorClient:
         steps = [XON + ESC, CR, *[CR * INPUT_QUEUE] * bursts, ODD_COUNT_ESCAPE, END_RECORD]
         if in_loader:
             steps.insert(0, END_RECORD)
-        for step in steps * 2:  # a second round, in case noise hid the first answer
+        started = time.monotonic()
+        for n, step in enumerate(steps * 2):  # a second round, in case noise hid the first answer
+            # A whole round of steps heard nothing at all: no monitor is listening (a program
+            # started with G, a hung or unplugged board); a second round would not be heard.
+            if n == len(steps) and self.link.last_heard < started:
+                break
             self.link.discard()
             self.link.write(step)
             if step[:1] == CR and len(step) > 1:
@@ -164,8 +170,9 @@ class MonitorClient:
                     return
         raise TargetError(
             "board not answering: the monitor did not return to its prompt",
-            hint="check power and cable, and the baud rate (the monitor starts at 9600); "
-            "a program started with G may still be running: press the board's reset button",
+            hint="a program started with G may still be running: press the board's reset "
+            "button (for `w65 sim`, restart it); else check power, cable and the baud rate "
+            "(the monitor starts at 9600)",
         )
 
     def _command(self, action: Callable[[], T]) -> T:
@@ -175,6 +182,8 @@ class MonitorClient:
             self.sync()
             try:
                 return action()
+            except PortLost:
+                raise
             except TargetError:
                 self.at_prompt = False
                 attempt += 1
@@ -210,24 +219,56 @@ class MonitorClient:
 
         self._command(action)
 
+    def read_registers_checked(self) -> Registers:
+        """The saved context through a checked path: `|` carries no checksum, so it is read
+        until two reads in a row agree."""
+        last = self.read_registers()
+        for _ in range(TRIES_PER_RETRY * (self.retries + 1)):
+            regs = self.read_registers()
+            if regs == last:
+                return regs
+            last = regs
+        raise TargetError(
+            "Failed to read the registers: no two reads of the saved context agreed",
+            hint="the line is noisy: check the cable, or try a lower --baud",
+        )
+
     def write_registers(self, values: dict[str, int]) -> None:
-        """Store registers of the saved context and read the context back until it holds
-        them all: `|` echoes nothing, so a damaged ID or digit would store another value, or
-        into another register, unseen. Registers not named keep the values they had."""
-        regs = self.read_registers()
-        want = {name: values.get(name, getattr(regs, name)) for name in PIPE_REGISTERS}
+        """Store the named registers of the saved context and read it back (checked) until it
+        holds them: `|` echoes nothing, so a damaged digit would store another value unseen.
+        Only the named registers are written; if a damaged register ID changed another one,
+        that is reported, never "repaired" from an unchecked read."""
+        before = self.read_registers_checked()
+        regs = before
         rounds = 0
-        while wrong := [name for name, value in want.items() if getattr(regs, name) != value]:
+        while True:
+            others = [
+                name
+                for name in PIPE_REGISTERS
+                if name not in values and getattr(regs, name) != getattr(before, name)
+            ]
+            if others:
+                name = others[0]
+                raise TargetError(
+                    f"register {name.upper()} changed from ${getattr(before, name):X} to "
+                    f"${getattr(regs, name):X} while setting "
+                    + ", ".join(n.upper() for n in values)
+                    + " (a damaged character on the line)",
+                    hint=f"set {name.upper()} again with `w65 regs --set`, or reset the board",
+                )
+            wrong = [name for name, value in values.items() if getattr(regs, name) != value]
+            if not wrong:
+                return
             if rounds > self.retries:
                 name = wrong[0]
                 raise TargetError(
-                    f"Failed to set register {name.upper()} to ${want[name]:X}: "
+                    f"Failed to set register {name.upper()} to ${values[name]:X}: "
                     f"it reads back as ${getattr(regs, name):X}"
                 )
             rounds += 1
             for name in wrong:
-                self.write_register(name, want[name])
-            regs = self.read_registers()
+                self.write_register(name, values[name])
+            regs = self.read_registers_checked()
 
     # -- memory ---------------------------------------------------------------------------
     def read_memory(self, address: int, length: int) -> bytes:
@@ -254,6 +295,8 @@ class MonitorClient:
                 self.sync()
                 try:
                     good = self._dump(start, count)
+                except PortLost:
+                    raise
                 except TargetError:  # a damaged echo: this round brought nothing
                     self.at_prompt = False
                     good = {}

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 from w65tool.image import Image
 from w65tool.target.base import ProgressCallback, TargetError
-from w65tool.target.link import Link
+from w65tool.target.link import Link, PortLost
 from w65tool.target.protocol import (
     CR,
     END_RECORD,
@@ -153,6 +153,8 @@ def upload_image(
         try:
             link.expect(PROMPT_RE, link.reply_timeout(len(END_RECORD) + 24), "end the upload")
             break
+        except PortLost:
+            raise
         except TargetError:
             if attempt == retries:
                 raise
