@@ -8,9 +8,6 @@ over 256 flags, repeated. It runs for the same number of instructions on our cor
 each, the ratio to py65 (target: run() at least 1.5x), and emulated cycles per second against
 the W65C265S's 3.6864 MHz.
 Workload 2, native 16-bit: sum and exclusive-or of 2,048 words, repeated (our figure only).
-Then the workload set (`benchmarks/workload_set.py`): each program with `step()` and `run()`,
-and on py65 when it is 6502 code; a table of the ratios to py65 and their minimum
-(`--set-only` prints just the table).
 """
 
 from __future__ import annotations
@@ -23,7 +20,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import workloads
-from workload_set import WORKLOADS, assemble
 from workloads import then_jump
 
 from w65tool.cpu import CPU, FlatBus
@@ -69,7 +65,6 @@ def py65(program: bytes, count: int) -> float | None:
         return None
     mpu = MPU()
     mpu.memory[ORIGIN : ORIGIN + len(program)] = program
-    mpu.memory[0x1000:0x2000] = bytes(range(256)) * 16  # the input data, as on our core
     mpu.pc = ORIGIN
     step = mpu.step
     start = time.perf_counter()
@@ -93,44 +88,13 @@ def best(measure, rounds: int) -> tuple[float, int, int]:
     return min((measure() for _ in range(rounds)), key=lambda result: result[0])
 
 
-def workload_table(count: int, rounds: int) -> None:
-    """Each program of the workload set: our rates, py65's, the ratios and their minimum."""
-    print(
-        f"{'workload':<40} {'step()':>7} {'run()':>7} {'py65':>7}  M instr/s  run/py65  step/py65"
-    )
-    run_ratios, step_ratios = [], []
-    for workload in WORKLOADS:
-        program = assemble(workload)[0]
-        step_s, step_n, _ = best(lambda p=program: ours(p, count, False), rounds)
-        run_s, run_n, cycles = best(lambda p=program: ours(p, count, True), rounds)
-        step_rate, run_rate = step_n / step_s, run_n / run_s
-        line = f"{workload.name:<40} {step_rate / 1e6:7.2f} {run_rate / 1e6:7.2f}"
-        if workload.six502 and py65(program, 1) is not None:
-            py65_rate = count / best(lambda p=program: (py65(p, count), count, 0), rounds)[0]
-            run_ratios.append(run_rate / py65_rate)
-            step_ratios.append(step_rate / py65_rate)
-            line += f" {py65_rate / 1e6:7.2f}  {run_ratios[-1]:19.2f}x {step_ratios[-1]:9.2f}x"
-        else:
-            line += f" {'-':>7}  {cycles / run_s / CHIP_HZ:16.2f}x real time (run)"
-        print(line)
-    if run_ratios:
-        print(
-            f"minimum over the 6502 workloads: run() {min(run_ratios):.2f}x py65, "
-            f"step() {min(step_ratios):.2f}x py65"
-        )
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--instructions", type=int, default=500_000)
     parser.add_argument("--rounds", type=int, default=3, help="best of this many runs each")
-    parser.add_argument("--set-only", action="store_true", help="only the workload-set table")
     args = parser.parse_args()
     count, rounds = args.instructions, args.rounds
     print(f"{count:,} instructions per measurement, best of {rounds}")
-    if args.set_only:
-        workload_table(count, rounds)
-        return 0
     reference = None
     if py65(SIEVE, 1) is not None:
         reference = best(lambda: (py65(SIEVE, count), count, 0), rounds)[0]
@@ -148,7 +112,6 @@ def main() -> int:
     for label, use_run in (("step()", False), ("run()", True)):
         result = best(lambda use_run=use_run: ours(WORDS, count, use_run), rounds)
         report(f"16-bit words, native, ours {label}", *result)
-    workload_table(count, rounds)
     print(f"real time = the W65C265S at {CHIP_HZ / 1e6} MHz")
     return 0
 
