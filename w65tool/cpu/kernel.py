@@ -326,7 +326,9 @@ def generate() -> str:
         )
     )
     for reg, (getter, setter) in ACCESSORS.items():
-        parts.append(f"def reg_get_{reg}():\n    return {getter}")
+        # Getters take the CPU as an ignored argument so that they serve as property getters
+        # themselves: a register read is then one call (see `CPU.__init__`).
+        parts.append(f"def reg_get_{reg}(_cpu=None):\n    return {getter}")
         parts.append(f"def reg_set_{reg}(value):\n    {setter}")
     # Every name a compiled block may use, so that each is a cell blocks can share.
     parts.append(f"def cell_owner():\n    return ({', '.join(sorted(SHARED))},)")
