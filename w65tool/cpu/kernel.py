@@ -31,6 +31,7 @@ CELLS = frozenset(
         *("a", "x", "y", "s", "d", "pc", "pb", "db"),  # pb, db: PBR and DBR shifted left 16
         *("fn", "fv", "fm", "fx", "fd", "fi", "fz", "fc", "e"),  # flags, see alu.py
         *("cyc", "icount", "ops", "slow"),  # cycles, instructions, dispatch tables
+        "guard",  # run(): blocks run while cyc < guard (a loop block repeats itself, blocks.py)
         *("bm", "kstate"),  # the compiled blocks of the width state, and its index
         *("attn", "irq", "nmi_req", "abort_req", "stop_req", "stopped", "waiting"),
     }
@@ -339,6 +340,7 @@ def generate() -> str:
     header = [
         "def make_core(cpu, bus_read, bus_write, ram, rh, wh, blocks):",
         "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = icount = kstate = 0",
+        "    guard = 0",
         "    s = 0x1FF",
         "    e = fm = fx = fi = fz = 1",
         "    ops = slow = bm = None",
