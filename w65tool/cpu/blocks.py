@@ -14,7 +14,8 @@ a raised IRQ line, a stop request or a remapped page before the next one; so doe
 a byte of any compiled block (`marks`), which drops every block of that page first. Memory
 changed from outside the core (a loader, a test, a `wdm_hook`) is caught by `suspect_all()`,
 which `run()` calls on entry and WDM after its hook: each block is then checked against the
-bytes it was compiled from the first time it is reached again.
+bytes it was compiled from the first time it is reached again. A block that ends in a branch
+back to its own start (a tight loop) runs again at once, under the run loop's own conditions.
 """
 
 from __future__ import annotations
