@@ -114,6 +114,18 @@ def direct(offset: str, w: State) -> str:
     return f"((d + {offset}) & 0xFFFF)"
 
 
+def direct_x_pointer_high(low: str, w: State) -> str:
+    """Bank-0 address of the high byte of a `(dp,X)` pointer whose low byte is at `low`.
+
+    Emulation mode with DL != 0: the chip takes the high byte from the low byte's page (a
+    pointer at $02FF has its high byte at $0200). With DL = 0 the whole direct page wraps
+    anyway, and in native mode the pointer's two bytes are consecutive in bank 0.
+    """
+    if w.e:
+        return f"(({low}) & 0xFF00) | ((({low}) + 1) & 0xFF)"
+    return f"((({low}) + 1) & 0xFFFF)"
+
+
 def direct_new(offset: str) -> str:
     """Direct-page address for the 65816's own modes ([dp], PEI): never wraps within a page."""
     return f"((d + {offset}) & 0xFFFF)"

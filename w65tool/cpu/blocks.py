@@ -14,7 +14,8 @@ a raised IRQ line, a stop request or a remapped page before the next one; so doe
 a byte of any compiled block (`marks`), which drops every block of that page first. Memory
 changed from outside the core (a loader, a test, a `wdm_hook`) is caught by `suspect_all()`,
 which `run()` calls on entry and WDM after its hook: each block is then checked against the
-bytes it was compiled from the first time it is reached again.
+bytes it was compiled from the first time it is reached again. A block that ends in a branch
+back to its own start (a tight loop) runs again at once, under the run loop's own conditions.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ HOT = 32
 """Times the run loop reaches an address before a block is compiled from it."""
 
 ALONE = frozenset({"brk", "cop", "wdm", "wai", "stp", "mvn", "mvp"})
+BRANCHES = frozenset({"bcc", "bcs", "beq", "bne", "bmi", "bpl", "bvc", "bvs", "bra", "brl"})
 INLINE = tuple(replace(w, inline=True) for w in STATES)
 
 # A handler line naming one of these changes the flow, the widths or the interrupt mask.
@@ -109,6 +111,7 @@ def block_source(code: bytes, t: int, k: int) -> str:
     """The source of `blk()`, the block of instructions `code` found at `t` in state `k`."""
     lines = ["c0 = cyc"]
     static, count, offset = 0, 0, 0
+    looping = False
     while offset < len(code):
         op = OPCODES[code[offset]]
         kind, body = _handler(op.code, k)
@@ -132,11 +135,22 @@ def block_source(code: bytes, t: int, k: int) -> str:
                 lines += ["if bail:", f"    pc = {(t + offset) & 0xFFFF}; {after}"]
         else:  # the last instruction leaves PC and the returns as they are
             lines.append(f"pc = {address & 0xFFFF}")
+            # A branch back to the block's start (a loop) runs the block again at once, as
+            # the run loop would: while no interrupt or stop is pending (`attn`) and a whole
+            # block still fits before the limit (`guard`, set by run()).
+            again = op.mnemonic in BRANCHES
             for line in _accesses(text, now):
                 if match := RETURN.match(line):
                     pad, cycles = match.groups()
-                    line = f"{pad}cyc = {now} + ({cycles}); icount += {count}; return"
+                    line = f"{pad}cyc = {now} + ({cycles}); icount += {count}"
+                    if again:
+                        loop = f"pc == {t & 0xFFFF} and not attn and cyc < guard"
+                        line += f"\n{pad}if {loop}:\n{pad}    continue\n{pad}return"
+                    else:
+                        line += "; return"
                 lines.append(line)
+            if again:
+                looping = True
             break
     else:
         lines += [f"pc = {(t + offset) & 0xFFFF}", f"cyc = c0 + {static} + dyn"]
@@ -146,6 +160,8 @@ def block_source(code: bytes, t: int, k: int) -> str:
     source = "dyn = 0\n" + source if "dyn +=" in source else source.replace(" + dyn", "")
     if "bail = 1" in source:
         source = "bail = 0\n" + source
+    if looping:
+        source = "while True:\n" + "\n".join("    " + line for line in source.splitlines())
     return "def blk():\n" + "\n".join("    " + line for line in source.splitlines())
 
 

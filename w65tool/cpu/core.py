@@ -77,6 +77,14 @@ class CPU:
         for name in ACCESSORS:
             setattr(self, f"_get_{name}", core[f"reg_get_{name}"])
             setattr(self, f"_set_{name}", core[f"reg_set_{name}"])
+        # A class of its own whose register properties read this core's cells directly: a
+        # debugger reading `cpu.pc` after every `step()` pays one call, not three.
+        own = {
+            name: property(core[f"reg_get_{name}"], prop.fset, doc=prop.__doc__)
+            for name in ACCESSORS
+            if isinstance(prop := getattr(CPU, name, None), property)
+        }
+        self.__class__ = type(CPU.__name__, (type(self),), {"__module__": CPU.__module__, **own})
         self.step: Callable[[], int] = core["step"]
         self._run_fast = core["run_fast"]
         self._run_watch = core["run_watch"]

@@ -18,6 +18,7 @@ from w65tool.cpu.access import (
     advance,
     direct,
     direct_new,
+    direct_x_pointer_high,
     fetch,
     fetch_byte,
     fix_stack,
@@ -69,10 +70,13 @@ def locate(mode: str, w: State, wide: bool, is_read: bool) -> tuple[list[str], l
         second = f"ea2 = {direct(offset + ' + 1', w)}"
         extras.append(DL_CYCLE)
     elif mode in ("dp_ind", "dp_x_ind", "dp_ind_y"):
-        offset = "o + x" if mode == "dp_x_ind" else "o"
         lines += fetch("o", 1, w)
-        lines += read("p", direct(offset, w))
-        lines += read("u", direct(offset + " + 1", w))
+        if mode == "dp_x_ind":
+            lines += [f"q = {direct('o + x', w)}", *read("p", "q")]
+            lines += read("u", direct_x_pointer_high("q", w))
+        else:
+            lines += read("p", direct("o", w))
+            lines += read("u", direct("o + 1", w))
         lines.append("p |= u << 8")
         if mode == "dp_ind_y":
             lines.append("ea = (db + p + y) & 0xFFFFFF")
@@ -374,7 +378,9 @@ def other_family(op: Opcode, w: State) -> list[str]:
     if name == "phk":
         return _push_register("pb >> 16", False, w, op.cycles)
     if name == "plb":
-        return [*pull("v", w), "db = v << 16", nz("v", 8), *done]
+        # A 65816 instruction: in emulation mode it pulls from above page 1 (S = $01FF reads
+        # $0200), then S returns to page 1.
+        return [*pull_new("v"), "db = v << 16", nz("v", 8), *fix_stack(w), *done]
     if name == "phd":
         return [*push_new("d >> 8"), *push_new("d & 0xFF"), *fix_stack(w), *done]
     if name == "pld":
