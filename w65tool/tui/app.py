@@ -50,7 +50,10 @@ PANELS = (
 )
 """The panels, in tab order; at small sizes one shows at a time."""
 
-EMULATOR_ACTIONS = frozenset({"run", "stop", "step", "step_over", "focus_breakpoint"})
+EMULATOR_ACTIONS = frozenset({"run", "stop", "step", "step_over", "focus_breakpoint", "reset"})
+
+BUSY_REFUSED = frozenset({"jump", "upload", "browse", "run", "step", "step_over", "reset"})
+"""What waits for nothing while an upload holds the line: refused with a word, never queued."""
 
 CODE_LINES = 48
 """Disassembly lines read around PC (the view shows as many as fit)."""
@@ -97,22 +100,13 @@ class W65App(App[None]):
         Binding("f6", "stop", "Stop", tooltip="emulator: halt the board"),
         Binding("f7", "step", "Step", tooltip="emulator: execute one instruction"),
         Binding("f8", "step_over", "Over", tooltip="emulator: step, over a JSR or JSL call"),
-        Binding(
-            "f9", "focus_breakpoint", "Break", show=False, tooltip="emulator: to the Break field"
-        ),
-        Binding(
-            "f10", "upload", "Upload", show=False, tooltip="upload the file in the Upload field"
-        ),
-        Binding("ctrl+o", "browse", "Open", show=False, tooltip="pick a file to upload"),
-        Binding(
-            "ctrl+n",
-            "next_panel",
-            "Next panel",
-            show=False,
-            tooltip="code, memory, console, upload",
-        ),
-        Binding("ctrl+g", "focus_address", "Address", show=False, tooltip="to the Address field"),
-        Binding("ctrl+r", "reconnect", "Reconnect", show=False, tooltip="open the port again"),
+        Binding("f9", "focus_breakpoint", "Break", tooltip="emulator: to the Break field"),
+        Binding("f10", "upload", "Upload", tooltip="upload the file in the Upload field"),
+        Binding("f12", "reset", "Reset", tooltip="emulator: reset the chip (monitor banner)"),
+        Binding("ctrl+o", "browse", "Open", tooltip="pick a file to upload"),
+        Binding("ctrl+n", "next_panel", "Panel", tooltip="code, memory, console, upload"),
+        Binding("ctrl+g", "focus_address", "Addr", tooltip="to the Address field"),
+        Binding("ctrl+r", "reconnect", "Reconnect", tooltip="open the port again"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave w65 tui"),
     ]
 
@@ -132,6 +126,7 @@ class W65App(App[None]):
         self.program = program
         self._following = False
         self._memory_queued = False  # a read of the memory window waits for the line
+        self.busy: str | None = None  # what holds the line for long ("uploading"), or None
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -170,6 +165,7 @@ class W65App(App[None]):
         self.set_interval(FOLLOW_SECONDS, self._follow)
         if self.program:
             self.query_one(UploadPanel).path = self.program
+            self._set_busy("uploading")
             self.upload(self.program)
         else:
             self.refresh_views()
@@ -198,6 +194,19 @@ class W65App(App[None]):
         following = names[(names.index(current) + 1) % len(names)]
         self._show_panel(following)
         self.query_one(f"#{following}").focus()
+
+    # -- busy -----------------------------------------------------------------------------
+    def refused(self, what: str) -> bool:
+        """True (and a word said) when a long operation holds the line: `what` must wait."""
+        if self.busy is None:
+            return False
+        self.notify(f"{what}: busy {self.busy}, try again when it ends", severity="warning")
+        return True
+
+    def _set_busy(self, what: str | None) -> None:
+        self.busy = what
+        status = self.query_one(StatusBar)
+        status.state = f"busy: {what}" if what else self._state_name()
 
     # -- errors and notices ---------------------------------------------------------------
     def show_error(self, text: str) -> None:
@@ -402,13 +411,16 @@ class W65App(App[None]):
 
     # -- JML and JSL ----------------------------------------------------------------------
     def action_jump(self, kind: str) -> None:
-        self.query_one(AddressBar).jump(kind)
+        if not self.refused(kind.upper()):
+            self.query_one(AddressBar).jump(kind)
 
     def action_focus_address(self) -> None:
         self.query_one("#address", Input).focus()
 
     @on(AddressBar.Jump)
     def _jump(self, event: AddressBar.Jump) -> None:
+        if self.refused(event.kind.upper()):
+            return
         try:
             address = resolve(event.text, self.symbols)
         except W65Error as err:
@@ -427,13 +439,15 @@ class W65App(App[None]):
                 with session.use() as target:
                     target.jml(address)
                 if session.emulated:
+                    session.started(True)
                     session.run()
                 self.post_message(msg.RunStateChanged(session.running))
                 self.post_message(msg.Done(f"JML {where}: started"))
                 return
             with session.use() as target:
                 regs = target.jsl(address, timeout=JSL_WAIT)
-                output = program_output(target)
+                output = target.last_program_output()
+            session.started(False)
             if output:
                 self.post_message(msg.ConsoleReceived(output + b"\r"))
             self.post_message(msg.Done(f"JSL {where}: returned"))
@@ -445,13 +459,26 @@ class W65App(App[None]):
     def _command(self, event: RunControls.Command) -> None:
         getattr(self, f"action_{event.command}")()
 
+    def action_reset(self) -> None:
+        if self._emulator_only("Reset") and not self.refused("Reset"):
+            self.reset_board()
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def reset_board(self) -> None:
+        """The chip's reset; the board runs on so that the monitor prints its banner."""
+        session = self.session
+        with self.reporting("reset"):
+            self._read_views(session.reset())
+            self.post_message(msg.RunStateChanged(session.running))
+            self.post_message(msg.Done("reset: the monitor starts again"))
+
     def _emulator_only(self, what: str) -> bool:
         if not self.session.emulated:
             self.show_error(f"{what} needs the emulated board (w65 tui --sim)")
         return self.session.emulated
 
     def action_run(self) -> None:
-        if self._emulator_only("Run") and not self.session.running:
+        if self._emulator_only("Run") and not self.refused("Run") and not self.session.running:
             self.control("run")
 
     def action_stop(self) -> None:
@@ -459,11 +486,11 @@ class W65App(App[None]):
             self.session.stop()
 
     def action_step(self) -> None:
-        if self._emulator_only("Step"):
+        if self._emulator_only("Step") and not self.refused("Step"):
             self.control("step")
 
     def action_step_over(self) -> None:
-        if self._emulator_only("Step over"):
+        if self._emulator_only("Step over") and not self.refused("Step over"):
             self.control("step_over")
 
     @work(thread=True, group="target", exit_on_error=False)
@@ -525,10 +552,12 @@ class W65App(App[None]):
 
     # -- upload ---------------------------------------------------------------------------
     def action_upload(self) -> None:
-        self.query_one(UploadPanel).request()
+        if not self.refused("Upload"):
+            self.query_one(UploadPanel).request()
 
     def action_browse(self) -> None:
-        self.post_message(UploadPanel.BrowseRequested())
+        if not self.refused("Open"):
+            self.post_message(UploadPanel.BrowseRequested())
 
     @on(UploadPanel.BrowseRequested)
     def _browse(self) -> None:
@@ -543,6 +572,9 @@ class W65App(App[None]):
 
     @on(UploadPanel.UploadRequested)
     def _upload_requested(self, event: UploadPanel.UploadRequested) -> None:
+        if self.refused("Upload"):
+            return
+        self._set_busy("uploading")
         self._show_panel("upload")
         self.query_one(UploadPanel).started(f"loading {event.path} …")
         self.upload(event.path)
@@ -577,12 +609,16 @@ class W65App(App[None]):
     def _load(self, program: Program) -> str:
         image = program.image
 
-        def progress(done: int, total: int) -> None:
-            self.post_message(msg.UploadProgress(done, total))
+        def sending(done: int, total: int) -> None:
+            self.post_message(msg.UploadProgress(done, total, "sending"))
+
+        def verifying(done: int, total: int) -> None:
+            self.post_message(msg.UploadProgress(done, total, "verifying"))
 
         with self.session.use() as target:
-            target.load(image, progress)
-            mismatches = target.verify(image)
+            target.load(image, sending)
+            verifying(0, len(image))
+            mismatches = target.verify(image, verifying)
         if mismatches:
             shown = "\n".join(str(m) for m in mismatches[:8])
             more = f"\n… and {len(mismatches) - 8} more" if len(mismatches) > 8 else ""
@@ -599,10 +635,12 @@ class W65App(App[None]):
 
     @while_running
     def on_upload_progress(self, message: msg.UploadProgress) -> None:
-        self.query_one(UploadPanel).progress(message.done, message.total)
+        self.query_one(UploadPanel).progress(message.done, message.total, message.phase)
+        self.query_one(StatusBar).state = f"busy: {message.phase}"
 
     @while_running
     def on_upload_finished(self, message: msg.UploadFinished) -> None:
+        self._set_busy(None)
         self.query_one(UploadPanel).finished(message.text, message.ok)
         if not message.ok:
             self.show_error(message.summary)
@@ -651,13 +689,6 @@ class W65App(App[None]):
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "pump")
         self.session.close()
-
-
-def program_output(target: Target) -> bytes:
-    """What the routine a JSL called printed before its RTL (kept by the monitor's client on a
-    serial target, by the target itself on the emulated board)."""
-    holder = getattr(target, "client", target)
-    return getattr(holder, "program_output", b"")
 
 
 def read_window(target: Target, address: int, length: int) -> list[int | None]:

@@ -86,10 +86,12 @@ class Done(Message):
 
 @dataclass
 class UploadProgress(Message):
-    """`done` of `total` bytes are on the board."""
+    """`done` of `total` bytes are sent to the board (`phase` "sending") or read back
+    ("verifying")."""
 
     done: int
     total: int
+    phase: str = "sending"
 
 
 @dataclass

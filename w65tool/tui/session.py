@@ -6,10 +6,11 @@ The console pump steps aside whenever an operation is waiting for the lock.
 
 On the emulated board the session also keeps the debugger's state: whether the board runs
 (the pump drives it in real time) or is halted, breakpoints, and a pending step over. Which
-registers the TUI shows follows where the CPU is: in the ROM monitor (idle at its prompt,
-or back from a program) they are the monitor's saved registers, exactly what `Get` reads on
-a real board; in a user program they are the live CPU's, so a halted program can be
-inspected and edited.
+registers the TUI shows follows where the CPU is: with the monitor idle at its prompt (after a
+reset, or when a JSL returned) they are the monitor's saved registers, exactly what `Get`
+reads on a real board; once a program was started or stepped they are the live CPU's,
+wherever it is (in the program, or stuck in a ROM routine it called), so a halted program
+can be inspected and edited.
 """
 
 from __future__ import annotations
@@ -76,11 +77,12 @@ class Session:
     _over: StepOver | None = None
     _leds: dict[str, bool] | None = None
     _reason: str | None = None
+    in_program: bool = False  # a program was started or stepped: show the CPU's registers
 
     @property
     def emulated(self) -> bool:
-        """True when the target is the in-process emulated board (run, step, breakpoints)."""
-        return callable(getattr(self.target, "run_for", None))
+        """True when the target declares run control (run, step, breakpoints)."""
+        return self.target.can("run")
 
     # -- exclusive use --------------------------------------------------------------------
     @contextmanager
@@ -103,7 +105,7 @@ class Session:
     def _view(self, target: Target) -> View:
         if self.emulated:
             live = target.cpu_registers()
-            if live.pc < ROM_FIRST:
+            if live.pc < ROM_FIRST or self.in_program:
                 return View(live, True)
         return View(target.read_registers(), False)
 
@@ -115,12 +117,7 @@ class Session:
         saved = {k: v for k, v in values.items() if k != "e"}
         with self.use() as target:
             if self._view(target).live:
-                cpu = target.board.cpu
-                for name, value in values.items():
-                    if name == "pc":
-                        cpu.pbr, cpu.pc = value >> 16 & 0xFF, value & 0xFFFF
-                    else:
-                        setattr(cpu, name, value)
+                target.write_cpu_registers(**values)
             if saved:
                 target.write_registers(**saved)
             return self._view(target)
@@ -131,6 +128,21 @@ class Session:
         with self.use() as target:
             self._leave_breakpoint(target)
             self.running = True
+
+    def reset(self) -> View:
+        """The chip's reset: halted programs end, the monitor starts again with its banner
+        (the board runs on so that it is printed)."""
+        with self.use() as target:
+            self._drop_step_over(target)
+            target.reset()
+            self.in_program = False
+            self.running = True
+            self._reason = None
+            return self._view(target)
+
+    def started(self, in_program: bool) -> None:
+        """A JML started a program (True), or a JSL came back to the monitor (False)."""
+        self.in_program = in_program
 
     def stop(self) -> None:
         """Halt the board when the pump's current slice ends (safe from any thread).
@@ -145,6 +157,7 @@ class Session:
         """Execute one instruction of the halted board."""
         with self.use() as target:
             self.running = False
+            self.in_program = True
             self._drop_step_over(target)
             target.step()
             return self._view(target)
@@ -157,6 +170,7 @@ class Session:
         if any, goes on in the pump and ends as a halt."""
         with self.use() as target:
             self.running = False
+            self.in_program = True
             self._drop_step_over(target)
             regs = target.cpu_registers()
             mnemonic, size = read_line(target, regs)

@@ -1,0 +1,138 @@
+"""The TUI's answers to the defects a new user met: a program stuck with interrupts off,
+keys pressed during an upload, the run-control interface the TUI relies on."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+from tui_fakes import FakeTarget
+from tui_support import async_test, settle, until
+
+from w65tool.target.base import RUN_CONTROL, TargetError
+from w65tool.target.emulator import EmulatedTarget
+from w65tool.tui import make_app
+from w65tool.tui.widgets.console import ConsoleView
+from w65tool.tui.widgets.status_bar import StatusBar
+from w65tool.tui.widgets.upload import UploadPanel
+
+HELLO = "samples/hello_uart.asm"
+START = 0x00B6
+
+
+def shown_pc(target) -> str:
+    """The CPU's PC as the register panel writes it."""
+    pc = target.cpu_registers().pc
+    return f"{pc >> 16:02X}:{pc & 0xFFFF:04X}"
+
+
+@pytest.fixture
+def target():
+    """The emulated Mensch board after power-on, the monitor at its prompt."""
+    target = EmulatedTarget()
+    target.board.wait_for_prompt()
+    target.console_read()
+    return target
+
+
+class TestRunControlInterface:
+    def test_the_emulated_board_declares_every_capability(self, target):
+        assert target.capabilities == RUN_CONTROL
+        assert all(target.can(name) for name in RUN_CONTROL)
+
+    def test_a_board_through_the_monitor_says_why_it_cannot(self):
+        board = FakeTarget()
+        assert not board.can("run") and not board.can("step")
+        with pytest.raises(TargetError, match="cannot step"):
+            board.step()
+        with pytest.raises(TargetError, match="cannot breakpoints"):
+            _ = board.breakpoints
+
+    def test_reset_starts_the_monitor_again_with_its_banner(self, target):
+        target.write_cpu_registers(pc=0x1234, p=0x34)
+        target.reset()
+        target.board.wait_for_prompt()
+        assert b"MENSCH ROM Version" in target.console_read()
+
+
+class TestStuckProgram:
+    @async_test
+    async def test_a_program_hung_with_interrupts_off_is_shown_stopped_and_reset(self, target):
+        """JML with I set: PUT_STR waits for an interrupt that never comes. Stop shows where
+        the CPU is (in the ROM, not the saved `start`); Reset brings the monitor back."""
+        app = make_app(target, running=True, program=HELLO)
+        async with app.run_test(size=(120, 40)) as pilot:
+            panel = app.query_one(UploadPanel)
+            await until(pilot, lambda: "loaded and verified" in panel.report, "the upload")
+            await settle(pilot)
+            await pilot.press("f6")  # halt the monitor so P can be edited as a user does
+            await settle(pilot)
+            target.write_registers(p=0x34)  # I set in the saved context, as the issue shows
+            app.query_one("#address", Input).value = "start"
+            await pilot.press("f2")
+            await settle(pilot)
+            assert app.session.running
+            await until(pilot, lambda: target.board.seconds > 0.5, "the program runs a while")
+            await pilot.press("f6")
+            status = app.query_one(StatusBar)
+            await until(pilot, lambda: status.state == "halted", "the board halts")
+            await settle(pilot)
+            cpu = target.cpu_registers()
+            assert cpu.pc != START
+            assert (
+                app.query_one("#reg-pc", Input).value == f"{cpu.pc >> 16:02X}:{cpu.pc & 0xFFFF:04X}"
+            )
+            assert app.query_one("#registers").border_title == "Registers (CPU)"
+            await pilot.press("f7")  # a step moves what is shown
+            await settle(pilot)
+            assert app.query_one("#reg-pc", Input).value == shown_pc(target)
+            console = app.query_one(ConsoleView)
+            await pilot.click("#reset")
+            await until(pilot, lambda: "ROM Version" in console.text, "the monitor's banner")
+            assert app.session.running and not app.session.in_program
+
+
+class TestBusy:
+    @async_test
+    async def test_keys_during_an_upload_are_refused_with_a_word(self, target):
+        app = make_app(target, running=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            loads = []
+            original = target.load
+
+            def counted(image, progress=None):
+                loads.append(len(image))
+                app.call_from_thread(pilot.press, "f10")  # pressed while the upload runs
+                original(image, progress)
+
+            target.load = counted
+            app.query_one(UploadPanel).path = HELLO
+            await pilot.press("f10")
+            assert app.query_one(StatusBar).state == "busy: uploading"
+            await pilot.press("f2", "f7")
+            panel = app.query_one(UploadPanel)
+            await until(pilot, lambda: "loaded and verified" in panel.report, "the upload")
+            await settle(pilot)
+            assert loads == [len(loads) and loads[0]]  # one upload, not two
+            assert app.busy is None and app.query_one(StatusBar).state == "halted"
+            assert target.cpu_registers().pc >= 0xE000  # F7 did not step meanwhile
+
+    @async_test
+    async def test_the_upload_reports_sending_then_verifying(self, target):
+        app = make_app(target, running=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            phases = []
+            panel = app.query_one(UploadPanel)
+            original = panel.progress
+
+            def seen(done, total, phase="sending"):
+                phases.append(phase)
+                original(done, total, phase)
+
+            panel.progress = seen
+            panel.path = HELLO
+            await pilot.press("f10")
+            await until(pilot, lambda: "loaded and verified" in panel.report, "the upload")
+            assert "sending" in phases and "verifying" in phases
+            assert phases.index("verifying") > phases.index("sending")
