@@ -3,10 +3,12 @@ keys pressed during an upload, the run-control interface the TUI relies on."""
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from textual.widgets import Input
 from tui_fakes import FakeTarget
-from tui_support import async_test, settle, until
+from tui_support import async_test, screen_text, settle, until
 
 from w65tool.target.base import RUN_CONTROL, TargetError
 from w65tool.target.emulator import EmulatedTarget
@@ -99,21 +101,26 @@ class TestBusy:
             await settle(pilot)
             loads = []
             original = target.load
+            release = threading.Event()
 
-            def counted(image, progress=None):
+            def held(image, progress=None):
                 loads.append(len(image))
-                app.call_from_thread(pilot.press, "f10")  # pressed while the upload runs
+                release.wait(10)  # the line stays busy until the test has pressed its keys
                 original(image, progress)
 
-            target.load = counted
+            target.load = held
             app.query_one(UploadPanel).path = HELLO
             await pilot.press("f10")
-            assert app.query_one(StatusBar).state == "busy: uploading"
-            await pilot.press("f2", "f7")
+            status = app.query_one(StatusBar)
+            await until(pilot, lambda: loads, "the upload began")
+            assert status.state == "busy: uploading"
+            await pilot.press("f10", "f2", "f7")
+            await pilot.pause()
+            release.set()
             panel = app.query_one(UploadPanel)
             await until(pilot, lambda: "loaded and verified" in panel.report, "the upload")
             await settle(pilot)
-            assert loads == [len(loads) and loads[0]]  # one upload, not two
+            assert len(loads) == 1  # F10 again did not queue a second upload
             assert app.busy is None and app.query_one(StatusBar).state == "halted"
             assert target.cpu_registers().pc >= 0xE000  # F7 did not step meanwhile
 
@@ -136,3 +143,56 @@ class TestBusy:
             await until(pilot, lambda: "loaded and verified" in panel.report, "the upload")
             assert "sending" in phases and "verifying" in phases
             assert phases.index("verifying") > phases.index("sending")
+
+
+EQUATES = """\
+ACSR_RXEN = $20
+        .org $0100
+other:  adc $20
+        sta $DF23
+        jsl $E04E
+        brk
+"""
+
+
+class TestNames:
+    @async_test
+    async def test_labels_of_a_replaced_program_go_and_equates_name_nothing(self, target, tmp_path):
+        first = tmp_path / "first.asm"
+        first.write_text("        .org $0100\nblink:  nop\n        brk\n")
+        second = tmp_path / "second.asm"
+        second.write_text(EQUATES)
+        app = make_app(target, running=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            panel = app.query_one(UploadPanel)
+            for path, label in ((first, "blink"), (second, "other")):
+                panel.path = str(path)
+                await pilot.press("f10")
+                await until(pilot, lambda x=label: x in app.program_symbols, f"{path.name}")
+                await settle(pilot)
+            assert "blink" not in app.symbols and app.symbols["other"] == 0x0100
+            assert "ACSR_RXEN" not in app.symbols
+            await type_into_pc(pilot, "00:0100")
+            text = screen_text(app)
+            assert "blink" not in text
+            assert "adc $20" in text and "ACSR_RXEN" not in text
+            assert "sta PD7" in text and "jsl PUT_STR" in text
+
+
+class TestRom:
+    @async_test
+    async def test_the_emulated_rom_is_named_not_shown_as_filler(self, target):
+        app = make_app(target, running=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            text = screen_text(app)
+            assert "wdm #$42" not in text
+            assert "ROM_START" in text and "emulated" in text
+
+
+async def type_into_pc(pilot, text: str) -> None:
+    """Set PC through its field, as a user does."""
+    await pilot.click("#reg-pc")
+    pilot.app.query_one("#reg-pc", Input).value = text
+    await pilot.press("enter")
+    await settle(pilot)

@@ -27,6 +27,7 @@ from w65tool.target.base import Target
 from w65tool.tui import messages as msg
 from w65tool.tui.addresses import format_address, resolve
 from w65tool.tui.listing import around_pc, instruction_at
+from w65tool.tui.names import chip_names, in_rom, program_labels, rom_routine
 from w65tool.tui.screens.file_picker import FilePicker
 from w65tool.tui.screens.help import HelpScreen
 from w65tool.tui.session import Session, View
@@ -122,11 +123,17 @@ class W65App(App[None]):
         super().__init__()
         self.session = Session(target, connect)
         self.session.running = self.session.emulated and (running is None or running)
-        self.symbols: dict[str, int] = dict(symbols or {})
+        self.given_symbols: dict[str, int] = dict(symbols or {})
+        self.program_symbols: dict[str, int] = {}  # the labels of the program last uploaded
         self.program = program
         self._following = False
         self._memory_queued = False  # a read of the memory window waits for the line
         self.busy: str | None = None  # what holds the line for long ("uploading"), or None
+
+    @property
+    def symbols(self) -> dict[str, int]:
+        """Every name the TUI knows: the chip's, those given at start, the program's labels."""
+        return {**chip_names(), **self.given_symbols, **self.program_symbols}
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -257,8 +264,19 @@ class W65App(App[None]):
             shown = self._read_memory_window(target)
             # posted while the line is held, so results reach the UI in the order they were read
             self.post_message(msg.RegistersShown(view))
-            self.post_message(msg.CodeShown(lines, regs.pc))
+            self.post_message(msg.CodeShown(lines, regs.pc, self._rom_note(regs.pc)))
             self.post_message(shown)
+
+    def _rom_note(self, pc: int) -> str:
+        """What the code view says instead of the emulated ROM's trap bytes."""
+        if not (self.session.emulated and in_rom(pc)):
+            return ""
+        name = rom_routine(pc) or "the monitor's code"
+        return (
+            f"{format_address(pc)} in {name}: the ROM monitor is emulated here (its routines "
+            "run inside w65, the ROM holds only their entry traps), so there is no 65816 code "
+            "to show. Run (F5) to let it go on, Stop (F6) when it is back in your program."
+        )
 
     def _read_memory_window(self, target: Target) -> msg.MemoryShown:
         """The bytes the grid shows now (read late: the window may have moved meanwhile)."""
@@ -338,6 +356,7 @@ class W65App(App[None]):
     def on_code_shown(self, message: msg.CodeShown) -> None:
         view = self.query_one(DisassemblyView)
         view.pc = message.pc
+        view.note = message.note
         view.lines = message.lines
 
     @while_running
@@ -589,6 +608,7 @@ class W65App(App[None]):
                 raise W65Error("no file given: type a path or press Browse")
             program = read_program(path)
             text = self._load(program)
+            labels = program_labels(program.symbols, program.image)
         except AsmError as err:
             # errors first: they are why nothing was loaded; warnings follow
             ordered = sorted(err.diagnostics, key=lambda d: d.severity not in ("error", "fatal"))
@@ -602,9 +622,7 @@ class W65App(App[None]):
             self.post_message(msg.UploadFinished(f"upload failed: {reason}", False, reason))
         else:
             summary = text.splitlines()[0]
-            self.post_message(
-                msg.UploadFinished(text, True, summary, program.symbols, program.entry)
-            )
+            self.post_message(msg.UploadFinished(text, True, summary, labels, program.entry))
 
     def _load(self, program: Program) -> str:
         image = program.image
@@ -645,9 +663,8 @@ class W65App(App[None]):
         if not message.ok:
             self.show_error(message.summary)
             return
-        if message.symbols:
-            self.symbols.update(message.symbols)
-            self._share_symbols()
+        self.program_symbols = dict(message.symbols)  # the last program's names go with it
+        self._share_symbols()
         if message.entry is not None:
             self.query_one(AddressBar).text = format_address(message.entry)
         self.query_one(StatusBar).error = ""

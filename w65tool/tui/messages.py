@@ -19,10 +19,12 @@ class RegistersShown(Message):
 
 @dataclass
 class CodeShown(Message):
-    """Disassembly around PC."""
+    """Disassembly around PC; `note` replaces it on screen where it means nothing (the
+    emulated ROM)."""
 
     lines: list[Line]
     pc: int
+    note: str = ""
 
 
 @dataclass

@@ -26,6 +26,8 @@ class DisassemblyView(Widget, can_focus=True):
     pc: reactive[int | None] = reactive(None)
     breakpoints: reactive[frozenset[int]] = reactive(frozenset())
     symbols: reactive[dict[int, str]] = reactive(dict)
+    note: reactive[str] = reactive("")
+    """Shown instead of the lines when they mean nothing to a person (the emulated ROM)."""
 
     class BreakpointToggled(Message):
         """The user clicked the line at `address`."""
@@ -67,6 +69,8 @@ class DisassemblyView(Widget, can_focus=True):
         return text
 
     def render(self) -> Text:
+        if self.note:
+            return Text("▶" + self.note, style="italic")
         rows = self.rows()
         if not rows:
             return Text("no code read yet", style="dim italic")
@@ -81,7 +85,7 @@ class DisassemblyView(Widget, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None:
+        if offset is None or self.note:
             return  # on the border
         rows = self.rows()
         index = self._first(rows) + offset.y
