@@ -196,3 +196,34 @@ async def type_into_pc(pilot, text: str) -> None:
     pilot.app.query_one("#reg-pc", Input).value = text
     await pilot.press("enter")
     await settle(pilot)
+
+
+class TestFields:
+    @async_test
+    @pytest.mark.parametrize("typed", ["1:2", "00:", ""])
+    async def test_a_pc_that_is_not_bank_and_address_is_refused(self, target, typed):
+        app = make_app(target, running=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            before = app.query_one("#reg-pc", Input).value
+            await type_into_pc(pilot, typed)
+            assert "PC:" in app.query_one(StatusBar).error
+            assert app.query_one("#reg-pc", Input).value == before  # never blank
+            assert target.cpu_registers().pc != 0x000012
+
+    @async_test
+    async def test_a_rejected_breakpoint_keeps_what_was_typed(self, target):
+        app = make_app(target, running=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.click("#breakpoint")
+            app.query_one("#breakpoint", Input).value = "nowhere"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert "'nowhere'" in app.query_one(StatusBar).error
+            assert app.query_one("#breakpoint", Input).value == "nowhere"
+            app.query_one("#breakpoint", Input).value = "00:0100"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert 0x0100 in target.breakpoints
+            assert app.query_one("#breakpoint", Input).value == ""

@@ -540,8 +540,9 @@ class W65App(App[None]):
         try:
             address = resolve(event.text, self.symbols, "breakpoint")
         except W65Error as err:
-            self.show_error(err.message)
+            self.show_error(err.message)  # what was typed stays, to be corrected
             return
+        self.query_one("#breakpoint", Input).value = ""
         self.toggle_breakpoint(address)
 
     @on(DisassemblyView.BreakpointToggled)

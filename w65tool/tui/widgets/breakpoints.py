@@ -63,5 +63,4 @@ class BreakpointBar(Horizontal):
     @on(Input.Submitted, "#breakpoint")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Toggled(event.value))
-        event.input.value = ""
+        self.post_message(self.Toggled(event.value))  # the app clears the field if it is taken

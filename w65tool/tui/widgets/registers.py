@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -27,10 +29,19 @@ def format_value(name: str, value: int) -> str:
     return f"{value:0{digits}X}"
 
 
+PC_FORMS = re.compile(r"[0-9A-Fa-f]{2}:[0-9A-Fa-f]{4}|[0-9A-Fa-f]{1,6}")
+"""PC as `BB:AAAA` (bank and address whole) or plain hex."""
+
+
 def parse_value(name: str, text: str) -> int:
     """The value typed for a register; ValueError with a readable reason when it is bad."""
-    raw = text.strip().removeprefix("$").replace(":", "")
+    typed = text.strip().removeprefix("$")
     label, digits = next((lab, d) for n, lab, d in FIELDS if n == name)
+    if not typed:
+        raise ValueError(f"{label}: nothing typed (a value in hex)")
+    if name == "pc" and ":" in typed and not PC_FORMS.fullmatch(typed):
+        raise ValueError(f"PC: {text.strip()!r} is not BB:AAAA (two bank digits, four address)")
+    raw = typed.replace(":", "") if name == "pc" else typed
     try:
         value = int(raw, 16)
     except ValueError:
@@ -140,6 +151,7 @@ class RegisterPanel(Vertical):
         try:
             value = parse_value(name, event.value)
         except ValueError as err:
+            event.input.value = self._shown.get(name, "")  # the field keeps the register's value
             self.post_message(self.Invalid(str(err)))
             return
         event.input.value = self._shown[name] = format_value(name, value)
