@@ -227,3 +227,29 @@ class TestFields:
             await settle(pilot)
             assert 0x0100 in target.breakpoints
             assert app.query_one("#breakpoint", Input).value == ""
+
+
+class TestReadable:
+    @async_test
+    async def test_flags_read_without_colour(self, target):
+        """A set flag is a capital, a clear one a small letter."""
+        target.write_cpu_registers(p=0x34)  # M, X, I set
+        app = make_app(target, running=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f7")  # a step: the CPU's own P is shown
+            await settle(pilot)
+            p = target.cpu_registers().p
+            labels = "".join(str(app.query_one(f"#flag-{f.lower()}").label) for f in "NVMXDIZC")
+            expected = "".join(f if p & 0x80 >> i else f.lower() for i, f in enumerate("NVMXDIZC"))
+            assert labels == expected
+
+    @async_test
+    async def test_an_error_clears_after_a_later_success(self, target):
+        app = make_app(target, running=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await type_into_pc(pilot, "1:2")
+            assert app.query_one(StatusBar).error
+            await type_into_pc(pilot, "00:0100")
+            assert app.query_one(StatusBar).error == ""

@@ -136,10 +136,13 @@ class RegisterPanel(Vertical):
         for bit, flag in enumerate(FLAGS):
             button = self.query_one(f"#flag-{flag.lower()}", Button)
             mask = 0x80 >> bit
-            button.set_class(bool(regs.p & mask), "-on")
+            on = bool(regs.p & mask)
+            button.label = flag if on else flag.lower()  # readable without colour: set = capital
+            button.set_class(on, "-on")
             button.set_class(before is not None and (before.p ^ regs.p) & mask != 0, "-changed")
         e_button = self.query_one("#flag-e", Button)
         e_button.display = regs.e is not None
+        e_button.label = "E" if regs.e else "e"
         e_button.set_class(bool(regs.e), "-on")
         e_button.set_class(before is not None and before.e != regs.e, "-changed")
         self._previous = regs
@@ -163,7 +166,7 @@ class RegisterPanel(Vertical):
         regs = self.registers
         if regs is None:
             return
-        letter = str(event.button.label)
+        letter = (event.button.id or "").removeprefix("flag-").upper()
         if letter == "E":
             self.post_message(self.Edited("e", 0 if regs.e else 1))
         else:
