@@ -253,3 +253,35 @@ class TestReadable:
             assert app.query_one(StatusBar).error
             await type_into_pc(pilot, "00:0100")
             assert app.query_one(StatusBar).error == ""
+
+
+class TestBreakpointPanel:
+    @async_test
+    async def test_add_disable_delete_and_clear_and_the_list_is_whole(self, target):
+        app = make_app(target, running=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            field = app.query_one("#breakpoint", Input)
+
+            async def typed(text: str) -> None:
+                await pilot.click("#breakpoint")
+                field.value = text
+                await pilot.press("enter")
+                await settle(pilot)
+
+            for address in ("0100", "0104", "0108", "010C", "0110"):
+                await typed(address)
+            assert target.breakpoints == {0x100, 0x104, 0x108, 0x10C, 0x110}
+            text = screen_text(app)
+            assert all(f"00:{a}" in text for a in ("0100", "0104", "0108", "010C", "0110"))
+            await typed("!0104")
+            assert 0x104 not in target.breakpoints and 0x104 in app.session.disabled
+            assert "○" in screen_text(app) and "(off)" in screen_text(app)
+            await typed("!0104")
+            assert 0x104 in target.breakpoints
+            await typed("-0108")
+            assert 0x108 not in target.breakpoints and "00:0108" not in screen_text(app)
+            await typed("-0200")
+            assert "no breakpoint at 00:0200" in app.query_one(StatusBar).error
+            await typed("clear")
+            assert target.breakpoints == set() and not app.session.disabled

@@ -369,7 +369,9 @@ class W65App(App[None]):
     @while_running
     def on_breakpoints_shown(self, message: msg.BreakpointsShown) -> None:
         self.query_one(DisassemblyView).breakpoints = message.addresses
-        self.query_one(BreakpointBar).addresses = message.addresses
+        bar = self.query_one(BreakpointBar)
+        bar.off = message.disabled
+        bar.addresses = message.addresses
 
     def _share_symbols(self) -> None:
         self.query_one(DisassemblyView).set_symbols(self.symbols)
@@ -537,26 +539,49 @@ class W65App(App[None]):
 
     @on(BreakpointBar.Toggled)
     def _breakpoint_typed(self, event: BreakpointBar.Toggled) -> None:
-        try:
-            address = resolve(event.text, self.symbols, "breakpoint")
-        except W65Error as err:
-            self.show_error(err.message)  # what was typed stays, to be corrected
+        text = event.text.strip()
+        command = "toggle"
+        if text.lower() == "clear":
+            command, text = "clear", ""
+        elif text[:1] in ("!", "-"):
+            command, text = ("disable" if text[0] == "!" else "delete"), text[1:]
+        address = 0
+        if command != "clear":
+            try:
+                address = resolve(text, self.symbols, "breakpoint")
+            except W65Error as err:
+                self.show_error(err.message)  # what was typed stays, to be corrected
+                return
+        known = self.session.disabled | set(self.session.target.breakpoints)
+        if command in ("disable", "delete") and address not in known:
+            self.show_error(f"no breakpoint at {format_address(address)} to {command}")
             return
         self.query_one("#breakpoint", Input).value = ""
-        self.toggle_breakpoint(address)
+        self.manage_breakpoint(command, address)
 
     @on(DisassemblyView.BreakpointToggled)
     def _breakpoint_clicked(self, event: DisassemblyView.BreakpointToggled) -> None:
         if self._emulator_only("Breakpoints"):
             self.toggle_breakpoint(event.address)
 
-    @work(thread=True, group="target", exit_on_error=False)
     def toggle_breakpoint(self, address: int) -> None:
+        """Add a breakpoint at `address`, or delete the one there."""
+        self.manage_breakpoint("toggle", address)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def manage_breakpoint(self, command: str, address: int) -> None:
+        """`toggle` (add or delete), `disable` (or arm again), `delete` one, or `clear` all."""
         session = self.session
         with self.reporting("breakpoint"):
-            on_now = address not in session.target.breakpoints
-            addresses = session.set_breakpoint(address, on_now)
-            self.post_message(msg.BreakpointsShown(frozenset(addresses)))
+            if command == "clear":
+                armed = session.clear_breakpoints()
+            elif command == "disable":
+                armed = session.disable_breakpoint(address)
+            else:
+                known = address in session.target.breakpoints or address in session.disabled
+                armed = session.set_breakpoint(address, command == "toggle" and not known)
+            shown = msg.BreakpointsShown(frozenset(armed), frozenset(session.disabled))
+            self.post_message(shown)
 
     # -- console --------------------------------------------------------------------------
     @on(ConsoleView.Send)

@@ -59,9 +59,10 @@ class RunStateChanged(Message):
 
 @dataclass
 class BreakpointsShown(Message):
-    """The breakpoints now set."""
+    """The breakpoints now armed, and those kept but disabled."""
 
     addresses: frozenset[int]
+    disabled: frozenset[int] = frozenset()
 
 
 @dataclass

@@ -78,6 +78,7 @@ class Session:
     _leds: dict[str, bool] | None = None
     _reason: str | None = None
     in_program: bool = False  # a program was started or stepped: show the CPU's registers
+    disabled: set[int] = field(default_factory=set)  # breakpoints kept in the list, not armed
 
     @property
     def emulated(self) -> bool:
@@ -244,13 +245,37 @@ class Session:
 
     # -- breakpoints ----------------------------------------------------------------------
     def set_breakpoint(self, address: int, on: bool) -> set[int]:
-        """Add or remove a breakpoint; return them all."""
+        """Add or delete a breakpoint (a disabled one too); return the armed ones."""
         with self.use() as target:
+            self.disabled.discard(address)
             if on:
                 target.breakpoints.add(address)
             else:
                 target.breakpoints.discard(address)
             return set(target.breakpoints)
+
+    def disable_breakpoint(self, address: int) -> set[int]:
+        """Disarm an armed breakpoint, or arm a disabled one; return the armed ones.
+
+        A disabled breakpoint stays in the list (`disabled`) but never stops the CPU."""
+        with self.use() as target:
+            if address in target.breakpoints:
+                target.breakpoints.discard(address)
+                self.disabled.add(address)
+            elif address in self.disabled:
+                self.disabled.discard(address)
+                target.breakpoints.add(address)
+            else:
+                raise KeyError(address)
+            return set(target.breakpoints)
+
+    def clear_breakpoints(self) -> set[int]:
+        """Delete every breakpoint, armed or not."""
+        with self.use() as target:
+            self._drop_step_over(target)
+            target.breakpoints.clear()
+            self.disabled.clear()
+            return set()
 
     # -- connection -----------------------------------------------------------------------
     def reconnect(self) -> str:
