@@ -152,12 +152,19 @@ class TestProgram:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             panel = app.query_one(UploadPanel)
-            steps: list[tuple[int, int]] = []
+            steps: list[tuple[int, int, str]] = []
             shown = panel.progress
-            panel.progress = lambda done, total: (steps.append((done, total)), shown(done, total))
+
+            def progress(done: int, total: int, phase: str = "sending") -> None:
+                steps.append((done, total, phase))
+                shown(done, total, phase)
+
+            panel.progress = progress
             await upload(pilot, source)
             assert "loaded and verified 27 bytes: 00:1000-00:101A" in panel.report
-            assert steps[-1] == (27, 27) and len(steps) >= 2  # two 16-byte S28 records
+            sending = [s for s in steps if s[2] == "sending"]
+            assert sending[-1] == (27, 27, "sending") and len(sending) >= 2  # two S28 records
+            assert steps[-1] == (27, 27, "verifying")  # then the read-back
             bar = app.query_one("#upload-progress", ProgressBar)
             assert bar.percentage == 1.0
             assert value(app, "#address") == "00:1000"  # the entry, ready for F2
