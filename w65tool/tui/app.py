@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import get_current_worker
 
+from w65tool.debug_map import DebugMap
 from w65tool.errors import W65Error
 from w65tool.program import Program, read_program
 from w65tool.target.base import Target
@@ -61,6 +62,9 @@ CODE_LINES = 48
 
 FOLLOW_SECONDS = 0.5
 """How often the views follow a running emulated board."""
+
+SOURCE_BEFORE = 4
+"""Source lines shown above the PC's line."""
 
 JSL_WAIT = 30.0
 """Seconds a JSL may take before the TUI reports that the code did not return."""
@@ -125,6 +129,7 @@ class W65App(App[None]):
         self.session.running = self.session.emulated and (running is None or running)
         self.given_symbols: dict[str, int] = dict(symbols or {})
         self.program_symbols: dict[str, int] = {}  # the labels of the program last uploaded
+        self.debug_map: DebugMap | None = None  # its source lines, where known
         self.program = program
         self._following = False
         self._memory_queued = False  # a read of the memory window waits for the line
@@ -264,8 +269,17 @@ class W65App(App[None]):
             shown = self._read_memory_window(target)
             # posted while the line is held, so results reach the UI in the order they were read
             self.post_message(msg.RegistersShown(view))
-            self.post_message(msg.CodeShown(lines, regs.pc, self._rom_note(regs.pc)))
+            self.post_message(self._code_shown(lines, regs.pc))
             self.post_message(shown)
+
+    def _code_shown(self, lines: list, pc: int) -> msg.CodeShown:
+        """The code around PC: the program's source where the debug map has it, else the
+        disassembly (or what the emulated ROM is)."""
+        place = self.debug_map.place(pc) if self.debug_map is not None else None
+        if place is None or self.debug_map is None:
+            return msg.CodeShown(lines, pc, self._rom_note(pc))
+        source = self.debug_map.lines_around(place.file, place.line, SOURCE_BEFORE, CODE_LINES)
+        return msg.CodeShown(lines, pc, "", source, place.file, place.line)
 
     def _rom_note(self, pc: int) -> str:
         """What the code view says instead of the emulated ROM's trap bytes."""
@@ -357,6 +371,7 @@ class W65App(App[None]):
         view = self.query_one(DisassemblyView)
         view.pc = message.pc
         view.note = message.note
+        view.show_source(message.source, message.source_file, message.pc_line)
         view.lines = message.lines
 
     @while_running
@@ -635,6 +650,7 @@ class W65App(App[None]):
             program = read_program(path)
             text = self._load(program)
             labels = program_labels(program.symbols, program.image)
+            self.debug_map = program.debug_map  # read by the workers from now on
         except AsmError as err:
             # errors first: they are why nothing was loaded; warnings follow
             ordered = sorted(err.diagnostics, key=lambda d: d.severity not in ("error", "fatal"))

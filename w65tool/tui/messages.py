@@ -25,6 +25,10 @@ class CodeShown(Message):
     lines: list[Line]
     pc: int
     note: str = ""
+    source: list[tuple[int | None, int, str]] = field(default_factory=list)
+    """Source lines around PC (address, line number, text) where a debug map has them."""
+    source_file: str = ""
+    pc_line: int = 0
 
 
 @dataclass

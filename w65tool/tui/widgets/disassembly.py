@@ -36,6 +36,37 @@ class DisassemblyView(Widget, can_focus=True):
             super().__init__()
             self.address = address
 
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.source: list[tuple[int | None, int, str]] = []
+        self.pc_line = 0
+
+    def show_source(self, source: list[tuple[int | None, int, str]], file: str, line: int) -> None:
+        """Show these source lines (address, number, text) instead of the disassembly; an
+        empty list goes back to the disassembly."""
+        self.source = source
+        self.pc_line = line
+        self.border_title = f"Source: {file}" if source else "Disassembly"
+
+    def _source_rows(self) -> list[tuple[int | None, Text]]:
+        out: list[tuple[int | None, Text]] = []
+        for address, number, line in self.source:
+            at_pc = number == self.pc_line
+            text = Text()
+            text.append("●" if address in self.breakpoints else " ", style="bold red")
+            text.append("▶" if at_pc else " ", style="bold")
+            text.append(f"{number:5} ", style="dim")
+            text.append(line.expandtabs(8))
+            if at_pc:
+                text.stylize("reverse")
+            out.append((address, text))
+        return out
+
+    def _source_first(self, rows: list[tuple[int | None, Text]]) -> int:
+        """The first source row shown: the PC's line in view with a few lines above it."""
+        at = next((i for i, (_, t) in enumerate(rows) if t.plain[1] == "▶"), 0)
+        return max(0, min(at - 4, len(rows) - self.size.height))
+
     def set_symbols(self, symbols: Mapping[str, int]) -> None:
         """Name addresses with these symbols (name -> value)."""
         self.symbols = usable_symbols(symbols)
@@ -71,6 +102,11 @@ class DisassemblyView(Widget, can_focus=True):
     def render(self) -> Text:
         if self.note:
             return Text("▶" + self.note, style="italic")
+        if self.source:
+            rows_s = self._source_rows()
+            first = self._source_first(rows_s)
+            shown_s = rows_s[first : first + max(1, self.size.height)]
+            return Text("\n").join(text for _, text in shown_s)
         rows = self.rows()
         if not rows:
             return Text("no code read yet", style="dim italic")
@@ -87,6 +123,12 @@ class DisassemblyView(Widget, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None or self.note:
             return  # on the border
+        if self.source:
+            rows_s = self._source_rows()
+            index = self._source_first(rows_s) + offset.y
+            if 0 <= index < len(rows_s) and rows_s[index][0] is not None:
+                self.post_message(self.BreakpointToggled(rows_s[index][0]))
+            return
         rows = self.rows()
         index = self._first(rows) + offset.y
         if 0 <= index < len(rows):
