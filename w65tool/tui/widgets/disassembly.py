@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from rich.text import Text
 from textual import events
@@ -46,7 +47,7 @@ class DisassemblyView(Widget, can_focus=True):
         empty list goes back to the disassembly."""
         self.source = source
         self.pc_line = line
-        self.border_title = f"Source: {file}" if source else "Disassembly"
+        self.border_title = f"Source: {Path(file).name}" if source else "Disassembly"
 
     def _source_rows(self) -> list[tuple[int | None, Text]]:
         out: list[tuple[int | None, Text]] = []
@@ -106,7 +107,8 @@ class DisassemblyView(Widget, can_focus=True):
             rows_s = self._source_rows()
             first = self._source_first(rows_s)
             shown_s = rows_s[first : first + max(1, self.size.height)]
-            return Text("\n").join(text for _, text in shown_s)
+            # one row a line: a long comment is cut at the edge, never wrapped onto the next
+            return Text("\n", no_wrap=True, overflow="ellipsis").join(t for _, t in shown_s)
         rows = self.rows()
         if not rows:
             return Text("no code read yet", style="dim italic")
