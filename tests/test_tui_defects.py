@@ -287,3 +287,23 @@ class TestBreakpointPanel:
             assert "no breakpoint at 00:0200" in app.query_one(StatusBar).error
             await typed("clear")
             assert target.breakpoints == set() and not app.session.disabled
+
+
+class TestCycles:
+    @async_test
+    async def test_the_cycle_counter_and_its_lap(self, target):
+        app = make_app(target, running=False)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            target.write_cpu_registers(pc=0x0100)
+            target.write_memory(0x0100, bytes([0xEA, 0xEA, 0xEA]))  # nop nop nop
+            await pilot.press("f7")
+            await settle(pilot)
+            status = app.query_one(StatusBar)
+            total = target.cycles()
+            assert status.cycles == f"cycles {total:,}  lap {total:,}"
+            await pilot.press("ctrl+l")
+            assert status.cycles.endswith("lap 0")
+            await pilot.press("f7")
+            await settle(pilot)
+            assert status.cycles.endswith("lap 2")  # a NOP takes two cycles

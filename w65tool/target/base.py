@@ -52,7 +52,7 @@ class Mismatch:
         return f"${self.address:06X}: wrote ${self.expected:02X}, read ${self.actual:02X}"
 
 
-RUN_CONTROL = frozenset({"run", "stop", "step", "breakpoints", "cpu_registers", "reset"})
+RUN_CONTROL = frozenset({"run", "stop", "step", "breakpoints", "cpu_registers", "reset", "cycles"})
 """Every run-control capability a target may declare in `Target.capabilities`:
 
     run            `run_for()` runs the CPU until a limit, a breakpoint, STP or `stop()`
@@ -61,6 +61,7 @@ RUN_CONTROL = frozenset({"run", "stop", "step", "breakpoints", "cpu_registers", 
     breakpoints    `breakpoints` is the live set of addresses the CPU stops before
     cpu_registers  `cpu_registers()` / `write_cpu_registers()` reach the CPU itself
     reset          `reset()` resets the chip (the monitor starts again with its banner)
+    cycles         `cycles()` counts the CPU's clock cycles since power-on
 """
 
 
@@ -160,6 +161,10 @@ class Target(ABC):
     def reset(self) -> None:
         """Reset the chip: the monitor starts again and prints its banner."""
         raise self._lacks("reset")
+
+    def cycles(self) -> int:
+        """The CPU's clock cycles since power-on."""
+        raise self._lacks("cycles")
 
     def close(self) -> None:  # noqa: B027 - a target with nothing to release keeps the default
         """Release the port or stop the emulator."""

@@ -8,7 +8,8 @@ display, as a host on the serial line would.
 
 It declares every run-control capability of `Target` (`RUN_CONTROL`): `run_for` (reasons
 "cycles", "breakpoint", "stp", "wai", "stop requested"; `realtime` paces it to the wall
-clock), `stop`, `step`, `breakpoints`, `cpu_registers` / `write_cpu_registers` and `reset`.
+clock), `stop`, `step`, `breakpoints`, `cpu_registers` / `write_cpu_registers`, `reset`
+and `cycles`.
 Beyond `Target`, for the TUI and tests:
 
     target.board              the Board (its `cpu`, `bus`, `uart3`, `led_events` ...)
@@ -121,6 +122,10 @@ class EmulatedTarget(Target):
 
     def last_program_output(self) -> bytes:
         return self.program_output
+
+    def cycles(self) -> int:
+        with self._lock:
+            return self.board.cpu.cycles
 
     def step(self) -> int:
         """Execute one instruction; return its cycles."""

@@ -52,7 +52,9 @@ PANELS = (
 )
 """The panels, in tab order; at small sizes one shows at a time."""
 
-EMULATOR_ACTIONS = frozenset({"run", "stop", "step", "step_over", "focus_breakpoint", "reset"})
+EMULATOR_ACTIONS = frozenset(
+    {"run", "stop", "step", "step_over", "focus_breakpoint", "reset", "lap"}
+)
 
 BUSY_REFUSED = frozenset({"jump", "upload", "browse", "run", "step", "step_over", "reset"})
 """What waits for nothing while an upload holds the line: refused with a word, never queued."""
@@ -108,6 +110,7 @@ class W65App(App[None]):
         Binding("f9", "focus_breakpoint", "Break", tooltip="emulator: to the Break field"),
         Binding("f10", "upload", "Upload", tooltip="upload the file in the Upload field"),
         Binding("f12", "reset", "Reset", tooltip="emulator: reset the chip (monitor banner)"),
+        Binding("ctrl+l", "lap", "Lap", tooltip="emulator: start the lap cycle count again"),
         Binding("ctrl+o", "browse", "Open", tooltip="pick a file to upload"),
         Binding("ctrl+n", "next_panel", "Panel", tooltip="code, memory, console, upload"),
         Binding("ctrl+g", "focus_address", "Addr", tooltip="to the Address field"),
@@ -134,6 +137,8 @@ class W65App(App[None]):
         self._following = False
         self._memory_queued = False  # a read of the memory window waits for the line
         self.busy: str | None = None  # what holds the line for long ("uploading"), or None
+        self.lap_start = 0  # the cycle count the lap counts from (Ctrl+L)
+        self._cycles: int | None = None  # the last count shown
 
     @property
     def symbols(self) -> dict[str, int]:
@@ -365,6 +370,20 @@ class W65App(App[None]):
         panel = self.query_one(RegisterPanel)
         panel.live = message.view.live
         panel.registers = message.view.registers
+        self._cycles = message.view.cycles
+        self._show_cycles()
+
+    def _show_cycles(self) -> None:
+        cycles = self._cycles
+        if cycles is not None:
+            lap = cycles - self.lap_start
+            self.query_one(StatusBar).cycles = f"cycles {cycles:,}  lap {lap:,}"
+
+    def action_lap(self) -> None:
+        """Start the lap count from the cycles shown now."""
+        if self._emulator_only("Lap") and self._cycles is not None:
+            self.lap_start = self._cycles
+            self._show_cycles()
 
     @while_running
     def on_code_shown(self, message: msg.CodeShown) -> None:

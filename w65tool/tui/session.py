@@ -42,6 +42,7 @@ class View:
 
     registers: Registers
     live: bool
+    cycles: int | None = None  # the CPU's cycles since power-on, where the target counts them
 
 
 @dataclass
@@ -104,11 +105,12 @@ class Session:
             return self._view(target)
 
     def _view(self, target: Target) -> View:
+        cycles = target.cycles() if target.can("cycles") else None
         if self.emulated:
             live = target.cpu_registers()
             if live.pc < ROM_FIRST or self.in_program:
-                return View(live, True)
-        return View(target.read_registers(), False)
+                return View(live, True, cycles)
+        return View(target.read_registers(), False, cycles)
 
     def write_registers(self, values: Mapping[str, int]) -> View:
         """Set registers where they are shown (live CPU or saved) and return the new view.
