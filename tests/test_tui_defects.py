@@ -307,3 +307,23 @@ class TestCycles:
             await pilot.press("f7")
             await settle(pilot)
             assert status.cycles.endswith("lap 2")  # a NOP takes two cycles
+
+
+class TestStepOut:
+    @async_test
+    async def test_step_out_runs_to_the_callers_next_instruction(self, target):
+        from tui_support import blink_image
+
+        image, _ = blink_image()
+        target.load(image)
+        target.write_cpu_registers(pc=0x00C9, p=0x30)  # jsr sub
+        app = make_app(target, running=False)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("f7")  # into sub
+            await settle(pilot)
+            assert target.cpu_registers().pc == 0x00CE
+            await pilot.press("f11")
+            await settle(pilot)
+            assert target.cpu_registers().pc == 0x00CC  # the bra after the jsr
+            assert shown_pc(target) == app.query_one("#reg-pc", Input).value

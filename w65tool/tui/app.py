@@ -53,11 +53,8 @@ PANELS = (
 """The panels, in tab order; at small sizes one shows at a time."""
 
 EMULATOR_ACTIONS = frozenset(
-    {"run", "stop", "step", "step_over", "focus_breakpoint", "reset", "lap"}
+    {"run", "stop", "step", "step_over", "step_out", "focus_breakpoint", "reset", "lap"}
 )
-
-BUSY_REFUSED = frozenset({"jump", "upload", "browse", "run", "step", "step_over", "reset"})
-"""What waits for nothing while an upload holds the line: refused with a word, never queued."""
 
 CODE_LINES = 48
 """Disassembly lines read around PC (the view shows as many as fit)."""
@@ -107,6 +104,7 @@ class W65App(App[None]):
         Binding("f6", "stop", "Stop", tooltip="emulator: halt the board"),
         Binding("f7", "step", "Step", tooltip="emulator: execute one instruction"),
         Binding("f8", "step_over", "Over", tooltip="emulator: step, over a JSR or JSL call"),
+        Binding("f11", "step_out", "Out", tooltip="emulator: run until this routine returns"),
         Binding("f9", "focus_breakpoint", "Break", tooltip="emulator: to the Break field"),
         Binding("f10", "upload", "Upload", tooltip="upload the file in the Upload field"),
         Binding("f12", "reset", "Reset", tooltip="emulator: reset the chip (monitor banner)"),
@@ -544,6 +542,10 @@ class W65App(App[None]):
         if self._emulator_only("Step") and not self.refused("Step"):
             self.control("step")
 
+    def action_step_out(self) -> None:
+        if self._emulator_only("Step out") and not self.refused("Step out"):
+            self.control("step_out")
+
     def action_step_over(self) -> None:
         if self._emulator_only("Step over") and not self.refused("Step over"):
             self.control("step_over")
@@ -557,6 +559,11 @@ class W65App(App[None]):
                 session.run()
             elif command == "step":
                 self._read_views(session.step())
+            elif command == "step_out":
+                view, why = session.step_out()
+                self._read_views(view)
+                if why == "budget":
+                    self.post_message(msg.TargetFailed("step out: the routine did not return"))
             else:
 
                 def line_at(target: Target, regs) -> tuple[str, int]:

@@ -33,6 +33,13 @@ long Stop may take to land."""
 POLL_WAIT = 0.05
 """Seconds the pump waits for console bytes from a real board before looking again."""
 
+RETURNS = frozenset({0x60, 0x6B, 0x40})
+"""RTS, RTL and RTI: the instructions a step out waits for."""
+
+STEP_OUT_BUDGET = 1_000_000
+"""Instructions a step out executes at most before it gives up (a routine that never
+returns)."""
+
 LIVE_REGISTERS = ("pc", "a", "x", "y", "s", "d", "p", "dbr", "e")
 
 
@@ -186,6 +193,28 @@ class Session:
                 self._over = StepOver(back, regs.s, added)
                 self.running = True
             return self._view(target)
+
+    def step_out(self, budget: int = STEP_OUT_BUDGET) -> tuple[View, str]:
+        """Run the halted board until the routine it is in returns (an RTS, RTL or RTI that
+        leaves the stack above where it is now), a breakpoint, or `budget` instructions.
+        Returns the view and why it stopped ("step out", "breakpoint", "budget")."""
+        with self.use() as target:
+            self.running = False
+            self.in_program = True
+            self._drop_step_over(target)
+            depth = target.cpu_registers().s
+            why = "budget"
+            for done in range(budget):
+                regs = target.cpu_registers()
+                if done and regs.pc in target.breakpoints:
+                    why = "breakpoint"
+                    break
+                opcode = target.read_memory(regs.pc, 1)[0]
+                target.step()
+                if opcode in RETURNS and target.cpu_registers().s > depth:
+                    why = "step out"
+                    break
+            return self._view(target), why
 
     def _leave_breakpoint(self, target: Target) -> None:
         """Execute the instruction at a breakpoint, which a run would otherwise stop before."""

@@ -14,12 +14,13 @@ COMMANDS = (
     ("stop", "Stop", "halt the board (F6)"),
     ("step", "Step", "execute one instruction (F7)"),
     ("step_over", "Over", "step, running a JSR/JSL to its return (F8)"),
+    ("step_out", "Out", "run until this routine returns (F11)"),
     ("reset", "Reset", "reset the chip: the monitor starts again (F12)"),
 )
 
 
 class RunControls(Horizontal):
-    """Posts `Command` with one of `run stop step step_over reset`."""
+    """Posts `Command` with one of `run stop step step_over step_out reset`."""
 
     running: reactive[bool] = reactive(False)
 
