@@ -232,7 +232,7 @@ class TestConnection:
     @async_test
     async def test_a_pulled_cable_shows_disconnected_and_ctrl_r_opens_the_port_again(self):
         with BoardProcess() as first, BoardProcess() as second:
-            app, args = open_tui(first.port)
+            app, _ = open_tui(first.port)
             async with app.run_test(size=(120, 40)) as pilot:
                 await settle(pilot)
                 status = app.query_one(StatusBar)
@@ -240,8 +240,10 @@ class TestConnection:
                 first.hang_up()  # the line goes away, as an unplugged USB adapter does
                 await until(pilot, lambda: status.state == "disconnected", "disconnected")
                 assert "connection lost" in status.error
-                args.port = second.port  # plugged in again (a new pty for the new board)
-                await pilot.press("ctrl+r")
+                await pilot.press("ctrl+r")  # plugged in again, on a new pty: typed in
+                await until(pilot, lambda: app.screen.query("#port-path"), "the port dialog")
+                app.screen.query_one("#port-path", Input).value = second.port
+                await pilot.press("enter")
                 await until(pilot, lambda: status.state == "connected", "connected again")
                 await settle(pilot)
                 assert status.target == f"{second.port} at 9600 baud" and status.error == ""

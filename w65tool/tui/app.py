@@ -31,6 +31,7 @@ from w65tool.tui.listing import around_pc, instruction_at
 from w65tool.tui.names import chip_names, in_rom, program_labels, rom_routine
 from w65tool.tui.screens.file_picker import FilePicker
 from w65tool.tui.screens.help import HelpScreen
+from w65tool.tui.screens.port import PortScreen
 from w65tool.tui.session import Session, View
 from w65tool.tui.widgets.address_bar import AddressBar
 from w65tool.tui.widgets.breakpoints import BreakpointBar
@@ -112,7 +113,7 @@ class W65App(App[None]):
         Binding("ctrl+o", "browse", "Open", tooltip="pick a file to upload"),
         Binding("ctrl+n", "next_panel", "Panel", tooltip="code, memory, console, upload"),
         Binding("ctrl+g", "focus_address", "Addr", tooltip="to the Address field"),
-        Binding("ctrl+r", "reconnect", "Reconnect", tooltip="open the port again"),
+        Binding("ctrl+r", "reconnect", "Reconnect", tooltip="open the port again, or another"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave w65 tui"),
     ]
 
@@ -744,12 +745,18 @@ class W65App(App[None]):
         if self.session.connect is None:
             self.show_error("this target cannot be reopened")
             return
-        self.reconnect()
+
+        def chosen(port: str | None) -> None:
+            if port is not None:
+                self.reconnect(port or None)
+
+        self.push_screen(PortScreen(self.session.target.description), chosen)
 
     @work(thread=True, group="target", exit_on_error=False)
-    def reconnect(self) -> None:
+    def reconnect(self, port: str | None = None) -> None:
+        """Open the target again, on `port` when given, else as at start."""
         with self.reporting("reconnect"):
-            self.post_message(msg.Reconnected(self.session.reconnect()))
+            self.post_message(msg.Reconnected(self.session.reconnect(port)))
 
     @while_running
     def on_reconnected(self, message: msg.Reconnected) -> None:

@@ -77,7 +77,7 @@ class Session:
     """Exclusive, thread-safe use of one target, plus the emulator's run state."""
 
     target: Target
-    connect: Callable[[], Target] | None = None
+    connect: Callable[..., Target] | None = None  # connect() or connect(port) opens again
     running: bool = False
     connected: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -309,14 +309,14 @@ class Session:
             return set()
 
     # -- connection -----------------------------------------------------------------------
-    def reconnect(self) -> str:
+    def reconnect(self, port: str | None = None) -> str:
         """Close the target and open it again; return its description."""
         if self.connect is None:
             raise OSError("this target cannot be reopened")
         with self.use() as target:
             with suppress(OSError):  # the port is already gone; a fresh one is what matters
                 target.close()
-            self.target = self.connect()
+            self.target = self.connect() if port is None else self.connect(port)
             self.connected = True
             return self.target.description
 
