@@ -89,7 +89,7 @@ class TestConnection:
     async def test_a_lost_board_shows_disconnected_and_reconnects(self):
         first, second = FakeTarget(), FakeTarget()
         second.registers.a = 0x5555
-        app = make_app(first, connect=lambda: second)
+        app = make_app(first, connect=lambda port=None: second)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             first.lose()
@@ -98,11 +98,37 @@ class TestConnection:
             await until(pilot, lambda: status.state == "disconnected", "shown disconnected")
             assert "connection lost: Input/output error" in status.error
             await pilot.press("ctrl+r")
+            await until(pilot, lambda: app.screen.query("#port-path"), "the port dialog")
+            await pilot.press("enter")  # the same port again
             await settle(pilot)
             await settle(pilot)
             assert status.state == "connected" and status.error == ""
             assert first.closed and app.session.target is second
             assert app.query_one("#reg-a", Input).value == "5555"
+
+    @async_test
+    async def test_ctrl_r_can_move_to_another_port(self):
+        first, second = FakeTarget(), FakeTarget()
+        asked: list[str | None] = []
+
+        def connect(port=None):
+            asked.append(port)
+            return second
+
+        app = make_app(first, connect=connect)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: app.screen.query("#port-path"), "the port dialog")
+            app.screen.query_one("#port-path", Input).value = "/dev/ttyUSB1"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert asked == ["/dev/ttyUSB1"] and app.session.target is second
+            await pilot.press("ctrl+r")
+            await until(pilot, lambda: app.screen.query("#port-path"), "the port dialog")
+            await pilot.press("escape")  # cancelled: nothing reopened
+            await settle(pilot)
+            assert asked == ["/dev/ttyUSB1"]
 
     @async_test
     async def test_without_a_way_to_reopen_reconnect_says_so(self):

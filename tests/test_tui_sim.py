@@ -152,12 +152,19 @@ class TestProgram:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             panel = app.query_one(UploadPanel)
-            steps: list[tuple[int, int]] = []
+            steps: list[tuple[int, int, str]] = []
             shown = panel.progress
-            panel.progress = lambda done, total: (steps.append((done, total)), shown(done, total))
+
+            def progress(done: int, total: int, phase: str = "sending") -> None:
+                steps.append((done, total, phase))
+                shown(done, total, phase)
+
+            panel.progress = progress
             await upload(pilot, source)
             assert "loaded and verified 27 bytes: 00:1000-00:101A" in panel.report
-            assert steps[-1] == (27, 27) and len(steps) >= 2  # two 16-byte S28 records
+            sending = [s for s in steps if s[2] == "sending"]
+            assert sending[-1] == (27, 27, "sending") and len(sending) >= 2  # two S28 records
+            assert steps[-1] == (27, 27, "verifying")  # then the read-back
             bar = app.query_one("#upload-progress", ProgressBar)
             assert bar.percentage == 1.0
             assert value(app, "#address") == "00:1000"  # the entry, ready for F2
@@ -225,7 +232,7 @@ class TestConnection:
     @async_test
     async def test_a_pulled_cable_shows_disconnected_and_ctrl_r_opens_the_port_again(self):
         with BoardProcess() as first, BoardProcess() as second:
-            app, args = open_tui(first.port)
+            app, _ = open_tui(first.port)
             async with app.run_test(size=(120, 40)) as pilot:
                 await settle(pilot)
                 status = app.query_one(StatusBar)
@@ -233,8 +240,10 @@ class TestConnection:
                 first.hang_up()  # the line goes away, as an unplugged USB adapter does
                 await until(pilot, lambda: status.state == "disconnected", "disconnected")
                 assert "connection lost" in status.error
-                args.port = second.port  # plugged in again (a new pty for the new board)
-                await pilot.press("ctrl+r")
+                await pilot.press("ctrl+r")  # plugged in again, on a new pty: typed in
+                await until(pilot, lambda: app.screen.query("#port-path"), "the port dialog")
+                app.screen.query_one("#port-path", Input).value = second.port
+                await pilot.press("enter")
                 await until(pilot, lambda: status.state == "connected", "connected again")
                 await settle(pilot)
                 assert status.target == f"{second.port} at 9600 baud" and status.error == ""

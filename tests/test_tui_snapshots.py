@@ -54,6 +54,12 @@ class TestMainScreen:
             halted_board_app(), terminal_size=(120, 40), run_before=show_program_memory
         )
 
+    def test_160x48_large_terminal(self, snap_compare):
+        """160x48: every panel, with room to spare."""
+        assert snap_compare(
+            halted_board_app(), terminal_size=(160, 48), run_before=show_program_memory
+        )
+
     def test_80x24_shows_one_panel_under_tabs(self, snap_compare):
         """80x24: the code panel under the tabs, registers and controls whole above it."""
         assert snap_compare(
@@ -98,6 +104,7 @@ CONTROLS = [
     "#jml",
     "#jsl",
     "#run",
+    "#reset",
     "#stop",
     "#step",
     "#step-over",

@@ -34,7 +34,9 @@ class Tmux:
         started = subprocess.run(
             ["tmux", "-L", self.socket, "-f", str(config), "new-session", "-d", "-s", "tui",
              "-x", str(size[0]), "-y", str(size[1]), "-c", str(ROOT),
-             "-e", f"PYTHONPATH={ROOT}", "-e", "TERM=xterm-256color", " ".join(command)],
+             "-e", f"PYTHONPATH={ROOT}", "-e", "TERM=xterm-256color",
+             # the app takes COLUMNS and LINES over the terminal's size: give it the pane's
+             "-e", f"COLUMNS={size[0]}", "-e", f"LINES={size[1]}", " ".join(command)],
             stdin=subprocess.DEVNULL,
             capture_output=True,
             text=True,
@@ -125,7 +127,8 @@ def test_a_session_on_the_emulated_board(blink, tmp_path):
         term.type("sub")
         term.keys("Enter")
         term.wait_for("● sub")
-        term.press_until("F5", "●▶00:00CE EA", "halted", "PC  00:00CE")  # to the breakpoint
+        # to the breakpoint: the code panel shows the program's own source line there
+        term.press_until("F5", "●▶   11 sub:    nop", "halted", "PC  00:00CE")
 
         term.keys("F8", "F8")  # step over nop, then rts back into the loop
         term.wait_for("PC  00:00CC")
@@ -137,6 +140,44 @@ def test_a_session_on_the_emulated_board(blink, tmp_path):
         term.keys("Escape")
         term.wait_for("Registers (CPU)")
 
+        term.keys("C-q")
+        deadline = time.monotonic() + 10
+        while term.alive() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not term.alive(), "the app did not quit on Ctrl+Q"
+    finally:
+        term.close()
+
+
+def test_a_source_level_session_at_160x48(blink, tmp_path):
+    """A HEX file with its debug map: the source follows each step, Reset brings the monitor
+    back, and the screen is large enough for every panel at once."""
+    hex_file = tmp_path / "blink.hex"
+    built = subprocess.run(
+        [sys.executable, "-m", "w65tool", "asm", str(blink), "-o", str(hex_file),
+         "--debug-map", str(tmp_path / "blink.dbg.json")],
+        cwd=ROOT, env={"PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    term = Tmux(
+        [sys.executable, "-m", "w65tool", "tui", "--sim", "--halted", str(hex_file)],
+        config=tmp_path / "tmux.conf",
+        size=(160, 48),
+    )
+    try:
+        term.wait_for("loaded and verified 18 bytes", "Address 00:00C0", "halted")
+        term.press_until("F2", "running")
+        term.press_until("F6", "halted", "Registers (CPU)")
+        term.keys("F9")
+        term.type("loop")
+        term.keys("Enter")
+        term.wait_for("● loop")
+        term.keys("F2")  # JML start again: it stops at the breakpoint on loop
+        term.wait_for("Source: blink.asm", "●▶    7 loop:   inc a", "halted")
+        term.keys("F7")
+        term.wait_for("▶    8         sta $DF23       ; PD7")
+        term.keys("F12")  # Reset: the monitor's banner in the console, and it runs
+        term.wait_for("MENSCH ROM Version 2.07", "running", "saved by the monitor")
         term.keys("C-q")
         deadline = time.monotonic() + 10
         while term.alive() and time.monotonic() < deadline:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from w65tool.debug_map import DebugMap
 from w65tool.errors import W65Error, check_input_file
 from w65tool.image import Image
 
@@ -19,7 +20,7 @@ SOURCE_SUFFIXES = frozenset({".asm", ".s", ".s65", ".a65", ".65s", ".inc", ".src
 class Program:
     """An image ready to load, the symbols its source defines, and the assembler's warnings."""
 
-    __slots__ = ("image", "symbols", "warnings")
+    __slots__ = ("debug_map", "image", "symbols", "warnings")
     image: Image
     symbols: dict[str, int]
     warnings: list[str]
@@ -30,7 +31,9 @@ class Program:
         image: Image,
         symbols: dict[str, int] | None = None,
         warnings: list[str] | None = None,
+        debug_map: DebugMap | None = None,
     ) -> None:
+        self.debug_map = debug_map  # source lines by address, where known
         self.image = image
         self.symbols = {} if symbols is None else symbols
         self.warnings = [] if warnings is None else warnings
@@ -80,13 +83,20 @@ def read_program(
         result = assemble_file(
             path, include_dirs=list(include_dirs), defines=values or None, compat=compat, cfg=cfg
         )
+        from w65tool.debug_map import from_result
+
         program = Program(
             result.image,
             dict(result.symbols),
             [d.render() for d in result.diagnostics],
+            from_result(result),
         )
     else:
-        program = Program(Image.load(path, org))
+        from w65tool.debug_map import beside, load
+
+        found = beside(path)
+        debug = load(found) if found.is_file() else None
+        program = Program(Image.load(path, org), debug.symbols if debug else None, None, debug)
     if not len(program.image):
         raise W65Error(f"{path}: holds no bytes to load")
     return program

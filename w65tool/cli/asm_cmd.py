@@ -47,6 +47,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="write the symbols (name = $value; JSON if FILE ends in .json; - for stdout)",
     )
+    parser.add_argument(
+        "--debug-map",
+        metavar="FILE",
+        help="write a debug map for source-level debugging in w65 tui: address -> file:line, "
+        "the source, symbols, A/X widths (JSON; name it PROG.dbg.json beside PROG.hex)",
+    )
     add_source_arguments(parser)
     parser.add_argument(
         "--diagnostics-format",
@@ -80,6 +86,7 @@ def run(args: argparse.Namespace) -> int:
     source = Path(args.file[0])
     output = args.output or str(source.with_suffix(_SUFFIX[args.format]))
     outputs = [("-o", output), ("--listing", args.listing), ("--symbols", args.symbols)]
+    outputs.append(("--debug-map", args.debug_map))
     to_stdout = [flag for flag, path in outputs if path == "-"]
     if len(to_stdout) > 1:
         raise W65Error(f"only one output can go to stdout (-), not {' and '.join(to_stdout)}")
@@ -118,6 +125,10 @@ def run(args: argparse.Namespace) -> int:
     if args.symbols:
         sym = result.symbol_json() if args.symbols.endswith(".json") else result.symbol_text()
         _write(args.symbols, sym.encode("utf-8"))
+    if args.debug_map:
+        from w65tool.debug_map import from_result
+
+        _write(args.debug_map, from_result(result).to_json().encode("utf-8"))
     _write(output, payload)
     if args.verbose:
         print(result.summary(), file=sys.stderr)

@@ -67,6 +67,15 @@ def build_app(args: argparse.Namespace) -> W65App:
         target,
         symbols=symbols,
         running=not args.halted,
-        connect=None if args.sim else (lambda: open_target(args)),
+        connect=None if args.sim else (lambda port=None: open_target(_on_port(args, port))),
         program=args.program,
     )
+
+
+def _on_port(args: argparse.Namespace, port: str | None) -> argparse.Namespace:
+    """The command line's options, on another port when `port` is given (Ctrl+R)."""
+    if port is None:
+        return args
+    changed = argparse.Namespace(**vars(args))
+    changed.port = port
+    return changed

@@ -52,11 +52,35 @@ class Mismatch:
         return f"${self.address:06X}: wrote ${self.expected:02X}, read ${self.actual:02X}"
 
 
+RUN_CONTROL = frozenset({"run", "stop", "step", "breakpoints", "cpu_registers", "reset", "cycles"})
+"""Every run-control capability a target may declare in `Target.capabilities`:
+
+    run            `run_for()` runs the CPU until a limit, a breakpoint, STP or `stop()`
+    stop           `stop()` halts a run from another thread
+    step           `step()` executes one instruction
+    breakpoints    `breakpoints` is the live set of addresses the CPU stops before
+    cpu_registers  `cpu_registers()` / `write_cpu_registers()` reach the CPU itself
+    reset          `reset()` resets the chip (the monitor starts again with its banner)
+    cycles         `cycles()` counts the CPU's clock cycles since power-on
+"""
+
+
 class Target(ABC):
-    """A board you can talk to. Use as a context manager, or call `close()`."""
+    """A board you can talk to. Use as a context manager, or call `close()`.
+
+    Every target loads, reads and writes memory and the monitor's saved registers, starts code
+    and carries the console. Run control is optional: a target lists what it can do in
+    `capabilities` (names from `RUN_CONTROL`) and says in `cannot` why it lacks the rest;
+    calling a method it does not declare raises `TargetError` with that reason."""
 
     #: a short description for status lines and messages ("sim", "/dev/ttyUSB0 at 9600 baud")
     description: str = "target"
+
+    #: the run-control capabilities this target has (see `RUN_CONTROL`)
+    capabilities: frozenset[str] = frozenset()
+
+    #: why a capability is missing, for the user ("the monitor has no single-step command")
+    cannot: str = "this target has no run control"
 
     @abstractmethod
     def read_registers(self) -> Registers:
@@ -93,6 +117,54 @@ class Target(ABC):
     @abstractmethod
     def console_read(self, timeout: float = 0.0) -> bytes:
         """Bytes the board sent to the console, waiting up to `timeout` seconds for the first."""
+
+    def last_program_output(self) -> bytes:
+        """What the code the last `jsl` called printed before it returned."""
+        return b""
+
+    # -- run control (only what `capabilities` declares) --------------------------------------
+    def can(self, capability: str) -> bool:
+        """True when this target declares `capability` (one of `RUN_CONTROL`)."""
+        return capability in self.capabilities
+
+    def _lacks(self, capability: str) -> TargetError:
+        what = capability.replace("_", " ")
+        return TargetError(f"{self.description} cannot {what}: {self.cannot}")
+
+    def run_for(
+        self, cycles: int | None = None, seconds: float | None = None, realtime: bool = False
+    ) -> str:
+        """Run until a limit, a breakpoint, STP, WAI for ever or `stop()`; return why."""
+        raise self._lacks("run")
+
+    def stop(self) -> None:
+        """Make a `run_for` in another thread return soon."""
+        raise self._lacks("stop")
+
+    def step(self) -> int:
+        """Execute one instruction; return its cycles."""
+        raise self._lacks("step")
+
+    @property
+    def breakpoints(self) -> set[int]:
+        """The live set of 24-bit addresses the CPU stops before executing."""
+        raise self._lacks("breakpoints")
+
+    def cpu_registers(self) -> Registers:
+        """The registers of the CPU itself (with E), wherever it is."""
+        raise self._lacks("cpu_registers")
+
+    def write_cpu_registers(self, **values: int) -> None:
+        """Set registers of the CPU itself (`pc` is 24-bit; `e` switches emulation)."""
+        raise self._lacks("cpu_registers")
+
+    def reset(self) -> None:
+        """Reset the chip: the monitor starts again and prints its banner."""
+        raise self._lacks("reset")
+
+    def cycles(self) -> int:
+        """The CPU's clock cycles since power-on."""
+        raise self._lacks("cycles")
 
     def close(self) -> None:  # noqa: B027 - a target with nothing to release keeps the default
         """Release the port or stop the emulator."""

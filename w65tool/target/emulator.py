@@ -6,19 +6,15 @@ and `J` start code with them; `load` writes memory directly (instantly); `jml` i
 monitor's `G`; `jsl` sends `J` to the emulated monitor on UART3 and waits for its register
 display, as a host on the serial line would.
 
+It declares every run-control capability of `Target` (`RUN_CONTROL`): `run_for` (reasons
+"cycles", "breakpoint", "stp", "wai", "stop requested"; `realtime` paces it to the wall
+clock), `stop`, `step`, `breakpoints`, `cpu_registers` / `write_cpu_registers`, `reset`
+and `cycles`.
 Beyond `Target`, for the TUI and tests:
 
     target.board              the Board (its `cpu`, `bus`, `uart3`, `led_events` ...)
-    target.step()             execute one instruction; returns its cycles
-    target.run_for(cycles=None, seconds=None, realtime=False)
-                              run until a limit (emulated seconds), a breakpoint, STP, or
-                              `stop()`; returns the reason ("cycles", "breakpoint", "stp",
-                              "wai", "stop requested"); `realtime` paces it to the wall clock
-    target.stop()             make a `run_for` in another thread return soon (thread-safe)
     target.running            True while `run_for` runs
-    target.breakpoints        the CPU's set of 24-bit breakpoint addresses
     target.leds               lamp name -> lit, as `Board.leds`
-    target.cpu_registers()    the live CPU registers (with E), for a halted program
 
 Thread safety: every method takes one lock; `run_for` runs in slices of `SLICE_SECONDS` and
 releases the lock between them, so a UI thread can read registers and memory, set
@@ -32,7 +28,13 @@ import time
 
 from w65tool.board.kinds import DEFAULT_BOARD
 from w65tool.image import Image
-from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
+from w65tool.target.base import (
+    RUN_CONTROL,
+    ProgressCallback,
+    Registers,
+    Target,
+    TargetError,
+)
 from w65tool.target.monitor import check_registers
 from w65tool.target.protocol import DISPLAY_RE, address_digits, parse_register_display
 
@@ -60,6 +62,8 @@ JSL_DEFAULT_WAIT = 10.0
 
 class EmulatedTarget(Target):
     """An emulated Mensch or SXB board; see the module docstring for the extras."""
+
+    capabilities = RUN_CONTROL
 
     def __init__(self, board_kind: str = DEFAULT_BOARD, board=None) -> None:
         if board is None:
@@ -100,6 +104,29 @@ class EmulatedTarget(Target):
                 dbr=cpu.dbr,
                 e=int(cpu.e),
             )
+
+    def write_cpu_registers(self, **values: int) -> None:
+        """Set registers of the core itself (`pc` 24-bit, `e` the emulation flag)."""
+        check_registers({k: v for k, v in values.items() if k != "e"})
+        with self._lock:
+            cpu = self.board.cpu
+            for name, value in values.items():
+                if name == "pc":
+                    cpu.pbr, cpu.pc = value >> 16 & 0xFF, value & 0xFFFF
+                else:
+                    setattr(cpu, name, value)
+
+    def reset(self) -> None:
+        """The chip's reset: peripherals and core; the monitor starts again (banner and all)."""
+        with self._lock:
+            self.board.reset()
+
+    def last_program_output(self) -> bytes:
+        return self.program_output
+
+    def cycles(self) -> int:
+        with self._lock:
+            return self.board.cpu.cycles
 
     def step(self) -> int:
         """Execute one instruction; return its cycles."""

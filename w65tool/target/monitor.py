@@ -533,6 +533,11 @@ def check_registers(values: dict[str, int]) -> None:
 class MonitorTarget(Target):
     """A board reached through its ROM monitor on a serial port (or `w65 sim`'s pty)."""
 
+    cannot = (
+        "the ROM monitor has no run, stop, step or breakpoint command, and its saved "
+        "registers are not the running CPU's"
+    )
+
     def __init__(
         self,
         port: str,
@@ -556,6 +561,9 @@ class MonitorTarget(Target):
 
     def read_registers(self) -> Registers:
         return self.client.read_registers()
+
+    def last_program_output(self) -> bytes:
+        return self.client.program_output
 
     def write_registers(self, **values: int) -> None:
         check_registers(values)

@@ -21,14 +21,17 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import get_current_worker
 
+from w65tool.debug_map import DebugMap
 from w65tool.errors import W65Error
 from w65tool.program import Program, read_program
 from w65tool.target.base import Target
 from w65tool.tui import messages as msg
 from w65tool.tui.addresses import format_address, resolve
 from w65tool.tui.listing import around_pc, instruction_at
+from w65tool.tui.names import chip_names, in_rom, program_labels, rom_routine
 from w65tool.tui.screens.file_picker import FilePicker
 from w65tool.tui.screens.help import HelpScreen
+from w65tool.tui.screens.port import PortScreen
 from w65tool.tui.session import Session, View
 from w65tool.tui.widgets.address_bar import AddressBar
 from w65tool.tui.widgets.breakpoints import BreakpointBar
@@ -50,13 +53,18 @@ PANELS = (
 )
 """The panels, in tab order; at small sizes one shows at a time."""
 
-EMULATOR_ACTIONS = frozenset({"run", "stop", "step", "step_over", "focus_breakpoint"})
+EMULATOR_ACTIONS = frozenset(
+    {"run", "stop", "step", "step_over", "step_out", "focus_breakpoint", "reset", "lap"}
+)
 
 CODE_LINES = 48
 """Disassembly lines read around PC (the view shows as many as fit)."""
 
 FOLLOW_SECONDS = 0.5
 """How often the views follow a running emulated board."""
+
+SOURCE_BEFORE = 4
+"""Source lines shown above the PC's line."""
 
 JSL_WAIT = 30.0
 """Seconds a JSL may take before the TUI reports that the code did not return."""
@@ -97,22 +105,15 @@ class W65App(App[None]):
         Binding("f6", "stop", "Stop", tooltip="emulator: halt the board"),
         Binding("f7", "step", "Step", tooltip="emulator: execute one instruction"),
         Binding("f8", "step_over", "Over", tooltip="emulator: step, over a JSR or JSL call"),
-        Binding(
-            "f9", "focus_breakpoint", "Break", show=False, tooltip="emulator: to the Break field"
-        ),
-        Binding(
-            "f10", "upload", "Upload", show=False, tooltip="upload the file in the Upload field"
-        ),
-        Binding("ctrl+o", "browse", "Open", show=False, tooltip="pick a file to upload"),
-        Binding(
-            "ctrl+n",
-            "next_panel",
-            "Next panel",
-            show=False,
-            tooltip="code, memory, console, upload",
-        ),
-        Binding("ctrl+g", "focus_address", "Address", show=False, tooltip="to the Address field"),
-        Binding("ctrl+r", "reconnect", "Reconnect", show=False, tooltip="open the port again"),
+        Binding("f11", "step_out", "Out", tooltip="emulator: run until this routine returns"),
+        Binding("f9", "focus_breakpoint", "Break", tooltip="emulator: to the Break field"),
+        Binding("f10", "upload", "Upload", tooltip="upload the file in the Upload field"),
+        Binding("f12", "reset", "Reset", tooltip="emulator: reset the chip (monitor banner)"),
+        Binding("ctrl+l", "lap", "Lap", tooltip="emulator: start the lap cycle count again"),
+        Binding("ctrl+o", "browse", "Open", tooltip="pick a file to upload"),
+        Binding("ctrl+n", "next_panel", "Panel", tooltip="code, memory, console, upload"),
+        Binding("ctrl+g", "focus_address", "Addr", tooltip="to the Address field"),
+        Binding("ctrl+r", "reconnect", "Reconnect", tooltip="open the port again, or another"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave w65 tui"),
     ]
 
@@ -128,10 +129,20 @@ class W65App(App[None]):
         super().__init__()
         self.session = Session(target, connect)
         self.session.running = self.session.emulated and (running is None or running)
-        self.symbols: dict[str, int] = dict(symbols or {})
+        self.given_symbols: dict[str, int] = dict(symbols or {})
+        self.program_symbols: dict[str, int] = {}  # the labels of the program last uploaded
+        self.debug_map: DebugMap | None = None  # its source lines, where known
         self.program = program
         self._following = False
         self._memory_queued = False  # a read of the memory window waits for the line
+        self.busy: str | None = None  # what holds the line for long ("uploading"), or None
+        self.lap_start = 0  # the cycle count the lap counts from (Ctrl+L)
+        self._cycles: int | None = None  # the last count shown
+
+    @property
+    def symbols(self) -> dict[str, int]:
+        """Every name the TUI knows: the chip's, those given at start, the program's labels."""
+        return {**chip_names(), **self.given_symbols, **self.program_symbols}
 
     # -- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -170,6 +181,7 @@ class W65App(App[None]):
         self.set_interval(FOLLOW_SECONDS, self._follow)
         if self.program:
             self.query_one(UploadPanel).path = self.program
+            self._set_busy("uploading")
             self.upload(self.program)
         else:
             self.refresh_views()
@@ -198,6 +210,19 @@ class W65App(App[None]):
         following = names[(names.index(current) + 1) % len(names)]
         self._show_panel(following)
         self.query_one(f"#{following}").focus()
+
+    # -- busy -----------------------------------------------------------------------------
+    def refused(self, what: str) -> bool:
+        """True (and a word said) when a long operation holds the line: `what` must wait."""
+        if self.busy is None:
+            return False
+        self.notify(f"{what}: busy {self.busy}, try again when it ends", severity="warning")
+        return True
+
+    def _set_busy(self, what: str | None) -> None:
+        self.busy = what
+        status = self.query_one(StatusBar)
+        status.state = f"busy: {what}" if what else self._state_name()
 
     # -- errors and notices ---------------------------------------------------------------
     def show_error(self, text: str) -> None:
@@ -248,8 +273,28 @@ class W65App(App[None]):
             shown = self._read_memory_window(target)
             # posted while the line is held, so results reach the UI in the order they were read
             self.post_message(msg.RegistersShown(view))
-            self.post_message(msg.CodeShown(lines, regs.pc))
+            self.post_message(self._code_shown(lines, regs.pc))
             self.post_message(shown)
+
+    def _code_shown(self, lines: list, pc: int) -> msg.CodeShown:
+        """The code around PC: the program's source where the debug map has it, else the
+        disassembly (or what the emulated ROM is)."""
+        place = self.debug_map.place(pc) if self.debug_map is not None else None
+        if place is None or self.debug_map is None:
+            return msg.CodeShown(lines, pc, self._rom_note(pc))
+        source = self.debug_map.lines_around(place.file, place.line, SOURCE_BEFORE, CODE_LINES)
+        return msg.CodeShown(lines, pc, "", source, place.file, place.line)
+
+    def _rom_note(self, pc: int) -> str:
+        """What the code view says instead of the emulated ROM's trap bytes."""
+        if not (self.session.emulated and in_rom(pc)):
+            return ""
+        name = rom_routine(pc) or "the monitor's code"
+        return (
+            f"{format_address(pc)} in {name}: the ROM monitor is emulated here (its routines "
+            "run inside w65, the ROM holds only their entry traps), so there is no 65816 code "
+            "to show. Run (F5) to let it go on, Stop (F6) when it is back in your program."
+        )
 
     def _read_memory_window(self, target: Target) -> msg.MemoryShown:
         """The bytes the grid shows now (read late: the window may have moved meanwhile)."""
@@ -324,11 +369,27 @@ class W65App(App[None]):
         panel = self.query_one(RegisterPanel)
         panel.live = message.view.live
         panel.registers = message.view.registers
+        self._cycles = message.view.cycles
+        self._show_cycles()
+
+    def _show_cycles(self) -> None:
+        cycles = self._cycles
+        if cycles is not None:
+            lap = cycles - self.lap_start
+            self.query_one(StatusBar).cycles = f"cycles {cycles:,}  lap {lap:,}"
+
+    def action_lap(self) -> None:
+        """Start the lap count from the cycles shown now."""
+        if self._emulator_only("Lap") and self._cycles is not None:
+            self.lap_start = self._cycles
+            self._show_cycles()
 
     @while_running
     def on_code_shown(self, message: msg.CodeShown) -> None:
         view = self.query_one(DisassemblyView)
         view.pc = message.pc
+        view.note = message.note
+        view.show_source(message.source, message.source_file, message.pc_line)
         view.lines = message.lines
 
     @while_running
@@ -341,7 +402,9 @@ class W65App(App[None]):
     @while_running
     def on_breakpoints_shown(self, message: msg.BreakpointsShown) -> None:
         self.query_one(DisassemblyView).breakpoints = message.addresses
-        self.query_one(BreakpointBar).addresses = message.addresses
+        bar = self.query_one(BreakpointBar)
+        bar.off = message.disabled
+        bar.addresses = message.addresses
 
     def _share_symbols(self) -> None:
         self.query_one(DisassemblyView).set_symbols(self.symbols)
@@ -402,13 +465,16 @@ class W65App(App[None]):
 
     # -- JML and JSL ----------------------------------------------------------------------
     def action_jump(self, kind: str) -> None:
-        self.query_one(AddressBar).jump(kind)
+        if not self.refused(kind.upper()):
+            self.query_one(AddressBar).jump(kind)
 
     def action_focus_address(self) -> None:
         self.query_one("#address", Input).focus()
 
     @on(AddressBar.Jump)
     def _jump(self, event: AddressBar.Jump) -> None:
+        if self.refused(event.kind.upper()):
+            return
         try:
             address = resolve(event.text, self.symbols)
         except W65Error as err:
@@ -427,13 +493,15 @@ class W65App(App[None]):
                 with session.use() as target:
                     target.jml(address)
                 if session.emulated:
+                    session.started(True)
                     session.run()
                 self.post_message(msg.RunStateChanged(session.running))
                 self.post_message(msg.Done(f"JML {where}: started"))
                 return
             with session.use() as target:
                 regs = target.jsl(address, timeout=JSL_WAIT)
-                output = program_output(target)
+                output = target.last_program_output()
+            session.started(False)
             if output:
                 self.post_message(msg.ConsoleReceived(output + b"\r"))
             self.post_message(msg.Done(f"JSL {where}: returned"))
@@ -445,13 +513,26 @@ class W65App(App[None]):
     def _command(self, event: RunControls.Command) -> None:
         getattr(self, f"action_{event.command}")()
 
+    def action_reset(self) -> None:
+        if self._emulator_only("Reset") and not self.refused("Reset"):
+            self.reset_board()
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def reset_board(self) -> None:
+        """The chip's reset; the board runs on so that the monitor prints its banner."""
+        session = self.session
+        with self.reporting("reset"):
+            self._read_views(session.reset())
+            self.post_message(msg.RunStateChanged(session.running))
+            self.post_message(msg.Done("reset: the monitor starts again"))
+
     def _emulator_only(self, what: str) -> bool:
         if not self.session.emulated:
             self.show_error(f"{what} needs the emulated board (w65 tui --sim)")
         return self.session.emulated
 
     def action_run(self) -> None:
-        if self._emulator_only("Run") and not self.session.running:
+        if self._emulator_only("Run") and not self.refused("Run") and not self.session.running:
             self.control("run")
 
     def action_stop(self) -> None:
@@ -459,11 +540,15 @@ class W65App(App[None]):
             self.session.stop()
 
     def action_step(self) -> None:
-        if self._emulator_only("Step"):
+        if self._emulator_only("Step") and not self.refused("Step"):
             self.control("step")
 
+    def action_step_out(self) -> None:
+        if self._emulator_only("Step out") and not self.refused("Step out"):
+            self.control("step_out")
+
     def action_step_over(self) -> None:
-        if self._emulator_only("Step over"):
+        if self._emulator_only("Step over") and not self.refused("Step over"):
             self.control("step_over")
 
     @work(thread=True, group="target", exit_on_error=False)
@@ -475,6 +560,11 @@ class W65App(App[None]):
                 session.run()
             elif command == "step":
                 self._read_views(session.step())
+            elif command == "step_out":
+                view, why = session.step_out()
+                self._read_views(view)
+                if why == "budget":
+                    self.post_message(msg.TargetFailed("step out: the routine did not return"))
             else:
 
                 def line_at(target: Target, regs) -> tuple[str, int]:
@@ -491,25 +581,49 @@ class W65App(App[None]):
 
     @on(BreakpointBar.Toggled)
     def _breakpoint_typed(self, event: BreakpointBar.Toggled) -> None:
-        try:
-            address = resolve(event.text, self.symbols, "breakpoint")
-        except W65Error as err:
-            self.show_error(err.message)
+        text = event.text.strip()
+        command = "toggle"
+        if text.lower() == "clear":
+            command, text = "clear", ""
+        elif text[:1] in ("!", "-"):
+            command, text = ("disable" if text[0] == "!" else "delete"), text[1:]
+        address = 0
+        if command != "clear":
+            try:
+                address = resolve(text, self.symbols, "breakpoint")
+            except W65Error as err:
+                self.show_error(err.message)  # what was typed stays, to be corrected
+                return
+        known = self.session.disabled | set(self.session.target.breakpoints)
+        if command in ("disable", "delete") and address not in known:
+            self.show_error(f"no breakpoint at {format_address(address)} to {command}")
             return
-        self.toggle_breakpoint(address)
+        self.query_one("#breakpoint", Input).value = ""
+        self.manage_breakpoint(command, address)
 
     @on(DisassemblyView.BreakpointToggled)
     def _breakpoint_clicked(self, event: DisassemblyView.BreakpointToggled) -> None:
         if self._emulator_only("Breakpoints"):
             self.toggle_breakpoint(event.address)
 
-    @work(thread=True, group="target", exit_on_error=False)
     def toggle_breakpoint(self, address: int) -> None:
+        """Add a breakpoint at `address`, or delete the one there."""
+        self.manage_breakpoint("toggle", address)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def manage_breakpoint(self, command: str, address: int) -> None:
+        """`toggle` (add or delete), `disable` (or arm again), `delete` one, or `clear` all."""
         session = self.session
         with self.reporting("breakpoint"):
-            on_now = address not in session.target.breakpoints
-            addresses = session.set_breakpoint(address, on_now)
-            self.post_message(msg.BreakpointsShown(frozenset(addresses)))
+            if command == "clear":
+                armed = session.clear_breakpoints()
+            elif command == "disable":
+                armed = session.disable_breakpoint(address)
+            else:
+                known = address in session.target.breakpoints or address in session.disabled
+                armed = session.set_breakpoint(address, command == "toggle" and not known)
+            shown = msg.BreakpointsShown(frozenset(armed), frozenset(session.disabled))
+            self.post_message(shown)
 
     # -- console --------------------------------------------------------------------------
     @on(ConsoleView.Send)
@@ -525,10 +639,12 @@ class W65App(App[None]):
 
     # -- upload ---------------------------------------------------------------------------
     def action_upload(self) -> None:
-        self.query_one(UploadPanel).request()
+        if not self.refused("Upload"):
+            self.query_one(UploadPanel).request()
 
     def action_browse(self) -> None:
-        self.post_message(UploadPanel.BrowseRequested())
+        if not self.refused("Open"):
+            self.post_message(UploadPanel.BrowseRequested())
 
     @on(UploadPanel.BrowseRequested)
     def _browse(self) -> None:
@@ -543,6 +659,9 @@ class W65App(App[None]):
 
     @on(UploadPanel.UploadRequested)
     def _upload_requested(self, event: UploadPanel.UploadRequested) -> None:
+        if self.refused("Upload"):
+            return
+        self._set_busy("uploading")
         self._show_panel("upload")
         self.query_one(UploadPanel).started(f"loading {event.path} …")
         self.upload(event.path)
@@ -557,6 +676,8 @@ class W65App(App[None]):
                 raise W65Error("no file given: type a path or press Browse")
             program = read_program(path)
             text = self._load(program)
+            labels = program_labels(program.symbols, program.image)
+            self.debug_map = program.debug_map  # read by the workers from now on
         except AsmError as err:
             # errors first: they are why nothing was loaded; warnings follow
             ordered = sorted(err.diagnostics, key=lambda d: d.severity not in ("error", "fatal"))
@@ -570,19 +691,21 @@ class W65App(App[None]):
             self.post_message(msg.UploadFinished(f"upload failed: {reason}", False, reason))
         else:
             summary = text.splitlines()[0]
-            self.post_message(
-                msg.UploadFinished(text, True, summary, program.symbols, program.entry)
-            )
+            self.post_message(msg.UploadFinished(text, True, summary, labels, program.entry))
 
     def _load(self, program: Program) -> str:
         image = program.image
 
-        def progress(done: int, total: int) -> None:
-            self.post_message(msg.UploadProgress(done, total))
+        def sending(done: int, total: int) -> None:
+            self.post_message(msg.UploadProgress(done, total, "sending"))
+
+        def verifying(done: int, total: int) -> None:
+            self.post_message(msg.UploadProgress(done, total, "verifying"))
 
         with self.session.use() as target:
-            target.load(image, progress)
-            mismatches = target.verify(image)
+            target.load(image, sending)
+            verifying(0, len(image))
+            mismatches = target.verify(image, verifying)
         if mismatches:
             shown = "\n".join(str(m) for m in mismatches[:8])
             more = f"\n… and {len(mismatches) - 8} more" if len(mismatches) > 8 else ""
@@ -599,17 +722,18 @@ class W65App(App[None]):
 
     @while_running
     def on_upload_progress(self, message: msg.UploadProgress) -> None:
-        self.query_one(UploadPanel).progress(message.done, message.total)
+        self.query_one(UploadPanel).progress(message.done, message.total, message.phase)
+        self.query_one(StatusBar).state = f"busy: {message.phase}"
 
     @while_running
     def on_upload_finished(self, message: msg.UploadFinished) -> None:
+        self._set_busy(None)
         self.query_one(UploadPanel).finished(message.text, message.ok)
         if not message.ok:
             self.show_error(message.summary)
             return
-        if message.symbols:
-            self.symbols.update(message.symbols)
-            self._share_symbols()
+        self.program_symbols = dict(message.symbols)  # the last program's names go with it
+        self._share_symbols()
         if message.entry is not None:
             self.query_one(AddressBar).text = format_address(message.entry)
         self.query_one(StatusBar).error = ""
@@ -621,12 +745,18 @@ class W65App(App[None]):
         if self.session.connect is None:
             self.show_error("this target cannot be reopened")
             return
-        self.reconnect()
+
+        def chosen(port: str | None) -> None:
+            if port is not None:
+                self.reconnect(port or None)
+
+        self.push_screen(PortScreen(self.session.target.description), chosen)
 
     @work(thread=True, group="target", exit_on_error=False)
-    def reconnect(self) -> None:
+    def reconnect(self, port: str | None = None) -> None:
+        """Open the target again, on `port` when given, else as at start."""
         with self.reporting("reconnect"):
-            self.post_message(msg.Reconnected(self.session.reconnect()))
+            self.post_message(msg.Reconnected(self.session.reconnect(port)))
 
     @while_running
     def on_reconnected(self, message: msg.Reconnected) -> None:
@@ -651,13 +781,6 @@ class W65App(App[None]):
     def on_unmount(self) -> None:
         self.workers.cancel_group(self, "pump")
         self.session.close()
-
-
-def program_output(target: Target) -> bytes:
-    """What the routine a JSL called printed before its RTL (kept by the monitor's client on a
-    serial target, by the target itself on the emulated board)."""
-    holder = getattr(target, "client", target)
-    return getattr(holder, "program_output", b"")
 
 
 def read_window(target: Target, address: int, length: int) -> list[int | None]:

@@ -19,10 +19,16 @@ class RegistersShown(Message):
 
 @dataclass
 class CodeShown(Message):
-    """Disassembly around PC."""
+    """Disassembly around PC; `note` replaces it on screen where it means nothing (the
+    emulated ROM)."""
 
     lines: list[Line]
     pc: int
+    note: str = ""
+    source: list[tuple[int | None, int, str]] = field(default_factory=list)
+    """Source lines around PC (address, line number, text) where a debug map has them."""
+    source_file: str = ""
+    pc_line: int = 0
 
 
 @dataclass
@@ -57,9 +63,10 @@ class RunStateChanged(Message):
 
 @dataclass
 class BreakpointsShown(Message):
-    """The breakpoints now set."""
+    """The breakpoints now armed, and those kept but disabled."""
 
     addresses: frozenset[int]
+    disabled: frozenset[int] = frozenset()
 
 
 @dataclass
@@ -86,10 +93,12 @@ class Done(Message):
 
 @dataclass
 class UploadProgress(Message):
-    """`done` of `total` bytes are on the board."""
+    """`done` of `total` bytes are sent to the board (`phase` "sending") or read back
+    ("verifying")."""
 
     done: int
     total: int
+    phase: str = "sending"
 
 
 @dataclass

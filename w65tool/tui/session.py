@@ -6,10 +6,11 @@ The console pump steps aside whenever an operation is waiting for the lock.
 
 On the emulated board the session also keeps the debugger's state: whether the board runs
 (the pump drives it in real time) or is halted, breakpoints, and a pending step over. Which
-registers the TUI shows follows where the CPU is: in the ROM monitor (idle at its prompt,
-or back from a program) they are the monitor's saved registers, exactly what `Get` reads on
-a real board; in a user program they are the live CPU's, so a halted program can be
-inspected and edited.
+registers the TUI shows follows where the CPU is: with the monitor idle at its prompt (after a
+reset, or when a JSL returned) they are the monitor's saved registers, exactly what `Get`
+reads on a real board; once a program was started or stepped they are the live CPU's,
+wherever it is (in the program, or stuck in a ROM routine it called), so a halted program
+can be inspected and edited.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ long Stop may take to land."""
 POLL_WAIT = 0.05
 """Seconds the pump waits for console bytes from a real board before looking again."""
 
+RETURNS = frozenset({0x60, 0x6B, 0x40})
+"""RTS, RTL and RTI: the instructions a step out waits for."""
+
+STEP_OUT_BUDGET = 1_000_000
+"""Instructions a step out executes at most before it gives up (a routine that never
+returns)."""
+
 LIVE_REGISTERS = ("pc", "a", "x", "y", "s", "d", "p", "dbr", "e")
 
 
@@ -41,6 +49,7 @@ class View:
 
     registers: Registers
     live: bool
+    cycles: int | None = None  # the CPU's cycles since power-on, where the target counts them
 
 
 @dataclass
@@ -68,7 +77,7 @@ class Session:
     """Exclusive, thread-safe use of one target, plus the emulator's run state."""
 
     target: Target
-    connect: Callable[[], Target] | None = None
+    connect: Callable[..., Target] | None = None  # connect() or connect(port) opens again
     running: bool = False
     connected: bool = True
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -76,11 +85,13 @@ class Session:
     _over: StepOver | None = None
     _leds: dict[str, bool] | None = None
     _reason: str | None = None
+    in_program: bool = False  # a program was started or stepped: show the CPU's registers
+    disabled: set[int] = field(default_factory=set)  # breakpoints kept in the list, not armed
 
     @property
     def emulated(self) -> bool:
-        """True when the target is the in-process emulated board (run, step, breakpoints)."""
-        return callable(getattr(self.target, "run_for", None))
+        """True when the target declares run control (run, step, breakpoints)."""
+        return self.target.can("run")
 
     # -- exclusive use --------------------------------------------------------------------
     @contextmanager
@@ -101,11 +112,12 @@ class Session:
             return self._view(target)
 
     def _view(self, target: Target) -> View:
+        cycles = target.cycles() if target.can("cycles") else None
         if self.emulated:
             live = target.cpu_registers()
-            if live.pc < ROM_FIRST:
-                return View(live, True)
-        return View(target.read_registers(), False)
+            if live.pc < ROM_FIRST or self.in_program:
+                return View(live, True, cycles)
+        return View(target.read_registers(), False, cycles)
 
     def write_registers(self, values: Mapping[str, int]) -> View:
         """Set registers where they are shown (live CPU or saved) and return the new view.
@@ -115,12 +127,7 @@ class Session:
         saved = {k: v for k, v in values.items() if k != "e"}
         with self.use() as target:
             if self._view(target).live:
-                cpu = target.board.cpu
-                for name, value in values.items():
-                    if name == "pc":
-                        cpu.pbr, cpu.pc = value >> 16 & 0xFF, value & 0xFFFF
-                    else:
-                        setattr(cpu, name, value)
+                target.write_cpu_registers(**values)
             if saved:
                 target.write_registers(**saved)
             return self._view(target)
@@ -131,6 +138,21 @@ class Session:
         with self.use() as target:
             self._leave_breakpoint(target)
             self.running = True
+
+    def reset(self) -> View:
+        """The chip's reset: halted programs end, the monitor starts again with its banner
+        (the board runs on so that it is printed)."""
+        with self.use() as target:
+            self._drop_step_over(target)
+            target.reset()
+            self.in_program = False
+            self.running = True
+            self._reason = None
+            return self._view(target)
+
+    def started(self, in_program: bool) -> None:
+        """A JML started a program (True), or a JSL came back to the monitor (False)."""
+        self.in_program = in_program
 
     def stop(self) -> None:
         """Halt the board when the pump's current slice ends (safe from any thread).
@@ -145,6 +167,7 @@ class Session:
         """Execute one instruction of the halted board."""
         with self.use() as target:
             self.running = False
+            self.in_program = True
             self._drop_step_over(target)
             target.step()
             return self._view(target)
@@ -157,6 +180,7 @@ class Session:
         if any, goes on in the pump and ends as a halt."""
         with self.use() as target:
             self.running = False
+            self.in_program = True
             self._drop_step_over(target)
             regs = target.cpu_registers()
             mnemonic, size = read_line(target, regs)
@@ -169,6 +193,28 @@ class Session:
                 self._over = StepOver(back, regs.s, added)
                 self.running = True
             return self._view(target)
+
+    def step_out(self, budget: int = STEP_OUT_BUDGET) -> tuple[View, str]:
+        """Run the halted board until the routine it is in returns (an RTS, RTL or RTI that
+        leaves the stack above where it is now), a breakpoint, or `budget` instructions.
+        Returns the view and why it stopped ("step out", "breakpoint", "budget")."""
+        with self.use() as target:
+            self.running = False
+            self.in_program = True
+            self._drop_step_over(target)
+            depth = target.cpu_registers().s
+            why = "budget"
+            for done in range(budget):
+                regs = target.cpu_registers()
+                if done and regs.pc in target.breakpoints:
+                    why = "breakpoint"
+                    break
+                opcode = target.read_memory(regs.pc, 1)[0]
+                target.step()
+                if opcode in RETURNS and target.cpu_registers().s > depth:
+                    why = "step out"
+                    break
+            return self._view(target), why
 
     def _leave_breakpoint(self, target: Target) -> None:
         """Execute the instruction at a breakpoint, which a run would otherwise stop before."""
@@ -230,23 +276,47 @@ class Session:
 
     # -- breakpoints ----------------------------------------------------------------------
     def set_breakpoint(self, address: int, on: bool) -> set[int]:
-        """Add or remove a breakpoint; return them all."""
+        """Add or delete a breakpoint (a disabled one too); return the armed ones."""
         with self.use() as target:
+            self.disabled.discard(address)
             if on:
                 target.breakpoints.add(address)
             else:
                 target.breakpoints.discard(address)
             return set(target.breakpoints)
 
+    def disable_breakpoint(self, address: int) -> set[int]:
+        """Disarm an armed breakpoint, or arm a disabled one; return the armed ones.
+
+        A disabled breakpoint stays in the list (`disabled`) but never stops the CPU."""
+        with self.use() as target:
+            if address in target.breakpoints:
+                target.breakpoints.discard(address)
+                self.disabled.add(address)
+            elif address in self.disabled:
+                self.disabled.discard(address)
+                target.breakpoints.add(address)
+            else:
+                raise KeyError(address)
+            return set(target.breakpoints)
+
+    def clear_breakpoints(self) -> set[int]:
+        """Delete every breakpoint, armed or not."""
+        with self.use() as target:
+            self._drop_step_over(target)
+            target.breakpoints.clear()
+            self.disabled.clear()
+            return set()
+
     # -- connection -----------------------------------------------------------------------
-    def reconnect(self) -> str:
+    def reconnect(self, port: str | None = None) -> str:
         """Close the target and open it again; return its description."""
         if self.connect is None:
             raise OSError("this target cannot be reopened")
         with self.use() as target:
             with suppress(OSError):  # the port is already gone; a fresh one is what matters
                 target.close()
-            self.target = self.connect()
+            self.target = self.connect() if port is None else self.connect(port)
             self.connected = True
             return self.target.description
 

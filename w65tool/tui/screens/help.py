@@ -17,7 +17,7 @@ MOUSE_AND_FIELDS = (
     ("click a flag (N V M X D I Z C E)", "toggle it on the target"),
     ("Enter in a register field", "send the value to the target"),
     ("Enter in Address", "JML to it"),
-    ("Enter in Break", "add (or remove) a breakpoint: address or symbol"),
+    ("Enter in Break", "ADDR add/delete, !ADDR disable/enable, -ADDR delete, clear"),
     ("hex digits in the memory grid", "two digits write the byte at the cursor"),
     ("keys in the console output", "go to the board as typed"),
 )

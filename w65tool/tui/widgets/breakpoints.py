@@ -1,4 +1,8 @@
-"""Breakpoints: a field to add or remove one (address or symbol) and the list of them."""
+"""Breakpoints: a field to manage them (address or symbol) and the list of them.
+
+In the field: `ADDR` adds a breakpoint (or deletes the one there), `!ADDR` disables an
+armed one or arms a disabled one, `-ADDR` deletes, `clear` deletes them all. The list
+wraps onto as many lines as it needs; a disabled breakpoint shows `○`."""
 
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ class BreakpointBar(Horizontal):
     """Posts `Toggled` with the text typed; shows `addresses` named by symbols."""
 
     addresses: reactive[frozenset[int]] = reactive(frozenset())
+    off: reactive[frozenset[int]] = reactive(frozenset())  # kept, but disabled
     symbols: reactive[dict[int, str]] = reactive(dict)
 
     class Toggled(Message):
@@ -31,7 +36,12 @@ class BreakpointBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         yield Label("Break", classes="bar-label")
-        yield Input(placeholder="address/symbol", id="breakpoint", compact=True)
+        yield Input(
+            placeholder="addr, !addr, -addr, clear",
+            id="breakpoint",
+            compact=True,
+            tooltip="ADDR add/delete, !ADDR disable/enable, -ADDR delete, clear: all",
+        )
         yield Static(id="breakpoint-list")
 
     def set_symbols(self, symbols: Mapping[str, int]) -> None:
@@ -41,6 +51,9 @@ class BreakpointBar(Horizontal):
     def watch_addresses(self) -> None:
         self._show()
 
+    def watch_off(self) -> None:
+        self._show()
+
     def watch_symbols(self) -> None:
         self._show()
 
@@ -48,12 +61,13 @@ class BreakpointBar(Horizontal):
         if not self.is_mounted:
             return
         text = Text()
-        for address in sorted(self.addresses):
+        for address in sorted(self.addresses | self.off):
             name = self.symbols.get(address)
-            text.append("● ", style="bold red")
-            text.append(name or format_address(address))
-            text.append(" ")
-        if not self.addresses:
+            armed = address in self.addresses
+            text.append("● " if armed else "○ ", style="bold red" if armed else "dim")
+            text.append(name or format_address(address), style="" if armed else "dim strike")
+            text.append(" " if armed else " (off) ", style="dim")
+        if not self.addresses and not self.off:
             text.append("none", style="dim")
         self.query_one("#breakpoint-list", Static).update(text)
 
@@ -63,5 +77,4 @@ class BreakpointBar(Horizontal):
     @on(Input.Submitted, "#breakpoint")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.post_message(self.Toggled(event.value))
-        event.input.value = ""
+        self.post_message(self.Toggled(event.value))  # the app clears the field if it is taken

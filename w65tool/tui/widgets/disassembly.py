@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 
 from rich.text import Text
 from textual import events
@@ -26,6 +27,8 @@ class DisassemblyView(Widget, can_focus=True):
     pc: reactive[int | None] = reactive(None)
     breakpoints: reactive[frozenset[int]] = reactive(frozenset())
     symbols: reactive[dict[int, str]] = reactive(dict)
+    note: reactive[str] = reactive("")
+    """Shown instead of the lines when they mean nothing to a person (the emulated ROM)."""
 
     class BreakpointToggled(Message):
         """The user clicked the line at `address`."""
@@ -33,6 +36,37 @@ class DisassemblyView(Widget, can_focus=True):
         def __init__(self, address: int) -> None:
             super().__init__()
             self.address = address
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.source: list[tuple[int | None, int, str]] = []
+        self.pc_line = 0
+
+    def show_source(self, source: list[tuple[int | None, int, str]], file: str, line: int) -> None:
+        """Show these source lines (address, number, text) instead of the disassembly; an
+        empty list goes back to the disassembly."""
+        self.source = source
+        self.pc_line = line
+        self.border_title = f"Source: {Path(file).name}" if source else "Disassembly"
+
+    def _source_rows(self) -> list[tuple[int | None, Text]]:
+        out: list[tuple[int | None, Text]] = []
+        for address, number, line in self.source:
+            at_pc = number == self.pc_line
+            text = Text()
+            text.append("●" if address in self.breakpoints else " ", style="bold red")
+            text.append("▶" if at_pc else " ", style="bold")
+            text.append(f"{number:5} ", style="dim")
+            text.append(line.expandtabs(8))
+            if at_pc:
+                text.stylize("reverse")
+            out.append((address, text))
+        return out
+
+    def _source_first(self, rows: list[tuple[int | None, Text]]) -> int:
+        """The first source row shown: the PC's line in view with a few lines above it."""
+        at = next((i for i, (_, t) in enumerate(rows) if t.plain[1] == "▶"), 0)
+        return max(0, min(at - 4, len(rows) - self.size.height))
 
     def set_symbols(self, symbols: Mapping[str, int]) -> None:
         """Name addresses with these symbols (name -> value)."""
@@ -67,6 +101,14 @@ class DisassemblyView(Widget, can_focus=True):
         return text
 
     def render(self) -> Text:
+        if self.note:
+            return Text("▶" + self.note, style="italic")
+        if self.source:
+            rows_s = self._source_rows()
+            first = self._source_first(rows_s)
+            shown_s = rows_s[first : first + max(1, self.size.height)]
+            # one row a line: a long comment is cut at the edge, never wrapped onto the next
+            return Text("\n", no_wrap=True, overflow="ellipsis").join(t for _, t in shown_s)
         rows = self.rows()
         if not rows:
             return Text("no code read yet", style="dim italic")
@@ -81,8 +123,14 @@ class DisassemblyView(Widget, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None:
+        if offset is None or self.note:
             return  # on the border
+        if self.source:
+            rows_s = self._source_rows()
+            index = self._source_first(rows_s) + offset.y
+            if 0 <= index < len(rows_s) and rows_s[index][0] is not None:
+                self.post_message(self.BreakpointToggled(rows_s[index][0]))
+            return
         rows = self.rows()
         index = self._first(rows) + offset.y
         if 0 <= index < len(rows):

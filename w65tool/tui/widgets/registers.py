@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -27,10 +29,19 @@ def format_value(name: str, value: int) -> str:
     return f"{value:0{digits}X}"
 
 
+PC_FORMS = re.compile(r"[0-9A-Fa-f]{2}:[0-9A-Fa-f]{4}|[0-9A-Fa-f]{1,6}")
+"""PC as `BB:AAAA` (bank and address whole) or plain hex."""
+
+
 def parse_value(name: str, text: str) -> int:
     """The value typed for a register; ValueError with a readable reason when it is bad."""
-    raw = text.strip().removeprefix("$").replace(":", "")
+    typed = text.strip().removeprefix("$")
     label, digits = next((lab, d) for n, lab, d in FIELDS if n == name)
+    if not typed:
+        raise ValueError(f"{label}: nothing typed (a value in hex)")
+    if name == "pc" and ":" in typed and not PC_FORMS.fullmatch(typed):
+        raise ValueError(f"PC: {text.strip()!r} is not BB:AAAA (two bank digits, four address)")
+    raw = typed.replace(":", "") if name == "pc" else typed
     try:
         value = int(raw, 16)
     except ValueError:
@@ -125,10 +136,13 @@ class RegisterPanel(Vertical):
         for bit, flag in enumerate(FLAGS):
             button = self.query_one(f"#flag-{flag.lower()}", Button)
             mask = 0x80 >> bit
-            button.set_class(bool(regs.p & mask), "-on")
+            on = bool(regs.p & mask)
+            button.label = flag if on else flag.lower()  # readable without colour: set = capital
+            button.set_class(on, "-on")
             button.set_class(before is not None and (before.p ^ regs.p) & mask != 0, "-changed")
         e_button = self.query_one("#flag-e", Button)
         e_button.display = regs.e is not None
+        e_button.label = "E" if regs.e else "e"
         e_button.set_class(bool(regs.e), "-on")
         e_button.set_class(before is not None and before.e != regs.e, "-changed")
         self._previous = regs
@@ -140,6 +154,7 @@ class RegisterPanel(Vertical):
         try:
             value = parse_value(name, event.value)
         except ValueError as err:
+            event.input.value = self._shown.get(name, "")  # the field keeps the register's value
             self.post_message(self.Invalid(str(err)))
             return
         event.input.value = self._shown[name] = format_value(name, value)
@@ -151,7 +166,7 @@ class RegisterPanel(Vertical):
         regs = self.registers
         if regs is None:
             return
-        letter = str(event.button.label)
+        letter = (event.button.id or "").removeprefix("flag-").upper()
         if letter == "E":
             self.post_message(self.Edited("e", 0 if regs.e else 1))
         else:

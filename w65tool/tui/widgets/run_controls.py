@@ -1,4 +1,4 @@
-"""Run, Stop, Step and Step over: the emulated board's execution controls."""
+"""Run, Stop, Step, Step over and Reset: the emulated board's execution controls."""
 
 from __future__ import annotations
 
@@ -14,11 +14,13 @@ COMMANDS = (
     ("stop", "Stop", "halt the board (F6)"),
     ("step", "Step", "execute one instruction (F7)"),
     ("step_over", "Over", "step, running a JSR/JSL to its return (F8)"),
+    ("step_out", "Out", "run until this routine returns (F11)"),
+    ("reset", "Reset", "reset the chip: the monitor starts again (F12)"),
 )
 
 
 class RunControls(Horizontal):
-    """Posts `Command` with one of `run stop step step_over`."""
+    """Posts `Command` with one of `run stop step step_over step_out reset`."""
 
     running: reactive[bool] = reactive(False)
 
@@ -36,7 +38,7 @@ class RunControls(Horizontal):
     def watch_running(self, running: bool) -> None:
         for command, _, _ in COMMANDS:
             button = self.query_one(f"#{command.replace('_', '-')}", Button)
-            button.disabled = running != (command == "stop")
+            button.disabled = command != "reset" and running != (command == "stop")
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:

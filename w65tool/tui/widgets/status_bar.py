@@ -21,10 +21,13 @@ class StatusBar(Widget):
     target: reactive[str] = reactive("")
     state: reactive[str] = reactive("connected")
     error: reactive[str] = reactive("")
+    cycles: reactive[str] = reactive("")  # "cycles N  lap M" on a target that counts them
 
     def render(self) -> Text:
         text = Text(f" {self.target} ", style="bold")
-        text.append(f" {self.state} ", style=STATE_STYLES.get(self.state, ""))
+        text.append(f" {self.state} ", style=STATE_STYLES.get(self.state.split(":")[0], ""))
+        if self.cycles:
+            text.append(f" {self.cycles} ", style="dim")
         if self.error:
             text.append("  ")
             text.append(self.error, style="red")

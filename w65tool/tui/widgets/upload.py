@@ -56,9 +56,10 @@ class UploadPanel(Vertical):
         bar.update(total=None, progress=0)
         self._report(Text(what, style="dim"))
 
-    def progress(self, done: int, total: int) -> None:
-        """`done` of `total` bytes are on the board."""
+    def progress(self, done: int, total: int, phase: str = "sending") -> None:
+        """`done` of `total` bytes sent ("sending") or read back ("verifying")."""
         self.query_one(ProgressBar).update(total=max(total, 1), progress=done)
+        self._report(Text(f"{phase}: {done} of {total} bytes", style="dim"))
 
     def finished(self, message: str, ok: bool) -> None:
         """The upload ended: a verify result (ok) or a failure."""
