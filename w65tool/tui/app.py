@@ -25,6 +25,7 @@ from w65tool.debug_map import DebugMap
 from w65tool.errors import W65Error
 from w65tool.program import Program, read_program
 from w65tool.target.base import Target
+from w65tool.target.link import PortLost
 from w65tool.tui import messages as msg
 from w65tool.tui.addresses import format_address, resolve
 from w65tool.tui.listing import around_pc, instruction_at
@@ -235,6 +236,11 @@ class W65App(App[None]):
         """In a worker: turn a failure of `what` into a `TargetFailed` message."""
         try:
             yield
+        except PortLost as err:
+            self.session.mark_lost()
+            self.post_message(
+                msg.TargetFailed(f"{what}: connection lost: {err.message}", lost=True)
+            )
         except W65Error as err:
             text = err.message if err.message.startswith("Failed") else f"{what}: {err.message}"
             self.post_message(msg.TargetFailed(text + (f" ({err.hint})" if err.hint else "")))
@@ -683,6 +689,9 @@ class W65App(App[None]):
             ordered = sorted(err.diagnostics, key=lambda d: d.severity not in ("error", "fatal"))
             self.post_message(msg.UploadFinished(AsmError(ordered).render(), False, err.message))
         except W65Error as err:
+            if isinstance(err, PortLost):
+                self.session.mark_lost()
+                self.post_message(msg.TargetFailed(f"upload: {err.message}", lost=True))
             self.post_message(msg.UploadFinished(err.render(), False, err.message))
         except OSError as err:
             self.session.mark_lost()

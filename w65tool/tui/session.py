@@ -22,6 +22,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 from w65tool.target.base import Registers, Target
+from w65tool.target.link import PortLost
 
 ROM_FIRST = 0x00E000
 """The ROM monitor's code: a CPU here is the monitor, not a user program."""
@@ -236,7 +237,7 @@ class Session:
                     self._pump_board(target, result)
                 else:
                     result.console = target.console_read(POLL_WAIT)
-        except OSError as err:
+        except (OSError, PortLost) as err:
             self.connected = False
             result.lost = err
         result.running = self.running
