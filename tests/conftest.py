@@ -3,6 +3,7 @@
 import pytest
 from bare_programs import BLINK
 
+from w65tool.cpu import CPU, FlatBus
 from w65tool.image import Image
 
 
@@ -24,3 +25,16 @@ def blink_hex(tmp_path) -> str:
     path = tmp_path / "blink.hex"
     path.write_text(image.to_hex())
     return str(path)
+
+
+JUNK = b"\xaa" * (1 << 24)  # memory not set by a test reads $AA, so stray reads show
+
+
+def make_cpu(code: bytes = b"", at: int = 0x0200) -> tuple[CPU, FlatBus]:
+    """A reset core over junk-filled memory, `code` at `at`, PC there."""
+    bus = FlatBus()
+    bus.ram[:] = JUNK
+    bus.load(at, code)
+    cpu = CPU(bus)
+    cpu.pbr, cpu.pc = at >> 16, at & 0xFFFF
+    return cpu, bus

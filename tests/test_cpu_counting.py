@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import make_cpu
 
-from w65tool.cpu import CPU, FlatBus
-
-JUNK = b"\xaa" * (1 << 24)  # memory not set by a test reads $AA, so stray reads show
+from w65tool.cpu import CPU
 
 # Native mode, a block move of 3 bytes, a 3-pass loop, then CLI with IRQ held: the handler
 # drops the line (WDM hook) and returns to STP. 20 instructions; the interrupt entry is not one.
@@ -28,16 +27,6 @@ COUNTED = bytes(
 )
 HANDLER = bytes([0x42, 0x01, 0x40])  # 8000 wdm #1 (18; drops IRQ) ; rti (19)
 COUNTED_INSTRUCTIONS = 20
-
-
-def make_cpu(code: bytes, at: int = 0x0200) -> tuple[CPU, FlatBus]:
-    """A reset core over junk-filled memory, `code` at `at`, PC there."""
-    bus = FlatBus()
-    bus.ram[:] = JUNK
-    bus.load(at, code)
-    cpu = CPU(bus)
-    cpu.pbr, cpu.pc = at >> 16, at & 0xFFFF
-    return cpu, bus
 
 
 def counted_program() -> CPU:

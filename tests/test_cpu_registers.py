@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
+from conftest import make_cpu
 from hypothesis import given
 from hypothesis import strategies as st
 
 from w65tool.cpu import CPU, FlatBus
-
-JUNK = b"\xaa" * (1 << 24)  # memory not set by a test reads $AA, so stray reads show
-
-
-def make_cpu(code: bytes = b"", at: int = 0x0200) -> tuple[CPU, FlatBus]:
-    """A reset core over junk-filled memory, `code` at `at`, PC there."""
-    bus = FlatBus()
-    bus.ram[:] = JUNK
-    bus.load(at, code)
-    cpu = CPU(bus)
-    cpu.pbr, cpu.pc = at >> 16, at & 0xFFFF
-    return cpu, bus
 
 
 def go_native(cpu: CPU, p: int = 0x30) -> None:

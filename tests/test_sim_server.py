@@ -85,17 +85,6 @@ def test_s28_upload_is_acknowledged_record_by_record():
             assert vb.board.bus.read(0x0321) == 3
 
 
-def test_paced_line_runs_at_9600_baud():
-    with VirtualBoard("sxb") as vb:
-        port = open_port(vb)
-        port.write(b"?")
-        start = time.monotonic()
-        text = read_until(port, READY)
-        elapsed = time.monotonic() - start
-        # about 1 ms a character at 9600 baud (the help text is ~400 characters)
-        assert elapsed > 0.8 * len(text) / 960
-
-
 def test_tcp_serves_pyserial_socket_urls():
     with VirtualBoard("mensch", tcp=0, pacing=False) as vb:
         assert vb.port.startswith("socket://localhost:")
@@ -323,8 +312,9 @@ def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path, 
 
 def test_loads_with_verify_succeed_at_one_percent_damaged_characters(tmp_path):
     # 0.5 % dropped and 0.5 % corrupted characters each way: a 45-character record or dump
-    # line fails about one try in three, and every seed must still load and verify.
-    for seed in range(20):
+    # line fails about one try in three, and every seed must still load and verify. Three
+    # seeds here; benchmarks/lossy_line.py sweeps twenty.
+    for seed in range(3):
         faults = LineFaults(drop=0.005, corrupt=0.005, seed=seed)
         status, err, data, memory = lossy_load(
             tmp_path, seed, 64, faults, "--no-progress", "--timeout", "0.1"

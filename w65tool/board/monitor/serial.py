@@ -211,8 +211,3 @@ class SerialPorts:
         elif self.r8(control) & DISCH:
             self.trb(control, DISCH)
         return True
-
-    def output_pending(self) -> int:
-        """Bytes waiting in UART3's output ring."""
-        count = self.r16(L.SOUTCNT3) or L.RING_SIZE
-        return (self.r16(L.SOUTEND3) - self.r16(L.SOUTINDX3)) % count
