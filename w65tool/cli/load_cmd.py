@@ -90,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
     show = not (args.no_progress or quiet)
     report: dict[str, object] = {"file": args.file, "bytes": len(image)}
     with open_target(args) as target:
+        target.set_notice(lambda text: print(f"w65: {text}", file=sys.stderr, flush=True))
         report["target"] = target.description
         if not quiet:
             ranges = ", ".join(f"${s:06X}-${s + len(d) - 1:06X}" for s, d in image.segments())

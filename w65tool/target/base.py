@@ -122,6 +122,12 @@ class Target(ABC):
         """What the code the last `jsl` called printed before it returned."""
         return b""
 
+    def set_notice(self, notice: Callable[[str], None] | None) -> None:
+        """Where to say at once what a slow clean-up after Ctrl-C is doing (the CLI prints it).
+
+        Targets whose clean-up is immediate have nothing to say and ignore it."""
+        del notice
+
     # -- run control (only what `capabilities` declares) --------------------------------------
     def can(self, capability: str) -> bool:
         """True when this target declares `capability` (one of `RUN_CONTROL`)."""

@@ -95,6 +95,8 @@ class MonitorClient:
         self.record_bytes = record_bytes
         self.at_prompt = False
         self.program_output = b""  # what a `J` program printed before it returned
+        # told at once what a stop is doing (the CLI prints it): leaving the loader takes seconds
+        self.notice: Callable[[str], None] | None = None
 
     # -- getting to the prompt ------------------------------------------------------------
     def sync(self) -> None:
@@ -447,7 +449,9 @@ class MonitorClient:
                 progress=progress,
                 record_bytes=self.record_bytes,
             )
-        except BaseException:
+        except BaseException as err:
+            if isinstance(err, KeyboardInterrupt) and self.notice is not None:
+                self.notice("interrupted: leaving the S28 loader so the board is at its prompt")
             self.resync(in_loader=True)
             self.at_prompt = True
             raise
@@ -564,6 +568,9 @@ class MonitorTarget(Target):
 
     def last_program_output(self) -> bytes:
         return self.client.program_output
+
+    def set_notice(self, notice: Callable[[str], None] | None) -> None:
+        self.client.notice = notice
 
     def write_registers(self, **values: int) -> None:
         check_registers(values)
