@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from w65tool.debug_map import DebugMap
 from w65tool.errors import W65Error, check_input_file
 from w65tool.image import Image
+
+if TYPE_CHECKING:
+    from w65tool.debug_map import DebugMap  # dataclasses: kept off `w65 asm`'s start
 
 SOURCE_SUFFIXES = frozenset({".asm", ".s", ".s65", ".a65", ".65s", ".inc", ".src"})
 """Suffixes read as assembly source; any other file is Intel HEX, S-records or binary."""
