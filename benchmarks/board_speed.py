@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))  # run from a checkout without installing
 
 from w65tool.asm import assemble_file  # noqa: E402
 from w65tool.board.board import Board  # noqa: E402
-from w65tool.board.timers import FCLK_HZ  # noqa: E402
+from w65tool.chip import FCLK_HZ  # noqa: E402
 from w65tool.cpu import CPU, FlatBus  # noqa: E402
 
 TARGET = 1.0

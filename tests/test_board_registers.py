@@ -1,7 +1,8 @@
 """The register table is the single source: the include file agrees with it."""
 
 from w65tool.board import incgen
-from w65tool.board.registers import BY_ADDRESS, BY_NAME, IO_END, IO_START, REGISTERS, vector
+from w65tool.board.registers import BY_ADDRESS, BY_NAME, REGISTERS, vector
+from w65tool.chip import IO_FIRST, IO_LAST
 
 
 def test_include_file_matches_register_table():
@@ -12,7 +13,7 @@ def test_include_file_matches_register_table():
 
 def test_every_register_is_in_the_io_window_once():
     assert len(BY_NAME) == len(REGISTERS) == len(BY_ADDRESS)
-    assert all(IO_START <= r.address <= IO_END for r in REGISTERS)
+    assert all(IO_FIRST <= r.address <= IO_LAST for r in REGISTERS)
 
 
 def test_addresses_from_the_datasheet_map():

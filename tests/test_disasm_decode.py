@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from w65tool.disasm import IO_FIRST, IO_LAST, State, disassemble, disassemble_memory, to_source
+from w65tool.chip import IO_FIRST, IO_LAST
+from w65tool.disasm import State, disassemble, disassemble_memory, to_source
 
 GOLDEN = Path(__file__).parent / "data" / "opcodes_golden.tsv"
 

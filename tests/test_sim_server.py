@@ -251,7 +251,7 @@ class _RefusingLine:
 def test_a_line_that_refuses_output_leaves_the_board_at_real_time(monkeypatch):
     """Unpaced, the board runs flat out only while bytes move; with its banner stuck in a
     line nobody reads, it keeps real time and leaves its lock free for others."""
-    from w65tool.board.timers import FCLK_HZ
+    from w65tool.chip import FCLK_HZ
     from w65tool.target import sim_server
 
     monkeypatch.setattr(sim_server, "_PtyLine", _RefusingLine)

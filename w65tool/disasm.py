@@ -26,11 +26,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from w65tool import widths
+from w65tool.chip import IO_FIRST, IO_LAST
 from w65tool.isa import MNEMONICS, OPCODES, Mode, Opcode, Width, modes_of
-
-IO_FIRST = 0x00DF00
-IO_LAST = 0x00DF7F
-"""The W65C265's I/O registers: the reader variant never reads these addresses."""
 
 ADDRESS_MASK = 0xFFFFFF
 _MAX_INSTRUCTION = 4  # bytes: opcode + 24-bit operand, or opcode + 16-bit immediate + ...

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from w65tool.board.board import Board
     from w65tool.cpu import CPU
 
-FCLK_HZ = 3_686_400
 DEFAULT_SECONDS = 1.0
 
 

@@ -14,9 +14,10 @@ from w65tool.board.bus import Bus
 from w65tool.board.interrupts import Interrupts
 from w65tool.board.kinds import DEFAULT_BOARD, KINDS
 from w65tool.board.ports import Ports
-from w65tool.board.registers import BY_ADDRESS, BY_NAME, IO_END, IO_START
-from w65tool.board.timers import FCLK_HZ, Timers
+from w65tool.board.registers import BY_ADDRESS, BY_NAME
+from w65tool.board.timers import Timers
 from w65tool.board.uart import UARTs
+from w65tool.chip import FCLK_HZ, IO_FIRST, IO_LAST, ROM_FIRST, ROM_LAST
 from w65tool.errors import W65Error
 from w65tool.image import Image
 
@@ -26,8 +27,6 @@ IoListener = Callable[[int, int, str, int], None]
 POLL_CYCLES = FCLK_HZ // 100
 """Longest stretch the core runs without the board looking up (10 ms of emulated time):
 how often an `until` condition, a stop request or a live display gets its turn."""
-
-ROM_START = 0xE000
 
 
 class Board:
@@ -56,7 +55,7 @@ class Board:
         self.ports = Ports(self._port_written)
         self.interrupts = Interrupts(self.timers.pending, self.uarts.pending, self._set_irq)
         self.tcr = 0
-        self._unassigned = bytearray(IO_END - IO_START + 1)
+        self._unassigned = bytearray(IO_LAST - IO_FIRST + 1)
         self._readers, self._writers = self._dispatch()
         self._next_event: int | None = None
         self._run_end: int | None = None  # the cycle the current cpu.run slice ends at
@@ -123,7 +122,7 @@ class Board:
         for start, data in image.segments():
             for offset, value in enumerate(data):
                 address = start + offset
-                if IO_START <= address <= IO_END:
+                if IO_FIRST <= address <= IO_LAST:
                     self._io_write(address, value)
                 else:
                     self.bus.ram[address] = value
@@ -131,11 +130,11 @@ class Board:
     def _check_loadable(self, start: int, length: int) -> None:
         ext = self.spec.external_ram
         for address in range(start, start + length):
-            if self.bus.mapped(address) and (address < ROM_START or self.monitor is None):
+            if self.bus.mapped(address) and (address < ROM_FIRST or self.monitor is None):
                 continue
             if address <= 0xFFFF and ext is not None and ext[0] <= address <= ext[1]:
                 continue
-            if ROM_START <= address <= 0xFFFF:
+            if ROM_FIRST <= address <= ROM_LAST:
                 raise W65Error(
                     f"the program writes ${address:06X}, in the monitor's ROM "
                     f"($00:E000-$00:FFFF), which cannot be written"
@@ -416,7 +415,7 @@ class Board:
         # The parallel interface bus is not modelled: its registers hold what is written.
         pib = self._unassigned
         for name in ("PIBFR", "PIBER", *(f"PIR{n}" for n in range(2, 8))):
-            offset = BY_NAME[name].address - IO_START
+            offset = BY_NAME[name].address - IO_FIRST
             r[name] = lambda o=offset: pib[o]
             w[name] = lambda v, o=offset: pib.__setitem__(o, v)
         readers = {BY_NAME[name].address: fn for name, fn in r.items()}

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from w65tool.chip import IO_FIRST, ROM_FIRST
+
 UNMAPPED = 0xFF
 ADDRESS_SPACE = 1 << 24
 
@@ -46,9 +48,9 @@ class Bus:
         self.io_write = io_write
         for page in (0x00, 0x01):
             self._set(page, _RAM)
-        for page in range(0xE0, 0x100):
+        for page in range(ROM_FIRST >> 8, 0x100):
             self._set(page, _ROM)
-        self._set(0xDF, _MIXED)
+        self._set(IO_FIRST >> 8, _MIXED)
         self.set_external_bus(False)
 
     def _set(self, page: int, kind: int) -> None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-IO_START = 0xDF00
-IO_END = 0xDF7F  # inclusive
+from w65tool.chip import IO_FIRST
 
 
 @dataclass(frozen=True)
@@ -31,7 +30,7 @@ def _timer_bits(prefix: str) -> dict[str, int]:
 def _build() -> tuple[Register, ...]:
     regs: list[Register] = []
     for n in range(4):
-        regs.append(Register(f"PD{n}", 0xDF00 + n, f"port {n} data"))
+        regs.append(Register(f"PD{n}", IO_FIRST + n, f"port {n} data"))
     for n in range(4):
         regs.append(Register(f"PDD{n}", 0xDF04 + n, f"port {n} data direction (1 = output)"))
     for n in range(4, 8):
@@ -198,6 +197,11 @@ VECTORS_EMULATION_CPU: dict[str, int] = {
     "RESET": 0xFFFC,
     "BRK": 0xFFFE,
 }
+
+
+def io_address(name: str) -> int:
+    """The address of the I/O register called `name` (`PD7`, `ACSR3`, ...)."""
+    return BY_NAME[name].address
 
 
 def vector(source: str, emulation: bool) -> int:

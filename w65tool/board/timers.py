@@ -20,7 +20,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-FCLK_HZ = 3_686_400
 CLK_HZ = 32_768
 
 

@@ -19,6 +19,7 @@ import sys
 import time
 from typing import TYPE_CHECKING, TextIO
 
+from w65tool.chip import FCLK_HZ
 from w65tool.cli.source_args import add_source_arguments, read_program_file
 from w65tool.errors import EXIT_INTERRUPTED, EXIT_OK, W65Error
 
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
     from w65tool.board.board import Board
     from w65tool.image import Image
 
-FCLK_HZ = 3_686_400
 SLICE_CYCLES = FCLK_HZ // 100  # the display and the pacing look up every 10 ms emulated
 DEFAULT_SECONDS = 10.0  # a run with no limit and no display to stop it
 LAMP_CELL = 5  # columns per lamp on the live display: a 3-letter pin name and a space each side

@@ -17,6 +17,7 @@ import argparse
 import sys
 import time
 
+from w65tool import chip
 from w65tool.cli.source_args import add_source_arguments
 from w65tool.errors import EXIT_INTERRUPTED, EXIT_OK, W65Error
 
@@ -164,7 +165,7 @@ def _status(sim):
         seconds = board.seconds
         lamps = dict(board.leds)
         char = board.uart3.char_cycles()
-    baud = f"{round(3_686_400 * 10 / char)} baud" if char else "no baud clock"
+    baud = f"{chip.baud(char)} baud" if char else "no baud clock"
     grid = Table.grid(padding=(0, 2))
     grid.add_row(
         Text(f"w65 sim: {board.spec.title}", style="bold"),

@@ -137,7 +137,7 @@ class EmulatedTarget(Target):
         self, cycles: int | None = None, seconds: float | None = None, realtime: bool = False
     ) -> str:
         """Run the board until a limit, a breakpoint, STP, WAI for ever, or `stop()`."""
-        from w65tool.board.timers import FCLK_HZ
+        from w65tool.chip import FCLK_HZ
 
         cpu = self.board.cpu
         with self._lock:
@@ -198,14 +198,14 @@ class EmulatedTarget(Target):
     def write_memory(self, address: int, data: bytes) -> None:
         if address < 0 or address + len(data) > 1 << 24:
             raise TargetError(f"cannot write ${address:06X}+{len(data)}: past the 24-bit space")
-        from w65tool.board.registers import IO_END, IO_START
+        from w65tool.chip import IO_FIRST, IO_LAST
 
         with self._lock:
             bus = self.board.bus
             for i, value in enumerate(data):
                 where = address + i
                 bus.write(where, value)
-                if IO_START <= where <= IO_END:
+                if IO_FIRST <= where <= IO_LAST:
                     continue  # a register need not read back what was written
                 back = bus.read(where)
                 if back != value:

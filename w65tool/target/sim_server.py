@@ -301,7 +301,7 @@ class VirtualBoard:
 
     # -- the serving loop -----------------------------------------------------------------------
     def _serve(self) -> None:
-        from w65tool.board.timers import FCLK_HZ
+        from w65tool.chip import FCLK_HZ
 
         board, line, faults = self.board, self._line, self.faults
         assert line is not None

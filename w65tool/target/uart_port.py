@@ -14,7 +14,7 @@ from __future__ import annotations
 import random
 
 from w65tool.board.board import Board
-from w65tool.board.timers import FCLK_HZ
+from w65tool.chip import baud
 
 SLICE = 0.002
 """Emulated seconds the board runs per step while a read waits for output."""
@@ -44,7 +44,7 @@ class UartPort:
 
     def _board_baud(self) -> int | None:
         char = self.board.uart3.char_cycles()
-        return round(FCLK_HZ / char * 10) if char else None
+        return baud(char) if char else None
 
     def _matched(self) -> bool:
         board = self._board_baud()

@@ -794,7 +794,7 @@ class W65App(App[None]):
 
 def read_window(target: Target, address: int, length: int) -> list[int | None]:
     """`length` bytes from `address`, None for those in the I/O window (never read)."""
-    from w65tool.disasm import IO_FIRST, IO_LAST
+    from w65tool.chip import IO_FIRST, IO_LAST
 
     values: list[int | None] = [None] * length
     end = address + length

@@ -12,12 +12,8 @@ from collections.abc import Mapping
 
 from w65tool.board.monitor import layout
 from w65tool.board.registers import BY_ADDRESS
+from w65tool.chip import ROM_FIRST, ROM_LAST
 from w65tool.image import Image
-
-ROM_FIRST = 0x00E000
-"""The ROM monitor's code, $00:E000-$00:FFFF."""
-
-ROM_LAST = 0x00FFFF
 
 ROM_ROUTINES: dict[str, int] = {**layout.ROUTINES, **layout.INTERNAL, "IDLE": layout.IDLE}
 """Every ROM routine the emulated monitor knows, by name."""

@@ -21,11 +21,9 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
+from w65tool.chip import ROM_FIRST
 from w65tool.target.base import Registers, Target
 from w65tool.target.link import PortLost
-
-ROM_FIRST = 0x00E000
-"""The ROM monitor's code: a CPU here is the monitor, not a user program."""
 
 RUN_SLICE = 0.05
 """Seconds (emulated, paced to the wall clock) the pump runs the board between looks: how

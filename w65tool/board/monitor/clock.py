@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from w65tool.board.monitor import layout as L
 from w65tool.board.monitor.console import CR, Console, Task
+from w65tool.board.registers import io_address
 from w65tool.cpu.alu import add_decimal
 
 HR, MIN, SEC = L.DAYWK + 4, L.DAYWK + 5, L.DAYWK + 6
 MONTH, DAY, YR = L.DAYWK + 1, L.DAYWK + 2, L.DAYWK + 3
 AHR = L.ADAYWK + 4
 FORMAT_FLAGS = 0x0138
-T4LL, T4LH = 0xDF58, 0xDF59
+T4LL, T4LH, TIFR = io_address("T4LL"), io_address("T4LH"), io_address("TIFR")
 
 DEFAULTS = (5, 7, 1, 93, 12, 0, 0)
 """Thursday 07-01-93, 12:00:00: what reset sets when the clock's checksum is bad."""
@@ -77,7 +78,7 @@ class Clock:
         counter has just run out (the ROM then enters low-power mode)."""
         con = self.con
         r8, w8 = con.r8, con.w8
-        w8(0xDF44, 0x02)  # TIFR: timer 1's flag
+        w8(TIFR, 0x02)  # timer 1's flag
         w8(SEC, r8(SEC) + 1)
         if r8(SEC) != 60:
             if r8(SEC) < 55 and r8(L.FLAGS) & RES_COMP:

@@ -35,6 +35,7 @@ from w65tool.board.monitor.console import (
     hex_digit,
     upper,
 )
+from w65tool.cpu.alu import add_decimal
 
 ACK, NAK = 0x06, 0x15
 READY = b"\rREADY\r>"
@@ -490,7 +491,7 @@ class Commands(Console):
                 while (yield from self.get_chr()) not in (CR, LF):
                     pass
                 yield from self.put_chr(0x2E)
-                count = _bcd_increment(self.r16(L.COUNT))
+                count, _, _ = add_decimal(self.r16(L.COUNT), 1, 0, 16)  # the ROM's decimal ADC #1
                 self.w16(L.COUNT, count)
                 yield from self.send_hex(count >> 8)
                 yield from self.send_hex(count)
@@ -508,14 +509,3 @@ class Commands(Console):
     def _count_error(self, step: int) -> None:
         """`INC <ERRORS` / `DEC <ERRORS`: in RAM at once, as a record may write there."""
         self.w8(L.ERRORS, self.r8(L.ERRORS) + step)
-
-
-def _bcd_increment(value: int) -> int:
-    """The loader's 16-bit decimal-mode `ADC #1` on its record count."""
-    digits = [(value >> shift) & 0xF for shift in (0, 4, 8, 12)]
-    carry = 1
-    for i in range(4):
-        total = digits[i] + carry
-        carry = 1 if total > 9 else 0
-        digits[i] = total - 10 if carry else total
-    return sum(d << (4 * i) for i, d in enumerate(digits)) & 0xFFFF

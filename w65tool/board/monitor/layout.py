@@ -13,8 +13,10 @@ ROM byte is $42, the WDM opcode, so a jump anywhere else stops with a clear erro
 
 from __future__ import annotations
 
-ROM_BASE = 0xE000
-ROM_SIZE = 0x2000
+from w65tool.chip import ROM_FIRST, ROM_LAST
+
+ROM_BASE = ROM_FIRST
+ROM_SIZE = ROM_LAST - ROM_FIRST + 1
 
 WDM = 0x42
 RTL = 0x6B

@@ -24,18 +24,20 @@ from w65tool.board.monitor.commands import Commands
 from w65tool.board.monitor.console import STEP_BUDGET
 from w65tool.board.monitor.routines import NEEDS_M8, NEEDS_X16, Result, Routines
 from w65tool.board.monitor.serial import SerialPorts
+from w65tool.board.registers import io_address
 from w65tool.errors import W65Error
 
 RESET_CONTEXT = {"a": 0x0000, "x": L.MONVER, "y": 0x00B3, "p": 0x22}
 """The registers the BRK at the end of reset saves: X points at the banner just printed;
 A's high byte and Y are leftovers of the reset code, here as a real board reports them."""
 
-BCR, PCS7, SSCR = 0xDF40, 0xDF27, 0xDF41
-PD4, PD5, PD6, PD7 = 0xDF20, 0xDF21, 0xDF22, 0xDF23
-PDD4, PDD5, PDD6 = 0xDF24, 0xDF25, 0xDF26
-TCR, TER, TIFR, EIFR, TIER, EIER, UIFR, UIER = (0xDF42, 0xDF43, 0xDF44, 0xDF45, 0xDF46,
-                                                0xDF47, 0xDF48, 0xDF49)  # fmt: skip
-ACSR3, ARTD3 = 0xDF76, 0xDF77
+BCR, PCS7, SSCR = (io_address(name) for name in ("BCR", "PCS7", "SSCR"))
+PD4, PD5, PD6, PD7 = (io_address(f"PD{n}") for n in range(4, 8))
+PDD4, PDD5, PDD6 = (io_address(f"PDD{n}") for n in range(4, 7))
+TCR, TER, TIFR, EIFR, TIER, EIER, UIFR, UIER = (
+    io_address(name) for name in ("TCR", "TER", "TIFR", "EIFR", "TIER", "EIER", "UIFR", "UIER")
+)
+ACSR3, ARTD3 = io_address("ACSR3"), io_address("ARTD3")
 
 
 class MonitorError(W65Error):
@@ -358,7 +360,7 @@ class Monitor:
         cpu.s = 0x01FF
         cpu.p = cpu.p & ~0x04
         for n in range(4):
-            con.w8(0xDF04 + n, 0xFF)
+            con.w8(io_address(f"PDD{n}"), 0xFF)
         con.w8(PD7, 0xFF)
         con.w8(PCS7, 0x00)
         con.w8(BCR, 0x09)
@@ -423,8 +425,8 @@ class Monitor:
         w8(EIER, 0)
         con.w16(L.PWD_CELLS, 0)
         w8(SSCR, r8(SSCR) | 0x0A)
-        w8(0xDF62, 0xFF)  # T1CL/T1CH: 32767, one interrupt a second
-        w8(0xDF63, 0x7F)
+        w8(io_address("T1CL"), 0xFF)  # 32767: one interrupt a second
+        w8(io_address("T1CH"), 0x7F)
         w8(TER, r8(TER) | 0x02)
         w8(TIER, r8(TIER) | 0x02)
         w8(L.SPEED, 2)  # the crystal test finds 3.6864 MHz

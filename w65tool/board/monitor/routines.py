@@ -34,6 +34,7 @@ from w65tool.board.monitor.console import (
     hex_digit,
     nibble_char,
 )
+from w65tool.board.registers import io_address
 from w65tool.cpu.alu import add_decimal
 
 NEEDS_M8 = frozenset(
@@ -275,12 +276,14 @@ class Routines:
             return True
         latch = ACIBAUD[min(self.c.r8(L.SPEED), 4)][index]
         w8, r8 = self.c.w8, self.c.r8
-        w8(0xDF58, latch)  # T4LL
-        w8(0xDF69, latch >> 8)  # T4CH, the counter (which loads the latch too)
+        w8(io_address("T4LL"), latch)
+        w8(io_address("T4CH"), latch >> 8)  # the counter (which loads the latch too)
         for n in (0, 1, 3):
-            w8(0xDF70 + 2 * n, r8(0xDF70 + 2 * n) | 0x04)  # 8 data bits
-        w8(0xDF46, r8(0xDF46) & ~0x10)  # no timer-4 interrupt
-        w8(0xDF43, r8(0xDF43) | 0x10)  # timer 4 on
+            control = io_address(f"ACSR{n}")
+            w8(control, r8(control) | 0x04)  # 8 data bits
+        tier, ter = io_address("TIER"), io_address("TER")
+        w8(tier, r8(tier) & ~0x10)  # no timer-4 interrupt
+        w8(ter, r8(ter) | 0x10)  # timer 4 on
         return False
 
     # -- addresses, memory, dumps ---------------------------------------------------------------
@@ -388,7 +391,7 @@ class Routines:
         a = cpu.a & 0xFF
         if a > 3:
             return Result(carry=True)
-        bcr, ter = 0xDF40, 0xDF43
+        bcr, ter = io_address("BCR"), io_address("TER")
         if a == 0:
             w8(bcr, r8(bcr) & ~0x06)
             w8(ter, r8(ter) & ~0x60)
@@ -396,8 +399,8 @@ class Routines:
         for bit, timer, value in ((1, 5, cpu.x), (2, 6, cpu.y)):
             if a & bit:
                 if value:
-                    w8(0xDF60 + 2 * timer, value)
-                    w8(0xDF61 + 2 * timer, value >> 8)
+                    w8(io_address(f"T{timer}CL"), value)
+                    w8(io_address(f"T{timer}CH"), value >> 8)
                 w8(ter, r8(ter) | (0x10 << bit))
                 w8(bcr, r8(bcr) | (bit << 1))
         return Result(carry=False)

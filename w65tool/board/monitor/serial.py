@@ -15,24 +15,29 @@ unreachable in the ROM (a `CPY RECV3_R14` where a branch was meant), so it never
 from __future__ import annotations
 
 from w65tool.board.monitor import layout as L
+from w65tool.board.registers import io_address
 
-UIFR = 0xDF48
-PD5 = 0xDF21
-PD6 = 0xDF22
+UIFR = io_address("UIFR")
+PD5 = io_address("PD5")
+PD6 = io_address("PD6")
 SON = 0x01  # ACSR bit 0: transmitter on
 DISCH = 0x02  # ACSR bit 1: transmit interrupt when the shift register empties
 XON = 0x11
 XOFF = 0x13
 
 
+_ACSR = tuple(io_address(f"ACSR{n}") for n in range(4))
+_ARTD = tuple(io_address(f"ARTD{n}") for n in range(4))
+
+
 def acsr(n: int) -> int:
     """The address of ACSRn."""
-    return 0xDF70 + 2 * n
+    return _ACSR[n]
 
 
 def artd(n: int) -> int:
     """The address of ARTDn."""
-    return 0xDF71 + 2 * n
+    return _ARTD[n]
 
 
 class SerialPorts:
