@@ -46,8 +46,9 @@ def hexdump(address: int, data: bytes) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from w65tool.addresses import parse_address
     from w65tool.cli.progress import progress_bar
-    from w65tool.cli.target_args import open_target, parse_address, print_json
+    from w65tool.cli.target_args import open_target, print_json
     from w65tool.image import Image
 
     start = parse_address(args.start, "START")

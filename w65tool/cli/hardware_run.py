@@ -36,7 +36,7 @@ def run_on_board(args: argparse.Namespace, image: Image, entry: int) -> int:
 
     Stops on Ctrl-C (exit 130, as every command) or after `args.seconds` when given.
     """
-    from w65tool.cli.target_args import format_address
+    from w65tool.addresses import format_address
     from w65tool.cli.term_cmd import ShowCR
     from w65tool.target.base import TargetError
     from w65tool.target.config import check_baud, load_settings

@@ -28,13 +28,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from w65tool.cli.target_args import (
-        format_address,
-        format_registers,
-        open_target,
-        parse_address,
-        print_json,
-    )
+    from w65tool.addresses import format_address, parse_address
+    from w65tool.cli.target_args import format_registers, open_target, print_json
 
     address = parse_address(args.address)
     with open_target(args) as target:

@@ -17,13 +17,12 @@ import argparse
 import sys
 import time
 
+from w65tool.addresses import format_address, parse_address
 from w65tool.cli.source_args import add_source_arguments, read_program_file
 from w65tool.cli.target_args import (
     add_connection_arguments,
-    format_address,
     format_registers,
     open_target,
-    parse_address,
     print_json,
 )
 from w65tool.errors import EXIT_OK, W65Error

@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def parse_setting(text: str) -> tuple[str, int]:
     """`A=1234` -> ("a", 0x1234)."""
-    from w65tool.cli.target_args import parse_address
+    from w65tool.addresses import parse_address
 
     name, sep, value = text.partition("=")
     key = NAMES.get(name.strip().lower())

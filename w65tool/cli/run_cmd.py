@@ -87,7 +87,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from w65tool.cli.target_args import parse_address
+    from w65tool.addresses import parse_address
 
     if args.max_cycles is not None and args.max_cycles < 0:
         raise W65Error("--max-cycles must be 0 or more")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from w65tool.cli.target_args import format_address, parse_address
+from w65tool.addresses import format_address, parse_address
 from w65tool.errors import W65Error
 
 __all__ = ["format_address", "resolve"]
