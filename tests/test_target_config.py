@@ -91,6 +91,32 @@ def test_auto_with_several_boards_lists_them(monkeypatch):
         resolve_port("auto")
 
 
+def test_a_chooser_picks_among_several_boards(monkeypatch):
+    monkeypatch.setattr(ports, "list_ports", lambda: [sxb("/dev/ttyUSB0"), sxb("/dev/ttyUSB1")])
+    asked = []
+
+    def choose(devices, what):
+        asked.append((devices, what))
+        return devices[1]
+
+    assert resolve_port("auto", choose) == "/dev/ttyUSB1"
+    assert asked == [(["/dev/ttyUSB0", "/dev/ttyUSB1"], "boards that look like an SXB")]
+    with pytest.raises(TargetError, match="no port chosen among 2 boards"):
+        resolve_port("auto", lambda devices, what: None)
+
+
+def test_the_terminal_chooser_takes_a_number(monkeypatch, capsys):
+    from w65tool.cli.target_args import choose_on_terminal
+
+    answers = iter(["2", "3", "x"])
+    monkeypatch.setattr("builtins.input", lambda prompt: next(answers))
+    devices = ["/dev/ttyUSB0", "/dev/ttyUSB1"]
+    assert choose_on_terminal(devices, "boards") == "/dev/ttyUSB1"
+    assert choose_on_terminal(devices, "boards") is None
+    assert choose_on_terminal(devices, "boards") is None
+    assert "  2. /dev/ttyUSB1" in capsys.readouterr().err
+
+
 def test_auto_without_a_board_says_so(monkeypatch):
     monkeypatch.setattr(ports, "list_ports", lambda: [sxb("/dev/ttyS0", None)])
     with pytest.raises(TargetError, match=r"no board found.*ports here: /dev/ttyS0"):

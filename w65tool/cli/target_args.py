@@ -68,8 +68,9 @@ def board_kind(args: argparse.Namespace) -> str:
     return load_settings().board
 
 
-def open_target(args: argparse.Namespace) -> Target:
-    """The target the options name: the emulated board, or a serial port."""
+def open_target(args: argparse.Namespace, ask: bool = True) -> Target:
+    """The target the options name: the emulated board, or a serial port. With `ask`, and a
+    terminal on stdin and stderr, the user picks among several ports `--port` matches."""
     from w65tool.target.config import check_baud, load_settings
 
     settings = load_settings()
@@ -93,9 +94,28 @@ def open_target(args: argparse.Namespace) -> Target:
     from w65tool.target.protocol import RECORD_BYTES
 
     record_bytes = getattr(args, "record_bytes", RECORD_BYTES)
+    on_terminal = ask and sys.stdin.isatty() and sys.stderr.isatty()
     return MonitorTarget(
-        port, baud, rtscts, timeout=args.timeout, retries=args.retries, record_bytes=record_bytes
+        port,
+        baud,
+        rtscts,
+        timeout=args.timeout,
+        retries=args.retries,
+        record_bytes=record_bytes,
+        choose=choose_on_terminal if on_terminal else None,
     )
+
+
+def choose_on_terminal(devices: list[str], what: str) -> str | None:
+    """Ask on the terminal which of several devices to use; None for an answer that is not
+    one of their numbers."""
+    print(f"w65: {len(devices)} {what}:", file=sys.stderr)
+    for i, dev in enumerate(devices, 1):
+        print(f"  {i}. {dev}", file=sys.stderr)
+    answer = input(f"use which (1-{len(devices)})? ").strip()
+    if answer.isdigit() and 1 <= int(answer) <= len(devices):
+        return devices[int(answer) - 1]
+    return None
 
 
 def format_registers(regs: Registers) -> str:

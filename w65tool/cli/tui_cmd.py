@@ -19,6 +19,7 @@ from w65tool.cli.target_args import add_connection_arguments
 from w65tool.errors import EXIT_OK, W65Error, check_input_file
 
 if TYPE_CHECKING:
+    from w65tool.target.base import Target
     from w65tool.tui.app import W65App
 
 
@@ -63,11 +64,15 @@ def build_app(args: argparse.Namespace) -> W65App:
 
     from w65tool.tui import make_app
 
+    def reopen(port: str | None = None) -> Target:
+        # inside the running app the terminal is Textual's: no question asked on it
+        return open_target(_on_port(args, port), ask=False)
+
     return make_app(
         target,
         symbols=symbols,
         running=not args.halted,
-        connect=None if args.sim else (lambda port=None: open_target(_on_port(args, port))),
+        connect=None if args.sim else reopen,
         program=args.program,
     )
 

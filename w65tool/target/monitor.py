@@ -28,6 +28,7 @@ from typing import TypeVar
 from w65tool.image import Image
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
 from w65tool.target.link import Link, PortLost, SerialLike
+from w65tool.target.ports import Chooser
 from w65tool.target.protocol import (
     ACK,
     BANNER,
@@ -552,12 +553,13 @@ class MonitorTarget(Target):
         record_bytes: int = RECORD_BYTES,
         *,
         serial: SerialLike | None = None,
+        choose: Chooser | None = None,
     ) -> None:
         from w65tool.target.link import REPLY_SLACK
         from w65tool.target.ports import open_port
 
         self.port_name = port
-        self.serial = serial if serial is not None else open_port(port, baud, rtscts)
+        self.serial = serial if serial is not None else open_port(port, baud, rtscts, choose)
         self.link = Link(self.serial, slack=REPLY_SLACK if timeout is None else timeout)
         self.client = MonitorClient(self.link, retries, record_bytes)
         self.description = f"{port} at {baud} baud"

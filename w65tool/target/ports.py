@@ -2,7 +2,9 @@
 
 A port is named by a device path (`/dev/ttyUSB0`, `COM3`), a glob (`/dev/cu.usbserial-*`),
 `auto` (the one USB serial device with FTDI's vendor ID, as on the W65C265SXB), or any
-pyserial URL (`loop://`, `socket://host:port`, `rfc2217://host:port`, `spy://PORT`).
+pyserial URL (`loop://`, `socket://host:port`, `rfc2217://host:port`, `spy://PORT`). When
+`auto` or a glob finds several, a `Chooser` the caller passes picks one (the command line asks
+on its terminal); without one, the error lists them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import errno
 import glob
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -21,6 +24,10 @@ if TYPE_CHECKING:
 
 FTDI_VID = 0x0403
 """USB vendor ID of FTDI, whose USB-serial chip sits on the W65C265SXB."""
+
+Chooser = Callable[[list[str], str], str | None]
+"""Picks one of several devices: called with the devices and what they are ("boards that
+look like an SXB"); returns the device chosen, or None when none was."""
 
 
 @dataclass(frozen=True)
@@ -72,8 +79,8 @@ def is_url(spec: str) -> bool:
     return "://" in spec
 
 
-def resolve_port(spec: str, ask: bool = False) -> str:
-    """The device (or URL) a `--port` value names; `ask` lets the user pick among several."""
+def resolve_port(spec: str, choose: Chooser | None = None) -> str:
+    """The device (or URL) a `--port` value names; `choose` picks one when it names several."""
     if is_url(spec):
         return spec
     if spec == "auto":
@@ -88,30 +95,29 @@ def resolve_port(spec: str, ask: bool = False) -> str:
                 hint="plug the board in (the SXB's micro-USB carries power and serial), "
                 "check the FTDI driver, or name the port with --port",
             )
-        return _choose([p.device for p in sxb], "boards that look like an SXB", ask)
+        return _choose([p.device for p in sxb], "boards that look like an SXB", choose)
     if any(c in spec for c in "*?["):
         matches = sorted(glob.glob(spec))
         if len(matches) == 1:
             return matches[0]
         if not matches:
             raise TargetError(f"no port matches {spec!r}", hint=_ports_hint())
-        return _choose(matches, f"ports matching {spec!r}", ask)
+        return _choose(matches, f"ports matching {spec!r}", choose)
     return spec
 
 
-def _choose(devices: list[str], what: str, ask: bool) -> str:
-    """Ask on a terminal which of several devices to use, or fail listing them."""
-    if not ask:
+def _choose(devices: list[str], what: str, choose: Chooser | None) -> str:
+    """The device `choose` picks among several, or an error listing them."""
+    if choose is None:
         raise TargetError(
             f"{len(devices)} {what}: {', '.join(devices)}", hint="choose one with --port"
         )
-    print(f"w65: {len(devices)} {what}:", file=sys.stderr)
-    for i, dev in enumerate(devices, 1):
-        print(f"  {i}. {dev}", file=sys.stderr)
-    answer = input(f"use which (1-{len(devices)})? ").strip()
-    if answer.isdigit() and 1 <= int(answer) <= len(devices):
-        return devices[int(answer) - 1]
-    raise TargetError(f"no port chosen ({answer!r})", hint="name the port with --port")
+    device = choose(devices, what)
+    if device not in devices:
+        raise TargetError(
+            f"no port chosen among {len(devices)} {what}", hint="name the port with --port"
+        )
+    return device
 
 
 def _names(ports: list[PortInfo]) -> str:
@@ -125,11 +131,14 @@ def _ports_hint() -> str:
     return "this computer has no serial ports; is the board plugged in?"
 
 
-def open_port(spec: str, baud: int = 9600, rtscts: bool = False) -> serial.Serial:
-    """Open a port or URL at `baud` 8N1; failures become errors that say what to do."""
+def open_port(
+    spec: str, baud: int = 9600, rtscts: bool = False, choose: Chooser | None = None
+) -> serial.Serial:
+    """Open a port or URL at `baud` 8N1; failures become errors that say what to do.
+    `choose` picks a device when `spec` names several (see `resolve_port`)."""
     import serial
 
-    device = resolve_port(spec, ask=sys.stdin.isatty() and sys.stderr.isatty())
+    device = resolve_port(spec, choose)
     if not is_url(device):
         check_serial_device(device)
     try:
