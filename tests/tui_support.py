@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import io
 import time
 
-from rich.console import Console
 from textual.app import App
 
 
@@ -22,19 +20,46 @@ def async_test(test):
 
 
 def screen_text(app: App) -> str:
-    """What the terminal shows, as plain text lines."""
+    """What the terminal shows, as plain text lines.
+
+    Each cell is taken from the widget Textual reports on top there (`get_widget_at`), as
+    that widget renders itself (`render_lines`): the public way to what the compositor draws."""
+    from textual.geometry import Region
+
+    screen = app.screen
     width, height = app.size
-    console = Console(
-        width=width,
-        height=height,
-        file=io.StringIO(),
-        color_system=None,
-        record=True,
-        legacy_windows=False,
-        safe_box=False,
-    )
-    console.print(app.screen._compositor.render_update(full=True))
-    return console.export_text()
+    rendered: dict[object, list] = {}
+    rows = []
+    for y in range(height):
+        cells = []
+        x = 0
+        while x < width:
+            found = _at(screen, x, y)
+            if found is None:
+                cells.append(" ")
+                x += 1
+                continue
+            widget, region = found
+            if widget not in rendered:
+                rendered[widget] = widget.render_lines(Region(0, 0, region.width, region.height))
+            end = x + 1  # the run of cells this widget covers on the row
+            while end < min(width, region.right) and (_at(screen, end, y) or [None])[0] is widget:
+                end += 1
+            strip = rendered[widget][y - region.y]
+            cells.append(strip.crop(x - region.x, end - region.x).text)
+            x = end
+        rows.append("".join(cells))
+    return "\n".join(rows)
+
+
+def _at(screen, x: int, y: int):
+    """The widget on top at (x, y) and its region, or None."""
+    from textual.errors import NoWidget
+
+    try:
+        return screen.get_widget_at(x, y)
+    except NoWidget:
+        return None
 
 
 async def settle(pilot, timeout: float = 10.0) -> None:
@@ -127,9 +152,14 @@ def blink_image():
 
 def within(app: App, selector: str) -> bool:
     """True when the widget is drawn whole: on screen and not clipped by any container."""
+    from textual.errors import NoWidget
+
     widget = app.query_one(selector)
-    geometry = app.screen._compositor.full_map.get(widget)
-    if geometry is None or not geometry.region.area:
+    try:
+        geometry = app.screen.find_widget(widget)
+    except NoWidget:
+        return False
+    if not geometry.region.area:
         return False
     region = geometry.region
     return region.intersection(geometry.clip) == region and app.screen.region.contains_region(
