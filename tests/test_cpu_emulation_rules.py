@@ -1,9 +1,11 @@
-"""Emulation-mode rules of the real chip that differ from a plain 6502 model (issue 14).
+"""Emulation-mode rules of the real chip that differ from a plain 6502 model.
 
 `(dp,X)` with DL != 0 takes the pointer's high byte from the low byte's page; the 65816's own
 stack instructions (PLB, PLD, PHD, PEA, PEI, PER, JSL, RTL) use the full 16-bit S during the
-instruction and put S back in page 1 after it. Each case runs through `step()` and, in a loop
-long enough for the run loop to compile it into a block, through `run()`: both must agree.
+instruction and put S back in page 1 after it, while the 6502's own pushes wrap within page 1.
+Each case runs through `step()` and, in a loop long enough for the run loop to compile it into
+a block, through `run()`: both must agree. `test_cpu_emulation_rom.py` runs the same rules as
+a program that traps on failure.
 """
 
 from __future__ import annotations
@@ -154,7 +156,6 @@ STACK_CASES = [
         {0x0100: 0x9A, 0x00FF: 0xBC},
         0x01FE,
     ),
-    ("PHB", bytes([0x8B]), 0x00, {}, {0x0100: 0x7E}, 0x01FF),
 ]
 
 
@@ -195,3 +196,27 @@ def test_rtl_pulls_above_page_one():
     ram = {0x01FE: ret & 0xFF, 0x01FF: ret >> 8, 0x0200: 0x00, 0x0100: 0x7F}
     stepped, _ = run_both(bytes([0xA2, 0xFD, 0x9A, 0x6B]), ram, {})
     assert (stepped.pbr, stepped.s, stepped.y) == (0x00, 0x0100, 0)
+
+
+# The 6502's own pushes wrap within page 1: at S=$0100 the byte goes to $0100 and S to $01FF.
+# (name, body, setup, the byte pushed or None where it is the flags of the moment)
+OLD_PUSHES = [
+    ("PHA", bytes([0xA9, 0x5A, 0x48]), {}, 0x5A),
+    ("PHB", bytes([0x8B]), {"dbr": 0x7E}, 0x7E),
+    ("PHK", bytes([0x4B]), {}, 0x00),
+    ("PHP", bytes([0x08]), {}, None),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "body", "setup", "pushed"), OLD_PUSHES, ids=[case[0] for case in OLD_PUSHES]
+)
+def test_old_style_pushes_at_the_bottom_of_page_one_wrap_in_page_one(name, body, setup, pushed):
+    ram = {0x00FF: 0xEE, 0x0100: 0xEE}
+    stepped, _ = run_both(bytes([0xA2, 0x00, 0x9A, *body]), ram, setup)
+    assert stepped.s == 0x01FF
+    assert stepped.bus.ram[0x00FF] == 0xEE  # nothing below page 1
+    if pushed is not None:
+        assert stepped.bus.ram[0x0100] == pushed
+    else:
+        assert stepped.bus.ram[0x0100] != 0xEE
