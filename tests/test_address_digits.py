@@ -165,11 +165,17 @@ def test_a_read_with_a_damaged_address_digit_reads_the_right_bytes(digit):
     assert line.damaged
 
 
+# One seed (the run takes seconds of real line time); the long sweep is
+# benchmarks/lossy_line.py.
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals here")
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_small_writes_on_a_lossy_line_land_where_asked_or_fail(seed):
-    # 2 % of the characters each way have a bit flipped: writes are retried or fail, but
-    # no byte outside the ones asked for ever changes.
+def test_small_writes_on_a_lossy_line_land_where_asked_or_fail():
+    lossy_small_writes(1, writes=6)
+
+
+def lossy_small_writes(seed: int, writes: int = 12) -> int:
+    """2 % of the characters each way have a bit flipped: writes are retried or fail, but no
+    byte outside the ones asked for ever changes. Returns how many bytes the writes that got
+    through left."""
     faults = LineFaults(corrupt=0.02, seed=seed)
     rng = random.Random(seed)
     asked: set[int] = set()  # every address a write was asked for
@@ -179,7 +185,7 @@ def test_small_writes_on_a_lossy_line_land_where_asked_or_fail(seed):
             vb.board.bus.ram[0x0200:0x8000] = bytes(0x7E00)
             before = bytes(vb.board.bus.ram[0x0200:0x8000])
         with MonitorTarget(vb.port, timeout=0.1, retries=3) as target:
-            for _ in range(12):
+            for _ in range(writes):
                 address = rng.randrange(0x0200, 0x7FF0)
                 data = rng.randbytes(rng.randint(1, 4))
                 span = range(address, address + len(data))
@@ -200,3 +206,4 @@ def test_small_writes_on_a_lossy_line_land_where_asked_or_fail(seed):
     changed = {0x0200 + i for i in range(len(after)) if after[i] != before[i]}
     assert changed <= asked, [f"${at:04X}" for at in sorted(changed - asked)]
     assert {at: after[at - 0x0200] for at in wanted} == wanted
+    return len(wanted)

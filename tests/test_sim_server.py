@@ -248,25 +248,22 @@ class _RefusingLine:
         pass
 
 
-def test_a_line_that_refuses_output_leaves_the_board_at_real_time(monkeypatch):
-    """Unpaced, the board runs flat out only while bytes move; with its banner stuck in a
-    line nobody reads, it keeps real time and leaves its lock free for others."""
-    from w65tool.chip import FCLK_HZ
+def test_a_line_that_refuses_output_leaves_the_board_its_lock(monkeypatch):
+    """Unpaced, with its banner stuck in a line nobody reads, the board goes on running and
+    leaves its lock free for others between its turns. (That it then keeps real time, not
+    running flat out, is a wall-clock measure: benchmarks/lossy_line.py checks it.)"""
     from w65tool.target import sim_server
 
     monkeypatch.setattr(sim_server, "_PtyLine", _RefusingLine)
     with VirtualBoard("sxb", pacing=False) as vb:
-        began, wall = vb.board.cycles, time.monotonic()
         for _ in range(20):
             assert vb.lock.acquire(timeout=5), "the serving thread kept the board's lock"
+            cycles = vb.board.cycles
             vb.lock.release()
-            time.sleep(0.05)
+            _wait_for(lambda: vb.board.cycles > cycles, "the board ran on")  # noqa: B023
         with vb.lock:
-            cycles, seconds = vb.board.cycles - began, time.monotonic() - wall
             assert vb._pending_out  # the banner is still waiting for the line
     assert not vb.running
-    # flat out, a monitor waiting at its prompt runs hundreds of times faster than real time
-    assert cycles <= (seconds + 0.5) * FCLK_HZ * 1.5
 
 
 class _AskingLine(_RefusingLine):
@@ -292,8 +289,9 @@ def test_output_nobody_reads_is_held_to_the_host_buffer(monkeypatch):
     assert held == HOST_BUFFER and held + dropped == sent
 
 
-@pytest.mark.parametrize("seed", [5, 11, 23])
-def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path, seed):
+def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path):
+    # one seed (a run takes seconds of real line time); benchmarks/lossy_line.py sweeps many
+    seed = 5
     faults = LineFaults(drop=0.005, corrupt=0.005, seed=seed)
     status, err, data, memory = lossy_load(
         tmp_path, seed, 256, faults, "--no-progress", "--timeout", "0.1"

@@ -66,12 +66,15 @@ async def settle(pilot, timeout: float = 10.0) -> None:
     """Wait until the target's workers are done and the messages they posted are handled.
 
     Idle must hold for a few turns of the event loop in a row: a key's action may take a
-    turn or two to start its worker."""
+    turn or two to start its worker. Each turn waits for the screen's messages to be handled
+    and a short sleep (`pause(delay)`), not for Textual's idle guess (`pause()`), which
+    watches the process's CPU time: a running emulated board keeps that busy, and the guess
+    then waits its full second a turn."""
     app = pilot.app
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < 4:
-        await pilot.pause()
+        await pilot.pause(0.01)
         busy = [w for w in app.workers if w.group == "target" and not w.is_finished]
         quiet = 0 if busy else quiet + 1
         if busy and time.monotonic() > deadline:
