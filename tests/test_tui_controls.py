@@ -6,8 +6,8 @@ import time
 
 import pytest
 from textual import events
-from textual.widgets import Input
-from tui_support import async_test, blink_image, screen_text, settle, until
+from textual.widgets import Button, Input
+from tui_support import async_test, blink_image, press, screen_text, settle, until
 
 from w65tool.target.emulator import EmulatedTarget
 from w65tool.tui import make_app
@@ -65,7 +65,7 @@ class TestJumps:
             await settle(pilot)
             assert app.session.running
             assert app.query_one(StatusBar).state == "running"
-            await pilot.press("f6")  # stop
+            await press(pilot, "f6")  # stop
             await until(pilot, lambda: not app.session.running, "the board stopped")
             await settle(pilot)
             assert LOOP <= pc(target) <= SUB + 1
@@ -79,7 +79,7 @@ class TestJumps:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             app.query_one("#address", Input).value = "start"
-            await pilot.press("f2")
+            await press(pilot, "f2")
             await settle(pilot)
             assert app.session.running
 
@@ -218,7 +218,9 @@ class TestRunControl:
             await pilot.click("#run")
             await until(pilot, lambda: app.session.running, "the board runs")
             assert app.query_one("#run").disabled and not app.query_one("#stop").disabled
-            await pilot.click("#stop")
+            # pressed, not clicked: a click waits for an idle process, which a running board
+            # never is (see tui_support.press)
+            app.query_one("#stop", Button).press()
             status = app.query_one(StatusBar)
             await until(pilot, lambda: status.state == "halted", "the status says halted")
             await settle(pilot)
@@ -297,7 +299,7 @@ class TestRunControl:
             assert grid.value_at(0x01FE) == 0x00
             strip = app.query_one("#leds")
             lamps, a_values = set(), set()
-            await pilot.press("f5")
+            await press(pilot, "f5")
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
                 await pilot.pause(0.05)
@@ -307,7 +309,7 @@ class TestRunControl:
                     break
             panel = app.query_one(RegisterPanel)
             assert panel.border_subtitle == "running program"
-            await pilot.press("f6")
+            await press(pilot, "f6")
             await until(pilot, lambda: panel.border_subtitle == "halted program", "halted")
             await settle(pilot)
             assert len(lamps) >= 3, "the lamps did not change while running"

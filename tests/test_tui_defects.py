@@ -8,7 +8,7 @@ import threading
 import pytest
 from textual.widgets import Input
 from tui_fakes import FakeTarget
-from tui_support import async_test, screen_text, settle, until
+from tui_support import async_test, press, screen_text, settle, until
 
 from w65tool.target.base import RUN_CONTROL, TargetError
 from w65tool.target.emulator import EmulatedTarget
@@ -67,15 +67,15 @@ class TestStuckProgram:
             panel = app.query_one(UploadPanel)
             await until(pilot, lambda: "loaded and verified" in panel.report, "the upload")
             await settle(pilot)
-            await pilot.press("f6")  # halt the monitor so P can be edited as a user does
+            await press(pilot, "f6")  # halt the monitor so P can be edited as a user does
             await settle(pilot)
             target.write_registers(p=0x34)  # I set in the saved context, as the issue shows
             app.query_one("#address", Input).value = "start"
-            await pilot.press("f2")
+            await press(pilot, "f2")
             await settle(pilot)
             assert app.session.running
             await until(pilot, lambda: target.board.seconds > 0.5, "the program runs a while")
-            await pilot.press("f6")
+            await press(pilot, "f6")
             status = app.query_one(StatusBar)
             await until(pilot, lambda: status.state == "halted", "the board halts")
             await settle(pilot)
@@ -266,7 +266,7 @@ class TestBreakpointPanel:
             field = app.query_one("#breakpoint", Input)
 
             async def typed(text: str) -> None:
-                await pilot.click("#breakpoint")
+                field.focus()
                 field.value = text
                 await pilot.press("enter")
                 await settle(pilot)

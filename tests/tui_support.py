@@ -83,6 +83,17 @@ async def settle(pilot, timeout: float = 10.0) -> None:
             await asyncio.sleep(0.01)
 
 
+async def press(pilot, *keys: str) -> None:
+    """Press keys as `pilot.press` does, for a board that runs: each key is handled before
+    the next, with no wait for the process to go idle, which a running board never lets it
+    (`pilot.press` then waits a second a key, `pilot.click` four)."""
+    from textual import events
+
+    for key in keys:
+        pilot.app.post_message(events.Key(key, key if len(key) == 1 else None))
+        await pilot.pause(0.01)
+
+
 async def until(pilot, condition, what: str, timeout: float = 30.0) -> None:
     """Let the app run until `condition()` holds (fails the test after `timeout` s)."""
     deadline = time.monotonic() + timeout
