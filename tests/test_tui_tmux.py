@@ -76,7 +76,7 @@ class Tmux:
                 return screen
             if time.monotonic() > deadline:
                 raise AssertionError(f"never showed {texts!r}; the screen was:\n{screen}")
-            time.sleep(0.2)
+            time.sleep(0.05)
 
     def press_until(self, key: str, *texts: str, tries: int = 3) -> str:
         """Press `key` until the screen shows `texts` (a key's escape sequence split by a
