@@ -62,9 +62,9 @@ class TestJumps:
             await pilot.click("#address")
             await pilot.press(*"00:00C0")
             await pilot.click("#jml")
-            await settle(pilot)
+            status = app.query_one(StatusBar)
+            await until(pilot, lambda: status.state == "running", "the status says running")
             assert app.session.running
-            assert app.query_one(StatusBar).state == "running"
             await press(pilot, "f6")  # stop
             await until(pilot, lambda: not app.session.running, "the board stopped")
             await settle(pilot)
@@ -80,8 +80,7 @@ class TestJumps:
             await settle(pilot)
             app.query_one("#address", Input).value = "start"
             await press(pilot, "f2")
-            await settle(pilot)
-            assert app.session.running
+            await until(pilot, lambda: app.session.running, "the board runs")
 
     @async_test
     async def test_a_bad_address_is_reported_and_nothing_runs(self, target):

@@ -72,8 +72,7 @@ class TestStuckProgram:
             target.write_registers(p=0x34)  # I set in the saved context, as the issue shows
             app.query_one("#address", Input).value = "start"
             await press(pilot, "f2")
-            await settle(pilot)
-            assert app.session.running
+            await until(pilot, lambda: app.session.running, "the program runs")
             await until(pilot, lambda: target.board.seconds > 0.5, "the program runs a while")
             await press(pilot, "f6")
             status = app.query_one(StatusBar)

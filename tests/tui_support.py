@@ -69,13 +69,20 @@ async def settle(pilot, timeout: float = 10.0) -> None:
     turn or two to start its worker. Each turn waits for the screen's messages to be handled
     and a short sleep (`pause(delay)`), not for Textual's idle guess (`pause()`), which
     watches the process's CPU time: a running emulated board keeps that busy, and the guess
-    then waits its full second a turn."""
+    then waits its full second a turn. While the board runs, wait for what a test asserts
+    with `until`: its views are read again and again."""
     app = pilot.app
     deadline = time.monotonic() + timeout
     quiet = 0
     while quiet < 4:
         await pilot.pause(0.01)
-        busy = [w for w in app.workers if w.group == "target" and not w.is_finished]
+        # a running board's views are read again every half second (`follow_views`): that
+        # never ends, and no test waits for it
+        busy = [
+            w
+            for w in app.workers
+            if w.group == "target" and not w.is_finished and w.name != "follow_views"
+        ]
         quiet = 0 if busy else quiet + 1
         if busy and time.monotonic() > deadline:
             raise AssertionError(f"workers still busy after {timeout} s: {busy}")
