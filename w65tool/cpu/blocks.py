@@ -1,11 +1,13 @@
 """Compiled blocks: straight-line runs of instructions in one RAM page as one Python function.
 
 Where the run loop keeps coming back to the same address, `BlockCache` decodes the
-instructions from there to the first one that changes the flow, the widths or the interrupt
-mask (which it includes), or that must run alone (BRK, COP, WDM, WAI, STP, block moves), at
-most `MAX_INSTRUCTIONS`, all within one 256-byte page. It joins their handlers (the same
-generated text `step()` runs) into one function with the operand bytes as constants: one
-call instead of one dispatch per instruction, and no operand fetches.
+instructions from there to the first one that jumps, calls, returns, changes the widths or
+the interrupt mask (which it includes), or that must run alone (BRK, COP, WDM, WAI, STP,
+block moves), at most `MAX_INSTRUCTIONS`, all within one 256-byte page. A conditional branch
+does not end a block: taken, it leaves the block at its (constant) target; not taken, the
+block goes on. It joins the handlers (the same generated text `step()` runs) into one
+function with the operand bytes as constants: one call instead of one dispatch per
+instruction, and no operand fetches.
 
 The block behaves as its instructions run one by one would: registers, memory, cycles and
 `icount` are exact at its end. An access that goes through the bus (I/O, unmapped space)
@@ -15,7 +17,8 @@ a byte of any compiled block (`marks`), which drops every block of that page fir
 changed from outside the core (a loader, a test, a `wdm_hook`) is caught by `suspect_all()`,
 which `run()` calls on entry and WDM after its hook: each block is then checked against the
 bytes it was compiled from the first time it is reached again. A block that ends in a branch
-back to its own start (a tight loop) runs again at once, under the run loop's own conditions.
+back to its own start (a tight loop), taken mid-block or at its end, runs the block again at
+once, under the run loop's own conditions.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from functools import cache
 from typing import Any
 
 from w65tool.cpu.access import STATES
-from w65tool.cpu.families import handler_body
+from w65tool.cpu.families import BRANCH_TAKEN, handler_body
 from w65tool.isa import OPCODES
 
 MAX_INSTRUCTIONS = 16
@@ -40,6 +43,7 @@ HOT = 32
 
 ALONE = frozenset({"brk", "cop", "wdm", "wai", "stp", "mvn", "mvp"})
 BRANCHES = frozenset({"bcc", "bcs", "beq", "bne", "bmi", "bpl", "bvc", "bvs", "bra", "brl"})
+CONDITIONAL = frozenset(BRANCH_TAKEN) - {"bra"}
 INLINE = tuple(replace(w, inline=True) for w in STATES)
 
 # A handler line naming one of these changes the flow, the widths or the interrupt mask.
@@ -54,11 +58,14 @@ RETURN = re.compile(r"^(\s*)return (.+)$")
 @cache
 def _handler(code: int, k: int) -> tuple[str, tuple[str, ...]]:
     """(kind, body lines) of opcode `code` in inline width state `k`: kind is "alone",
-    "inner" (may run mid-block: falls through to `pc += size`, `return cycles`) or "last"."""
+    "inner" (may run mid-block: falls through to `pc += size`, `return cycles`), "branch"
+    (a conditional branch: the block leaves it when taken, goes on when not) or "last"."""
     op = OPCODES[code]
     body = tuple(handler_body(op, INLINE[k]))
     if op.mnemonic in ALONE:
         return "alone", body
+    if op.mnemonic in CONDITIONAL:
+        return "branch", body
     size = op.length(INLINE[k].m8, INLINE[k].x8)
     inner = (
         len(body) >= 2
@@ -111,6 +118,7 @@ def block_source(code: bytes, t: int, k: int) -> str:
     """The source of `blk()`, the block of instructions `code` found at `t` in state `k`."""
     lines = ["c0 = cyc"]
     static, count, offset = 0, 0, 0
+    start = t & 0xFFFF
     looping = False
     while offset < len(code):
         op = OPCODES[code[offset]]
@@ -133,6 +141,21 @@ def block_source(code: bytes, t: int, k: int) -> str:
             if any("bail = 1" in line for line in accesses):
                 after = f"cyc = c0 + {static} + dyn; icount += {count}; return"
                 lines += ["if bail:", f"    pc = {(t + offset) & 0xFFFF}; {after}"]
+        elif kind == "branch":
+            # The target is a constant: a taken branch leaves the block there, a branch not
+            # taken goes on with the next instruction (2 cycles).
+            after = (address + 2) & 0xFFFF
+            target = (after + operands[1] - ((operands[1] & 0x80) << 1)) & 0xFFFF
+            taken = 4 if INLINE[k].e and (target ^ after) > 0xFF else 3
+            lines += [
+                f"if {BRANCH_TAKEN[op.mnemonic]}:",
+                f"    pc = {target}; cyc = c0 + {static + taken} + dyn; icount += {count}",
+            ]
+            if target == start:  # a loop: run again at once, as the run loop would
+                lines += ["    if not attn and cyc < guard:", "        continue"]
+                looping = True
+            lines.append("    return")
+            static += 2
         else:  # the last instruction leaves PC and the returns as they are
             lines.append(f"pc = {address & 0xFFFF}")
             # A branch back to the block's start (a loop) runs the block again at once, as
@@ -144,17 +167,18 @@ def block_source(code: bytes, t: int, k: int) -> str:
                     pad, cycles = match.groups()
                     line = f"{pad}cyc = {now} + ({cycles}); icount += {count}"
                     if again:
-                        loop = f"pc == {t & 0xFFFF} and not attn and cyc < guard"
+                        loop = f"pc == {start} and not attn and cyc < guard"
                         line += f"\n{pad}if {loop}:\n{pad}    continue\n{pad}return"
                     else:
                         line += "; return"
                 lines.append(line)
-            if again:
-                looping = True
+            looping = looping or again
             break
     else:
         lines += [f"pc = {(t + offset) & 0xFFFF}", f"cyc = c0 + {static} + dyn"]
         lines.append(f"icount += {count}")
+        if looping:
+            lines.append("return")
     source = "\n".join(lines)
     # the cycles that depend on the data (page crossings, DL, branches) add up in `dyn`
     source = "dyn = 0\n" + source if "dyn +=" in source else source.replace(" + dyn", "")
