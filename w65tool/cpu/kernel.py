@@ -135,14 +135,14 @@ def step():
         if n:
             cyc += n
             return n
-    before = cyc
     icount += 1
     t = pb | pc
     if rh[t >> 8] or (t & 0xFF) > 0xFB:
-        cyc = slow[bus_read(t) if rh[t >> 8] else ram[t]](t) + cyc
+        n = slow[bus_read(t) if rh[t >> 8] else ram[t]](t)
     else:
-        cyc = ops[ram[t]](t) + cyc
-    return cyc - before
+        n = ops[ram[t]](t)
+    cyc += n
+    return n
 
 def reset():
     e = fm = fx = fi = 1
