@@ -4,8 +4,9 @@ Where the run loop keeps coming back to the same address, `BlockCache` decodes t
 instructions from there to the first one that jumps, calls, returns, changes the widths or
 the interrupt mask (which it includes), or that must run alone (BRK, COP, WDM, WAI, STP,
 block moves), at most `MAX_INSTRUCTIONS`, all within one 256-byte page. A conditional branch
-does not end a block: taken, it leaves the block at its (constant) target; not taken, the
-block goes on. It joins the handlers (the same generated text `step()` runs) into one
+does not end a block: not taken, the block goes on; taken, it skips ahead inside the block
+when its (constant) target is an instruction further on (the skipped instructions run under
+`if not taken:`, branches nested), and leaves the block at the target otherwise. It joins the handlers (the same generated text `step()` runs) into one
 function with the operand bytes as constants: one call instead of one dispatch per
 instruction, and no operand fetches.
 
@@ -116,46 +117,85 @@ def _accesses(lines: list[str], now: str) -> list[str]:
 
 def block_source(code: bytes, t: int, k: int) -> str:
     """The source of `blk()`, the block of instructions `code` found at `t` in state `k`."""
-    lines = ["c0 = cyc"]
-    static, count, offset = 0, 0, 0
-    start = t & 0xFFFF
-    looping = False
+    w = INLINE[k]
+    decoded = []  # (offset, opcode row, kind, body with the operands as constants)
+    offset = 0
     while offset < len(code):
         op = OPCODES[code[offset]]
         kind, body = _handler(op.code, k)
-        size = op.length(INLINE[k].m8, INLINE[k].x8)
-        operands = code[offset : offset + size]
+        operands = code[offset : offset + op.length(w.m8, w.x8)]
         text = [OPERAND.sub(lambda m, b=operands: str(b[int(m[1])]), line) for line in body]
+        decoded.append((offset, op, kind, text))
+        offset += len(operands)
+    # Where a forward branch may land inside the block: an instruction, or the block's end
+    # when the block does not end in a jump, call or return.
+    landings = {item[0] for item in decoded}
+    if decoded[-1][2] != "last":
+        landings.add(len(code))
+    start = t & 0xFFFF
+    lines = ["c0 = cyc"]
+    static = count = 0
+    looping = False
+    pad = ""
+    # Forward branches to a landing inside the block, nested: the instructions they jump
+    # over run under `if not taken:`, and the taken path (`else:`) takes back the cycles and
+    # instructions they would have counted. Each is (landing, static and count after the
+    # branch, pad of its `if`, cycles when taken).
+    skips: list[tuple[int, int, int, str, int]] = []
+
+    def land(offset: int) -> None:
+        nonlocal pad
+        while skips and skips[-1][0] == offset:
+            _, after_static, after_count, pad, taken = skips.pop()
+            lines.append(f"{pad}else:")
+            lines.append(f"{pad}    c0 += {taken - 2 - (static - after_static)}")
+            lines.append(f"{pad}    icount -= {count - after_count}")
+
+    for offset, op, kind, text in decoded:
+        land(offset)
+        size = op.length(w.m8, w.x8)
         address = t + offset
-        offset += size
         count += 1
         now = f"c0 + {static} + dyn"
         if kind == "inner":
             accesses = _accesses(text[:-2], now)
-            lines += accesses
+            lines += [pad + line for line in accesses]
             cycles = RETURN.match(text[-1])[2]  # type: ignore[index]
             if cycles.isdigit():
                 static += int(cycles)
             else:
-                lines.append(f"dyn += {cycles}")
+                lines.append(f"{pad}dyn += {cycles}")
             if any("bail = 1" in line for line in accesses):
                 after = f"cyc = c0 + {static} + dyn; icount += {count}; return"
-                lines += ["if bail:", f"    pc = {(t + offset) & 0xFFFF}; {after}"]
+                lines += [f"{pad}if bail:", f"{pad}    pc = {(address + size) & 0xFFFF}; {after}"]
         elif kind == "branch":
-            # The target is a constant: a taken branch leaves the block there, a branch not
-            # taken goes on with the next instruction (2 cycles).
+            # The target is a constant. Taken: to a landing further on in the block (within
+            # the innermost skip), the block skips to it; to anywhere else, it leaves there.
+            # Not taken (2 cycles), the block goes on.
             after = (address + 2) & 0xFFFF
-            target = (after + operands[1] - ((operands[1] & 0x80) << 1)) & 0xFFFF
-            taken = 4 if INLINE[k].e and (target ^ after) > 0xFF else 3
+            target = (after + text_operand(text) - ((text_operand(text) & 0x80) << 1)) & 0xFFFF
+            taken = 4 if w.e and (target ^ after) > 0xFF else 3
+            condition = BRANCH_TAKEN[op.mnemonic]
+            landing = (target - start) & 0xFFFF
+            static += 2
+            if landing in landings and landing > offset and (not skips or landing <= skips[-1][0]):
+                if landing == offset + 2:  # a branch to the next instruction
+                    lines.append(f"{pad}if {condition}:")
+                    lines.append(f"{pad}    c0 += {taken - 2}")
+                else:
+                    skips.append((landing, static, count, pad, taken))
+                    skipped = condition[4:] if condition.startswith("not ") else f"not {condition}"
+                    lines.append(f"{pad}if {skipped}:")
+                    pad += "    "
+                continue
             lines += [
-                f"if {BRANCH_TAKEN[op.mnemonic]}:",
-                f"    pc = {target}; cyc = c0 + {static + taken} + dyn; icount += {count}",
+                f"{pad}if {condition}:",
+                f"{pad}    pc = {target}; cyc = c0 + {static - 2 + taken} + dyn; icount += {count}",
             ]
             if target == start:  # a loop: run again at once, as the run loop would
-                lines += ["    if not attn and cyc < guard:", "        continue"]
+                lines += [f"{pad}    if not attn and cyc < guard:", f"{pad}        continue"]
                 looping = True
-            lines.append("    return")
-            static += 2
+            lines.append(f"{pad}    return")
         else:  # the last instruction leaves PC and the returns as they are
             lines.append(f"pc = {address & 0xFFFF}")
             # A branch back to the block's start (a loop) runs the block again at once, as
@@ -164,18 +204,19 @@ def block_source(code: bytes, t: int, k: int) -> str:
             again = op.mnemonic in BRANCHES
             for line in _accesses(text, now):
                 if match := RETURN.match(line):
-                    pad, cycles = match.groups()
-                    line = f"{pad}cyc = {now} + ({cycles}); icount += {count}"
+                    indent, cycles = match.groups()
+                    line = f"{indent}cyc = {now} + ({cycles}); icount += {count}"
                     if again:
                         loop = f"pc == {start} and not attn and cyc < guard"
-                        line += f"\n{pad}if {loop}:\n{pad}    continue\n{pad}return"
+                        line += f"\n{indent}if {loop}:\n{indent}    continue\n{indent}return"
                     else:
                         line += "; return"
                 lines.append(line)
             looping = looping or again
             break
     else:
-        lines += [f"pc = {(t + offset) & 0xFFFF}", f"cyc = c0 + {static} + dyn"]
+        land(len(code))
+        lines += [f"pc = {(t + len(code)) & 0xFFFF}", f"cyc = c0 + {static} + dyn"]
         lines.append(f"icount += {count}")
         if looping:
             lines.append("return")
@@ -187,6 +228,11 @@ def block_source(code: bytes, t: int, k: int) -> str:
     if looping:
         source = "while True:\n" + "\n".join("    " + line for line in source.splitlines())
     return "def blk():\n" + "\n".join("    " + line for line in source.splitlines())
+
+
+def text_operand(text: list[str]) -> int:
+    """The operand byte of a branch, from its body's first line (`o = N`)."""
+    return int(text[0].partition("= ")[2])
 
 
 class BlockCache:
