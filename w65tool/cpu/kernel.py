@@ -215,6 +215,9 @@ BLOCKS_START = """\
     guard = limit - BLOCK_CYCLES
     suspect_all()
 """
+# After a block, the next one is called at once while there is one and nothing else is due
+# (the checks of the loop's head that a block's address cannot fail: blocks start only where
+# the whole instruction lies in one page).
 BLOCKS = """\
         if cyc < guard:
             f = bm.get(t)
@@ -222,6 +225,12 @@ BLOCKS = """\
                 f = block_miss(t, kstate)
             if f:
                 f()
+                while cyc < guard and not attn:
+                    t = pb | pc
+                    f = bm.get(t)
+                    if not f or hooks[t >> 8]:
+                        break
+                    f()
                 continue
 """
 # A run may start on a breakpoint (resuming from it): that one address is passed once.
