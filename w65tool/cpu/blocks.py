@@ -6,9 +6,10 @@ the interrupt mask (which it includes), or that must run alone (BRK, COP, WDM, W
 block moves), at most `MAX_INSTRUCTIONS`, all within one 256-byte page. A conditional branch
 does not end a block: not taken, the block goes on; taken, it skips ahead inside the block
 when its (constant) target is an instruction further on (the skipped instructions run under
-`if not taken:`, branches nested), and leaves the block at the target otherwise. It joins the handlers (the same generated text `step()` runs) into one
-function with the operand bytes as constants: one call instead of one dispatch per
-instruction, and no operand fetches.
+`if not taken:`, branches nested), and leaves the block at the target otherwise. It joins
+the handlers (the same generated text `step()` runs) into one function with the operand
+bytes as constants: one call instead of one dispatch per instruction, and no operand
+fetches.
 
 The block behaves as its instructions run one by one would: registers, memory, cycles and
 `icount` are exact at its end. An access that goes through the bus (I/O, unmapped space)
