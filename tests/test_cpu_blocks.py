@@ -206,3 +206,53 @@ def test_branches_inside_blocks_count_as_single_steps(seed, native):
         stepped.step()
     assert compiled_blocks(ran)
     assert state(ran) == state(stepped)
+
+
+JUMPY = """
+        .org $0200
+        .a8
+        .i8
+start:  ldx #0
+loop:   lda $1000,x
+        jsr sub             ; in the same page: the block goes on in `sub`
+        bra over
+back:   inx
+        bne loop
+        jmp start           ; the block's own start: it runs again
+over:   sta $2000,x
+        brl back
+sub:    asl a
+        bcc done
+        eor #$55
+done:   rts
+"""
+
+
+@pytest.mark.parametrize("stack", [0x01FF, 0x03FF])  # page 1, or a hooked page (native)
+@pytest.mark.parametrize("native", [False, True])
+def test_blocks_go_on_through_jumps_and_calls_in_their_page(stack, native):
+    from w65tool.asm import assemble_source
+
+    code = assemble_source(JUMPY).image.segments()
+    machines = []
+    for _ in range(2):
+        bus = LoggingBus()
+        bus.ram[0x1000:0x1100] = random.Random(stack).randbytes(0x100)
+        for address, data in code:
+            bus.load(address, data)
+        cpu = CPU(bus)
+        bus.cpu = cpu
+        cpu.pc = 0x0200
+        if native:
+            cpu.e = 0
+            cpu.p = 0x30
+            cpu.s = stack
+        machines.append(cpu)
+    ran, stepped = machines
+    chunks = random.Random(stack + native)
+    while ran.cycles < 40_000:
+        ran.run(chunks.randrange(1, 600))
+    while stepped.cycles < ran.cycles:
+        stepped.step()
+    assert max(len(pieces) for pieces in ran._blocks._code.values()) > 1
+    assert state(ran) == state(stepped)

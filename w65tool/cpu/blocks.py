@@ -6,7 +6,9 @@ the interrupt mask (which it includes), or that must run alone (BRK, COP, WDM, W
 block moves), at most `MAX_INSTRUCTIONS`, all within one 256-byte page. A conditional branch
 does not end a block: not taken, the block goes on; taken, it skips ahead inside the block
 when its (constant) target is an instruction further on (the skipped instructions run under
-`if not taken:`, branches nested), and leaves the block at the target otherwise. It joins
+`if not taken:`, branches nested), and leaves the block at the target otherwise. JMP, JSR,
+BRA and BRL to a constant address of the same page not yet in the block do not end it
+either: the block goes on there, in a new piece (a call's pushes included). It joins
 the handlers (the same generated text `step()` runs) into one function with the operand
 bytes as constants: one call instead of one dispatch per instruction, and no operand
 fetches.
@@ -78,19 +80,52 @@ def _handler(code: int, k: int) -> tuple[str, tuple[str, ...]]:
     return ("inner" if inner else "last"), body
 
 
-def scan(ram: bytearray, t: int, k: int) -> tuple[int, int]:
-    """(end address, instruction count) of the block starting at `t` in width state `k`."""
-    address, count = t, 0
+def jump_target(code: bytes, address: int, k: int) -> tuple[int, int] | None:
+    """(target, cycles) of an instruction at `address` that goes to a constant address in
+    its bank (JMP abs, JSR abs, BRA, BRL), else None; `code` holds the instruction's bytes."""
+    w = INLINE[k]
+    op = code[0]
+    if op in (0x4C, 0x20):  # jmp abs, jsr abs
+        return code[1] | code[2] << 8, 3 if op == 0x4C else 6
+    if op == 0x80:  # bra
+        after = (address + 2) & 0xFFFF
+        target = (after + code[1] - ((code[1] & 0x80) << 1)) & 0xFFFF
+        return target, 4 if w.e and (target ^ after) > 0xFF else 3
+    if op == 0x82:  # brl
+        return (address + 3 + (code[1] | code[2] << 8)) & 0xFFFF, 4
+    return None
+
+
+def scan(ram: bytearray, t: int, k: int) -> tuple[tuple[tuple[int, int], ...], int]:
+    """The pieces (start, end address) and the instruction count of the block starting at
+    `t` in width state `k`. A jump, call or branch always taken to a constant address of the
+    same page not yet in the block goes on there, in a new piece."""
+    w = INLINE[k]
+    pieces: list[tuple[int, int]] = []
+    begin = address = t
+    count = 0
+    seen: set[int] = set()
     while count < MAX_INSTRUCTIONS and (address & 0xFF) <= 0xFB:
         code = ram[address]
         kind, _ = _handler(code, k)
         if kind == "alone":
             break
-        address += OPCODES[code].length(INLINE[k].m8, INLINE[k].x8)
+        size = OPCODES[code].length(w.m8, w.x8)
+        seen.add(address)
         count += 1
         if kind == "last":
-            break
-    return address, count
+            jump = jump_target(bytes(ram[address : address + size]), address, k)
+            address += size
+            following = (t & 0xFF0000) | jump[0] if jump else -1
+            if following >> 8 != t >> 8 or following in seen:
+                break
+            pieces.append((begin, address))
+            begin = address = following
+            continue
+        address += size
+    if address > begin:
+        pieces.append((begin, address))
+    return tuple(pieces), count
 
 
 def _accesses(lines: list[str], now: str) -> list[str]:
@@ -116,24 +151,29 @@ def _accesses(lines: list[str], now: str) -> list[str]:
     return out
 
 
-def block_source(code: bytes, t: int, k: int) -> str:
-    """The source of `blk()`, the block of instructions `code` found at `t` in state `k`."""
+def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
+    """The source of `blk()`, the block at `t` in state `k` made of `pieces`: (address,
+    instruction bytes) each, the next piece starting where the previous one's last
+    instruction jumps to."""
     w = INLINE[k]
-    decoded = []  # (offset, opcode row, kind, body with the operands as constants)
-    offset = 0
-    while offset < len(code):
-        op = OPCODES[code[offset]]
-        kind, body = _handler(op.code, k)
-        operands = code[offset : offset + op.length(w.m8, w.x8)]
-        text = [OPERAND.sub(lambda m, b=operands: str(b[int(m[1])]), line) for line in body]
-        decoded.append((offset, op, kind, text))
-        offset += len(operands)
-    # Where a forward branch may land inside the block: an instruction, or the block's end
-    # when the block does not end in a jump, call or return.
-    landings = {item[0] for item in decoded}
+    decoded = []  # (address, opcode row, kind, body with the operands as constants, piece)
+    landings = set()  # where a forward branch may land inside the block: (piece, address)
+    for piece, (begin, code) in enumerate(pieces):
+        offset = 0
+        while offset < len(code):
+            op = OPCODES[code[offset]]
+            kind, body = _handler(op.code, k)
+            operands = code[offset : offset + op.length(w.m8, w.x8)]
+            text = [OPERAND.sub(lambda m, b=operands: str(b[int(m[1])]), line) for line in body]
+            decoded.append((begin + offset, op, kind, text, operands, piece))
+            landings.add((piece, begin + offset))
+            offset += len(operands)
+    # the end of the block, too, when it does not end in a jump, call or return
+    final, (begin, code) = len(pieces) - 1, pieces[-1]
     if decoded[-1][2] != "last":
-        landings.add(len(code))
+        landings.add((final, begin + len(code)))
     start = t & 0xFFFF
+    bank = t & 0xFF0000
     lines = ["c0 = cyc"]
     static = count = 0
     looping = False
@@ -144,20 +184,32 @@ def block_source(code: bytes, t: int, k: int) -> str:
     # branch, pad of its `if`, cycles when taken).
     skips: list[tuple[int, int, int, str, int]] = []
 
-    def land(offset: int) -> None:
+    def land(address: int) -> None:
         nonlocal pad
-        while skips and skips[-1][0] == offset:
+        while skips and skips[-1][0] == address:
             _, after_static, after_count, pad, taken = skips.pop()
             lines.append(f"{pad}else:")
             lines.append(f"{pad}    c0 += {taken - 2 - (static - after_static)}")
             lines.append(f"{pad}    icount -= {count - after_count}")
 
-    for offset, op, kind, text in decoded:
-        land(offset)
-        size = op.length(w.m8, w.x8)
-        address = t + offset
+    def leave(target: int, cycles: str) -> None:
+        """Leave the block for `target` (16 bits), `cycles` after the instruction's start;
+        at the block's own start, run it again at once, as the run loop would: while no
+        interrupt or stop is pending (`attn`) and a whole block still fits before the
+        limit (`guard`, set by run())."""
+        nonlocal looping
+        lines.append(f"{pad}pc = {target}; cyc = c0 + {cycles} + dyn; icount += {count}")
+        if target == start:
+            lines.extend([f"{pad}if not attn and cyc < guard:", f"{pad}    continue"])
+            looping = True
+        lines.append(f"{pad}return")
+
+    for n, (address, op, kind, text, operands, piece) in enumerate(decoded):
+        land(address)
+        size = len(operands)
         count += 1
         now = f"c0 + {static} + dyn"
+        jump = jump_target(operands, address, k) if kind == "last" else None
         if kind == "inner":
             accesses = _accesses(text[:-2], now)
             lines += [pad + line for line in accesses]
@@ -170,17 +222,18 @@ def block_source(code: bytes, t: int, k: int) -> str:
                 after = f"cyc = c0 + {static} + dyn; icount += {count}; return"
                 lines += [f"{pad}if bail:", f"{pad}    pc = {(address + size) & 0xFFFF}; {after}"]
         elif kind == "branch":
-            # The target is a constant. Taken: to a landing further on in the block (within
-            # the innermost skip), the block skips to it; to anywhere else, it leaves there.
-            # Not taken (2 cycles), the block goes on.
+            # The target is a constant. Taken: to a landing further on in the block's piece
+            # (within the innermost skip), the block skips to it; to anywhere else, it leaves
+            # there. Not taken (2 cycles), the block goes on.
             after = (address + 2) & 0xFFFF
-            target = (after + text_operand(text) - ((text_operand(text) & 0x80) << 1)) & 0xFFFF
+            target = (after + operands[1] - ((operands[1] & 0x80) << 1)) & 0xFFFF
             taken = 4 if w.e and (target ^ after) > 0xFF else 3
             condition = BRANCH_TAKEN[op.mnemonic]
-            landing = (target - start) & 0xFFFF
+            landing = bank | target
             static += 2
-            if landing in landings and landing > offset and (not skips or landing <= skips[-1][0]):
-                if landing == offset + 2:  # a branch to the next instruction
+            inside = (piece, landing) in landings and landing > address
+            if inside and (not skips or landing <= skips[-1][0]):
+                if landing == address + 2:  # a branch to the next instruction
                     lines.append(f"{pad}if {condition}:")
                     lines.append(f"{pad}    c0 += {taken - 2}")
                 else:
@@ -189,19 +242,27 @@ def block_source(code: bytes, t: int, k: int) -> str:
                     lines.append(f"{pad}if {skipped}:")
                     pad += "    "
                 continue
-            lines += [
-                f"{pad}if {condition}:",
-                f"{pad}    pc = {target}; cyc = c0 + {static - 2 + taken} + dyn; icount += {count}",
-            ]
-            if target == start:  # a loop: run again at once, as the run loop would
-                lines += [f"{pad}    if not attn and cyc < guard:", f"{pad}        continue"]
-                looping = True
-            lines.append(f"{pad}    return")
+            lines.append(f"{pad}if {condition}:")
+            pad += "    "
+            leave(target, str(static - 2 + taken))
+            pad = pad[:-4]
+        elif jump is not None:
+            # JMP, JSR, BRA, BRL to a constant: JSR's pushes, then on in the next piece, or
+            # out of the block.
+            target, cycles = jump
+            if op.mnemonic == "jsr":
+                pushes = [re.sub(r"\bpc\b", str(address & 0xFFFF), line) for line in text[1:-2]]
+                accesses = _accesses(pushes, now)
+                lines += [pad + line for line in accesses]
+                if any("bail = 1" in line for line in accesses):
+                    after = f"cyc = c0 + {static + cycles} + dyn; icount += {count}; return"
+                    lines += [f"{pad}if bail:", f"{pad}    pc = {target}; {after}"]
+            static += cycles
+            if n + 1 == len(decoded):
+                leave(target, str(static))
         else:  # the last instruction leaves PC and the returns as they are
             lines.append(f"pc = {address & 0xFFFF}")
-            # A branch back to the block's start (a loop) runs the block again at once, as
-            # the run loop would: while no interrupt or stop is pending (`attn`) and a whole
-            # block still fits before the limit (`guard`, set by run()).
+            # a branch back to the block's start (a loop) runs the block again, as above
             again = op.mnemonic in BRANCHES
             for line in _accesses(text, now):
                 if match := RETURN.match(line):
@@ -216,11 +277,12 @@ def block_source(code: bytes, t: int, k: int) -> str:
             looping = looping or again
             break
     else:
-        land(len(code))
-        lines += [f"pc = {(t + len(code)) & 0xFFFF}", f"cyc = c0 + {static} + dyn"]
-        lines.append(f"icount += {count}")
-        if looping:
-            lines.append("return")
+        if jump is None:
+            land(bank | ((pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF))
+            lines += [f"pc = {(pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF}"]
+            lines += [f"cyc = c0 + {static} + dyn", f"icount += {count}"]
+            if looping:
+                lines.append("return")
     source = "\n".join(lines)
     # the cycles that depend on the data (page crossings, DL, branches) add up in `dyn`
     source = "dyn = 0\n" + source if "dyn +=" in source else source.replace(" + dyn", "")
@@ -229,11 +291,6 @@ def block_source(code: bytes, t: int, k: int) -> str:
     if looping:
         source = "while True:\n" + "\n".join("    " + line for line in source.splitlines())
     return "def blk():\n" + "\n".join("    " + line for line in source.splitlines())
-
-
-def text_operand(text: list[str]) -> int:
-    """The operand byte of a branch, from its body's first line (`o = N`)."""
-    return int(text[0].partition("= ")[2])
 
 
 class BlockCache:
@@ -250,7 +307,7 @@ class BlockCache:
         self.marks = bytearray(len(ram))
         self.maps: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
         self._suspects: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
-        self._code: dict[tuple[int, int], bytes] = {}
+        self._code: dict[tuple[int, int], tuple[tuple[int, bytes], ...]] = {}
         self._pages: dict[int, set[tuple[int, int]]] = {}
         self._heat: dict[int, int] = {}
         self._compile: Callable[[str], Callable[[], None]] | None = None
@@ -264,8 +321,8 @@ class BlockCache:
         still matching memory, a new one once `t` is hot, else None (run one instruction)."""
         block = self._suspects[k].pop(t, None)
         if block is not None:
-            code = self._code[k, t]
-            if self.ram[t : t + len(code)] == code:
+            ram = self.ram
+            if all(ram[a : a + len(code)] == code for a, code in self._code[k, t]):
                 self.maps[k][t] = block
                 return block
         key = k << 24 | t
@@ -279,15 +336,16 @@ class BlockCache:
         return block
 
     def _build(self, t: int, k: int) -> Any:
-        end, count = scan(self.ram, t, k)
+        spans, count = scan(self.ram, t, k)
         if count < 2:
             return False
         assert self._compile is not None
-        code = bytes(self.ram[t:end])
-        block = self._compile(block_source(code, t, k))
-        self._code[k, t] = code
-        self._pages.setdefault(t >> 8, set()).add((k, t))
-        self.marks[t:end] = b"\x01" * (end - t)
+        pieces = tuple((a, bytes(self.ram[a:end])) for a, end in spans)
+        block = self._compile(block_source(pieces, t, k))
+        self._code[k, t] = pieces
+        self._pages.setdefault(t >> 8, set()).add((k, t))  # every piece lies in that page
+        for a, end in spans:
+            self.marks[a:end] = b"\x01" * (end - a)
         return block
 
     def invalidate(self, address: int) -> None:
