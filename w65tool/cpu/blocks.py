@@ -179,18 +179,23 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
     looping = False
     pad = ""
     # Forward branches to a landing inside the block, nested: the instructions they jump
-    # over run under `if not taken:`, and the taken path (`else:`) takes back the cycles and
-    # instructions they would have counted. Each is (landing, static and count after the
-    # branch, pad of its `if`, cycles when taken).
+    # over run under `if not taken:`, and the taken path (`else:`) takes back the cycles (off
+    # `c0`) and instructions (into `dn`) they would have counted. Each is (landing, static
+    # and count after the branch, pad of its `if`, cycles when taken).
     skips: list[tuple[int, int, int, str, int]] = []
 
+    # `dn`: the instructions a taken skip jumped over, taken off the count at the exits
+    # (not off `icount` itself, which a bus hook may read while the block runs).
+    minus = ""
+
     def land(address: int) -> None:
-        nonlocal pad
+        nonlocal pad, minus
         while skips and skips[-1][0] == address:
             _, after_static, after_count, pad, taken = skips.pop()
             lines.append(f"{pad}else:")
             lines.append(f"{pad}    c0 += {taken - 2 - (static - after_static)}")
-            lines.append(f"{pad}    icount -= {count - after_count}")
+            lines.append(f"{pad}    dn += {count - after_count}")
+            minus = " - dn"
 
     def leave(target: int, cycles: str) -> None:
         """Leave the block for `target` (16 bits), `cycles` after the instruction's start;
@@ -198,7 +203,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
         interrupt or stop is pending (`attn`) and a whole block still fits before the
         limit (`guard`, set by run())."""
         nonlocal looping
-        lines.append(f"{pad}pc = {target}; cyc = c0 + {cycles} + dyn; icount += {count}")
+        lines.append(f"{pad}pc = {target}; cyc = c0 + {cycles} + dyn; icount += {count}{minus}")
         if target == start:
             lines.extend([f"{pad}if not attn and cyc < guard:", f"{pad}    continue"])
             looping = True
@@ -219,7 +224,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
             else:
                 lines.append(f"{pad}dyn += {cycles}")
             if any("bail = 1" in line for line in accesses):
-                after = f"cyc = c0 + {static} + dyn; icount += {count}; return"
+                after = f"cyc = c0 + {static} + dyn; icount += {count}{minus}; return"
                 lines += [f"{pad}if bail:", f"{pad}    pc = {(address + size) & 0xFFFF}; {after}"]
         elif kind == "branch":
             # The target is a constant. Taken: to a landing further on in the block's piece
@@ -255,7 +260,8 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
                 accesses = _accesses(pushes, now)
                 lines += [pad + line for line in accesses]
                 if any("bail = 1" in line for line in accesses):
-                    after = f"cyc = c0 + {static + cycles} + dyn; icount += {count}; return"
+                    after = f"cyc = c0 + {static + cycles} + dyn; icount += {count}{minus}"
+                    after += "; return"
                     lines += [f"{pad}if bail:", f"{pad}    pc = {target}; {after}"]
             static += cycles
             if n + 1 == len(decoded):
@@ -267,7 +273,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
             for line in _accesses(text, now):
                 if match := RETURN.match(line):
                     indent, cycles = match.groups()
-                    line = f"{indent}cyc = {now} + ({cycles}); icount += {count}"
+                    line = f"{indent}cyc = {now} + ({cycles}); icount += {count}{minus}"
                     if again:
                         loop = f"pc == {start} and not attn and cyc < guard"
                         line += f"\n{indent}if {loop}:\n{indent}    continue\n{indent}return"
@@ -280,7 +286,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
         if jump is None:
             land(bank | ((pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF))
             lines += [f"pc = {(pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF}"]
-            lines += [f"cyc = c0 + {static} + dyn", f"icount += {count}"]
+            lines += [f"cyc = c0 + {static} + dyn", f"icount += {count}{minus}"]
             if looping:
                 lines.append("return")
     source = "\n".join(lines)
@@ -288,6 +294,8 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
     source = "dyn = 0\n" + source if "dyn +=" in source else source.replace(" + dyn", "")
     if "bail = 1" in source:
         source = "bail = 0\n" + source
+    if "dn +=" in source:
+        source = "dn = 0\n" + source
     if looping:
         source = "while True:\n" + "\n".join("    " + line for line in source.splitlines())
     return "def blk():\n" + "\n".join("    " + line for line in source.splitlines())
