@@ -152,3 +152,107 @@ def test_a_block_ends_after_a_write_that_raises_the_irq_line():
     assert len(raises) > 100
     # sta takes 4 cycles, the entry 7, the handler's lda 2: its sta comes 13 cycles on
     assert all(writes[n + 1] == (writes[n][0] + 13, 0) for n in raises)
+
+
+BRANCHY = """
+        .org $0200
+        .a8
+        .i8
+start:  ldx #0
+loop:   lda $1000,x
+        asl a
+        bcc skip1           ; over two instructions, within the block
+        inc $10
+        bmi skip2           ; past skip1's landing: leaves the block there
+        inc $11
+skip1:  bvc next            ; to the very next instruction
+next:   beq skip3
+        bit $1001,x
+skip2:  sta $0381,x         ; a hooked page: the block ends after this store
+        lsr a
+        bcs skip3           ; nested in beq's skip, landing at the same place
+        inc $12
+skip3:  inx
+        bne loop            ; back to the block's start
+        jmp start
+"""
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("native", [False, True])
+def test_branches_inside_blocks_count_as_single_steps(seed, native):
+    from w65tool.asm import assemble_source
+
+    code = assemble_source(BRANCHY).image.segments()
+    machines = []
+    for _ in range(2):
+        bus = LoggingBus()
+        bus.ram[0x1000:0x1200] = random.Random(seed).randbytes(0x200)
+        for address, data in code:
+            bus.load(address, data)
+        cpu = CPU(bus)
+        bus.cpu = cpu
+        cpu.pc = 0x0200
+        if native:
+            cpu.e = 0
+            cpu.p = 0x30
+        cpu.d = (0, 0x0100, 0x2000, 0x0042, 0x20F0, 0)[seed]  # DL != 0 costs a cycle
+        machines.append(cpu)
+    ran, stepped = machines
+    chunks = random.Random(seed)
+    while ran.cycles < 40_000:
+        ran.run(chunks.randrange(1, 600))  # limits anywhere, near a block's end too
+    while stepped.cycles < ran.cycles:
+        stepped.step()
+    assert compiled_blocks(ran)
+    assert state(ran) == state(stepped)
+
+
+JUMPY = """
+        .org $0200
+        .a8
+        .i8
+start:  ldx #0
+loop:   lda $1000,x
+        jsr sub             ; in the same page: the block goes on in `sub`
+        bra over
+back:   inx
+        bne loop
+        jmp start           ; the block's own start: it runs again
+over:   sta $2000,x
+        brl back
+sub:    asl a
+        bcc done
+        eor #$55
+done:   rts
+"""
+
+
+@pytest.mark.parametrize("stack", [0x01FF, 0x03FF])  # page 1, or a hooked page (native)
+@pytest.mark.parametrize("native", [False, True])
+def test_blocks_go_on_through_jumps_and_calls_in_their_page(stack, native):
+    from w65tool.asm import assemble_source
+
+    code = assemble_source(JUMPY).image.segments()
+    machines = []
+    for _ in range(2):
+        bus = LoggingBus()
+        bus.ram[0x1000:0x1100] = random.Random(stack).randbytes(0x100)
+        for address, data in code:
+            bus.load(address, data)
+        cpu = CPU(bus)
+        bus.cpu = cpu
+        cpu.pc = 0x0200
+        if native:
+            cpu.e = 0
+            cpu.p = 0x30
+            cpu.s = stack
+        machines.append(cpu)
+    ran, stepped = machines
+    chunks = random.Random(stack + native)
+    while ran.cycles < 40_000:
+        ran.run(chunks.randrange(1, 600))
+    while stepped.cycles < ran.cycles:
+        stepped.step()
+    assert max(len(pieces) for pieces in ran._blocks._code.values()) > 1
+    assert state(ran) == state(stepped)

@@ -1,11 +1,17 @@
 """Compiled blocks: straight-line runs of instructions in one RAM page as one Python function.
 
 Where the run loop keeps coming back to the same address, `BlockCache` decodes the
-instructions from there to the first one that changes the flow, the widths or the interrupt
-mask (which it includes), or that must run alone (BRK, COP, WDM, WAI, STP, block moves), at
-most `MAX_INSTRUCTIONS`, all within one 256-byte page. It joins their handlers (the same
-generated text `step()` runs) into one function with the operand bytes as constants: one
-call instead of one dispatch per instruction, and no operand fetches.
+instructions from there to the first one that jumps, calls, returns, changes the widths or
+the interrupt mask (which it includes), or that must run alone (BRK, COP, WDM, WAI, STP,
+block moves), at most `MAX_INSTRUCTIONS`, all within one 256-byte page. A conditional branch
+does not end a block: not taken, the block goes on; taken, it skips ahead inside the block
+when its (constant) target is an instruction further on (the skipped instructions run under
+`if not taken:`, branches nested), and leaves the block at the target otherwise. JMP, JSR,
+BRA and BRL to a constant address of the same page not yet in the block do not end it
+either: the block goes on there, in a new piece (a call's pushes included). It joins
+the handlers (the same generated text `step()` runs) into one function with the operand
+bytes as constants: one call instead of one dispatch per instruction, and no operand
+fetches.
 
 The block behaves as its instructions run one by one would: registers, memory, cycles and
 `icount` are exact at its end. An access that goes through the bus (I/O, unmapped space)
@@ -15,7 +21,8 @@ a byte of any compiled block (`marks`), which drops every block of that page fir
 changed from outside the core (a loader, a test, a `wdm_hook`) is caught by `suspect_all()`,
 which `run()` calls on entry and WDM after its hook: each block is then checked against the
 bytes it was compiled from the first time it is reached again. A block that ends in a branch
-back to its own start (a tight loop) runs again at once, under the run loop's own conditions.
+back to its own start (a tight loop), taken mid-block or at its end, runs the block again at
+once, under the run loop's own conditions.
 """
 
 from __future__ import annotations
@@ -27,7 +34,7 @@ from functools import cache
 from typing import Any
 
 from w65tool.cpu.access import STATES
-from w65tool.cpu.families import handler_body
+from w65tool.cpu.families import BRANCH_TAKEN, handler_body
 from w65tool.isa import OPCODES
 
 MAX_INSTRUCTIONS = 16
@@ -40,6 +47,7 @@ HOT = 32
 
 ALONE = frozenset({"brk", "cop", "wdm", "wai", "stp", "mvn", "mvp"})
 BRANCHES = frozenset({"bcc", "bcs", "beq", "bne", "bmi", "bpl", "bvc", "bvs", "bra", "brl"})
+CONDITIONAL = frozenset(BRANCH_TAKEN) - {"bra"}
 INLINE = tuple(replace(w, inline=True) for w in STATES)
 
 # A handler line naming one of these changes the flow, the widths or the interrupt mask.
@@ -54,11 +62,14 @@ RETURN = re.compile(r"^(\s*)return (.+)$")
 @cache
 def _handler(code: int, k: int) -> tuple[str, tuple[str, ...]]:
     """(kind, body lines) of opcode `code` in inline width state `k`: kind is "alone",
-    "inner" (may run mid-block: falls through to `pc += size`, `return cycles`) or "last"."""
+    "inner" (may run mid-block: falls through to `pc += size`, `return cycles`), "branch"
+    (a conditional branch: the block leaves it when taken, goes on when not) or "last"."""
     op = OPCODES[code]
     body = tuple(handler_body(op, INLINE[k]))
     if op.mnemonic in ALONE:
         return "alone", body
+    if op.mnemonic in CONDITIONAL:
+        return "branch", body
     size = op.length(INLINE[k].m8, INLINE[k].x8)
     inner = (
         len(body) >= 2
@@ -69,19 +80,52 @@ def _handler(code: int, k: int) -> tuple[str, tuple[str, ...]]:
     return ("inner" if inner else "last"), body
 
 
-def scan(ram: bytearray, t: int, k: int) -> tuple[int, int]:
-    """(end address, instruction count) of the block starting at `t` in width state `k`."""
-    address, count = t, 0
+def jump_target(code: bytes, address: int, k: int) -> tuple[int, int] | None:
+    """(target, cycles) of an instruction at `address` that goes to a constant address in
+    its bank (JMP abs, JSR abs, BRA, BRL), else None; `code` holds the instruction's bytes."""
+    w = INLINE[k]
+    op = code[0]
+    if op in (0x4C, 0x20):  # jmp abs, jsr abs
+        return code[1] | code[2] << 8, 3 if op == 0x4C else 6
+    if op == 0x80:  # bra
+        after = (address + 2) & 0xFFFF
+        target = (after + code[1] - ((code[1] & 0x80) << 1)) & 0xFFFF
+        return target, 4 if w.e and (target ^ after) > 0xFF else 3
+    if op == 0x82:  # brl
+        return (address + 3 + (code[1] | code[2] << 8)) & 0xFFFF, 4
+    return None
+
+
+def scan(ram: bytearray, t: int, k: int) -> tuple[tuple[tuple[int, int], ...], int]:
+    """The pieces (start, end address) and the instruction count of the block starting at
+    `t` in width state `k`. A jump, call or branch always taken to a constant address of the
+    same page not yet in the block goes on there, in a new piece."""
+    w = INLINE[k]
+    pieces: list[tuple[int, int]] = []
+    begin = address = t
+    count = 0
+    seen: set[int] = set()
     while count < MAX_INSTRUCTIONS and (address & 0xFF) <= 0xFB:
         code = ram[address]
         kind, _ = _handler(code, k)
         if kind == "alone":
             break
-        address += OPCODES[code].length(INLINE[k].m8, INLINE[k].x8)
+        size = OPCODES[code].length(w.m8, w.x8)
+        seen.add(address)
         count += 1
         if kind == "last":
-            break
-    return address, count
+            jump = jump_target(bytes(ram[address : address + size]), address, k)
+            address += size
+            following = (t & 0xFF0000) | jump[0] if jump else -1
+            if following >> 8 != t >> 8 or following in seen:
+                break
+            pieces.append((begin, address))
+            begin = address = following
+            continue
+        address += size
+    if address > begin:
+        pieces.append((begin, address))
+    return tuple(pieces), count
 
 
 def _accesses(lines: list[str], now: str) -> list[str]:
@@ -107,59 +151,151 @@ def _accesses(lines: list[str], now: str) -> list[str]:
     return out
 
 
-def block_source(code: bytes, t: int, k: int) -> str:
-    """The source of `blk()`, the block of instructions `code` found at `t` in state `k`."""
+def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
+    """The source of `blk()`, the block at `t` in state `k` made of `pieces`: (address,
+    instruction bytes) each, the next piece starting where the previous one's last
+    instruction jumps to."""
+    w = INLINE[k]
+    decoded = []  # (address, opcode row, kind, body with the operands as constants, piece)
+    landings = set()  # where a forward branch may land inside the block: (piece, address)
+    for piece, (begin, code) in enumerate(pieces):
+        offset = 0
+        while offset < len(code):
+            op = OPCODES[code[offset]]
+            kind, body = _handler(op.code, k)
+            operands = code[offset : offset + op.length(w.m8, w.x8)]
+            text = [OPERAND.sub(lambda m, b=operands: str(b[int(m[1])]), line) for line in body]
+            decoded.append((begin + offset, op, kind, text, operands, piece))
+            landings.add((piece, begin + offset))
+            offset += len(operands)
+    # the end of the block, too, when it does not end in a jump, call or return
+    final, (begin, code) = len(pieces) - 1, pieces[-1]
+    if decoded[-1][2] != "last":
+        landings.add((final, begin + len(code)))
+    start = t & 0xFFFF
+    bank = t & 0xFF0000
     lines = ["c0 = cyc"]
-    static, count, offset = 0, 0, 0
+    static = count = 0
     looping = False
-    while offset < len(code):
-        op = OPCODES[code[offset]]
-        kind, body = _handler(op.code, k)
-        size = op.length(INLINE[k].m8, INLINE[k].x8)
-        operands = code[offset : offset + size]
-        text = [OPERAND.sub(lambda m, b=operands: str(b[int(m[1])]), line) for line in body]
-        address = t + offset
-        offset += size
+    pad = ""
+    # Forward branches to a landing inside the block, nested: the instructions they jump
+    # over run under `if not taken:`, and the taken path (`else:`) takes back the cycles (off
+    # `c0`) and instructions (into `dn`) they would have counted. Each is (landing, static
+    # and count after the branch, pad of its `if`, cycles when taken).
+    skips: list[tuple[int, int, int, str, int]] = []
+
+    # `dn`: the instructions a taken skip jumped over, taken off the count at the exits
+    # (not off `icount` itself, which a bus hook may read while the block runs).
+    minus = ""
+
+    def land(address: int) -> None:
+        nonlocal pad, minus
+        while skips and skips[-1][0] == address:
+            _, after_static, after_count, pad, taken = skips.pop()
+            lines.append(f"{pad}else:")
+            lines.append(f"{pad}    c0 += {taken - 2 - (static - after_static)}")
+            lines.append(f"{pad}    dn += {count - after_count}")
+            minus = " - dn"
+
+    def leave(target: int, cycles: str) -> None:
+        """Leave the block for `target` (16 bits), `cycles` after the instruction's start;
+        at the block's own start, run it again at once, as the run loop would: while no
+        interrupt or stop is pending (`attn`) and a whole block still fits before the
+        limit (`guard`, set by run())."""
+        nonlocal looping
+        lines.append(f"{pad}pc = {target}; cyc = c0 + {cycles} + dyn; icount += {count}{minus}")
+        if target == start:
+            lines.extend([f"{pad}if not attn and cyc < guard:", f"{pad}    continue"])
+            looping = True
+        lines.append(f"{pad}return")
+
+    for n, (address, op, kind, text, operands, piece) in enumerate(decoded):
+        land(address)
+        size = len(operands)
         count += 1
         now = f"c0 + {static} + dyn"
+        jump = jump_target(operands, address, k) if kind == "last" else None
         if kind == "inner":
             accesses = _accesses(text[:-2], now)
-            lines += accesses
+            lines += [pad + line for line in accesses]
             cycles = RETURN.match(text[-1])[2]  # type: ignore[index]
             if cycles.isdigit():
                 static += int(cycles)
             else:
-                lines.append(f"dyn += {cycles}")
+                lines.append(f"{pad}dyn += {cycles}")
             if any("bail = 1" in line for line in accesses):
-                after = f"cyc = c0 + {static} + dyn; icount += {count}; return"
-                lines += ["if bail:", f"    pc = {(t + offset) & 0xFFFF}; {after}"]
+                after = f"cyc = c0 + {static} + dyn; icount += {count}{minus}; return"
+                lines += [f"{pad}if bail:", f"{pad}    pc = {(address + size) & 0xFFFF}; {after}"]
+        elif kind == "branch":
+            # The target is a constant. Taken: to a landing further on in the block's piece
+            # (within the innermost skip), the block skips to it; to anywhere else, it leaves
+            # there. Not taken (2 cycles), the block goes on.
+            after = (address + 2) & 0xFFFF
+            target = (after + operands[1] - ((operands[1] & 0x80) << 1)) & 0xFFFF
+            taken = 4 if w.e and (target ^ after) > 0xFF else 3
+            condition = BRANCH_TAKEN[op.mnemonic]
+            landing = bank | target
+            static += 2
+            inside = (piece, landing) in landings and landing > address
+            if inside and (not skips or landing <= skips[-1][0]):
+                if landing == address + 2:  # a branch to the next instruction
+                    lines.append(f"{pad}if {condition}:")
+                    lines.append(f"{pad}    c0 += {taken - 2}")
+                else:
+                    skips.append((landing, static, count, pad, taken))
+                    skipped = condition[4:] if condition.startswith("not ") else f"not {condition}"
+                    lines.append(f"{pad}if {skipped}:")
+                    pad += "    "
+                continue
+            lines.append(f"{pad}if {condition}:")
+            pad += "    "
+            leave(target, str(static - 2 + taken))
+            pad = pad[:-4]
+        elif jump is not None:
+            # JMP, JSR, BRA, BRL to a constant: JSR's pushes, then on in the next piece, or
+            # out of the block.
+            target, cycles = jump
+            if op.mnemonic == "jsr":
+                pushes = [re.sub(r"\bpc\b", str(address & 0xFFFF), line) for line in text[1:-2]]
+                accesses = _accesses(pushes, now)
+                lines += [pad + line for line in accesses]
+                if any("bail = 1" in line for line in accesses):
+                    after = f"cyc = c0 + {static + cycles} + dyn; icount += {count}{minus}"
+                    after += "; return"
+                    lines += [f"{pad}if bail:", f"{pad}    pc = {target}; {after}"]
+            static += cycles
+            if n + 1 == len(decoded):
+                leave(target, str(static))
         else:  # the last instruction leaves PC and the returns as they are
             lines.append(f"pc = {address & 0xFFFF}")
-            # A branch back to the block's start (a loop) runs the block again at once, as
-            # the run loop would: while no interrupt or stop is pending (`attn`) and a whole
-            # block still fits before the limit (`guard`, set by run()).
+            # a branch back to the block's start (a loop) runs the block again, as above
             again = op.mnemonic in BRANCHES
             for line in _accesses(text, now):
                 if match := RETURN.match(line):
-                    pad, cycles = match.groups()
-                    line = f"{pad}cyc = {now} + ({cycles}); icount += {count}"
+                    indent, cycles = match.groups()
+                    line = f"{indent}cyc = {now} + ({cycles}); icount += {count}{minus}"
                     if again:
-                        loop = f"pc == {t & 0xFFFF} and not attn and cyc < guard"
-                        line += f"\n{pad}if {loop}:\n{pad}    continue\n{pad}return"
+                        loop = f"pc == {start} and not attn and cyc < guard"
+                        line += f"\n{indent}if {loop}:\n{indent}    continue\n{indent}return"
                     else:
                         line += "; return"
                 lines.append(line)
-            if again:
-                looping = True
+            looping = looping or again
             break
     else:
-        lines += [f"pc = {(t + offset) & 0xFFFF}", f"cyc = c0 + {static} + dyn"]
-        lines.append(f"icount += {count}")
+        if jump is None:
+            land(bank | ((pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF))
+            lines += [f"pc = {(pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF}"]
+            lines += [f"cyc = c0 + {static} + dyn", f"icount += {count}{minus}"]
+            if looping:
+                lines.append("return")
     source = "\n".join(lines)
     # the cycles that depend on the data (page crossings, DL, branches) add up in `dyn`
     source = "dyn = 0\n" + source if "dyn +=" in source else source.replace(" + dyn", "")
     if "bail = 1" in source:
         source = "bail = 0\n" + source
+    if "dn +=" in source:
+        source = "dn = 0\n" + source
     if looping:
         source = "while True:\n" + "\n".join("    " + line for line in source.splitlines())
     return "def blk():\n" + "\n".join("    " + line for line in source.splitlines())
@@ -179,7 +315,7 @@ class BlockCache:
         self.marks = bytearray(len(ram))
         self.maps: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
         self._suspects: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
-        self._code: dict[tuple[int, int], bytes] = {}
+        self._code: dict[tuple[int, int], tuple[tuple[int, bytes], ...]] = {}
         self._pages: dict[int, set[tuple[int, int]]] = {}
         self._heat: dict[int, int] = {}
         self._compile: Callable[[str], Callable[[], None]] | None = None
@@ -193,8 +329,8 @@ class BlockCache:
         still matching memory, a new one once `t` is hot, else None (run one instruction)."""
         block = self._suspects[k].pop(t, None)
         if block is not None:
-            code = self._code[k, t]
-            if self.ram[t : t + len(code)] == code:
+            ram = self.ram
+            if all(ram[a : a + len(code)] == code for a, code in self._code[k, t]):
                 self.maps[k][t] = block
                 return block
         key = k << 24 | t
@@ -208,15 +344,16 @@ class BlockCache:
         return block
 
     def _build(self, t: int, k: int) -> Any:
-        end, count = scan(self.ram, t, k)
+        spans, count = scan(self.ram, t, k)
         if count < 2:
             return False
         assert self._compile is not None
-        code = bytes(self.ram[t:end])
-        block = self._compile(block_source(code, t, k))
-        self._code[k, t] = code
-        self._pages.setdefault(t >> 8, set()).add((k, t))
-        self.marks[t:end] = b"\x01" * (end - t)
+        pieces = tuple((a, bytes(self.ram[a:end])) for a, end in spans)
+        block = self._compile(block_source(pieces, t, k))
+        self._code[k, t] = pieces
+        self._pages.setdefault(t >> 8, set()).add((k, t))  # every piece lies in that page
+        for a, end in spans:
+            self.marks[a:end] = b"\x01" * (end - a)
         return block
 
     def invalidate(self, address: int) -> None:

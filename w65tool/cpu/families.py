@@ -348,16 +348,21 @@ def other_family(op: Opcode, w: State) -> list[str]:
         return [*fetch("o", 1, w), f"return {enter}({name!r}, (pc + 2) & 0xFFFF, get_p())"]
     if name == "wdm":
         # The hook runs with PC past both bytes and the two cycles counted; it may change
-        # registers, PC and the cycle count, hence the cycles are added here, not returned.
+        # registers, PC and the cycle count, so the handler returns what the count moved
+        # by in all (from where it was, as its callers add the return value themselves).
         return [
             *fetch("o", 1, w),
             advance(2, w),
-            "cyc += 2",
             "hook = cpu.wdm_hook",
-            "if hook is not None:",
-            "    hook(o)",
-            "    suspect_all()  # the hook may have written memory",
-            "return 0",
+            "if hook is None:",
+            "    return 2",
+            "c = cyc",
+            "cyc = c + 2",
+            "hook(o)",
+            "suspect_all()  # the hook may have written memory",
+            "n = cyc - c",
+            "cyc = c",
+            "return n",
         ]
     if name == "nop":
         return done

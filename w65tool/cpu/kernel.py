@@ -135,14 +135,14 @@ def step():
         if n:
             cyc += n
             return n
-    before = cyc
     icount += 1
     t = pb | pc
     if rh[t >> 8] or (t & 0xFF) > 0xFB:
-        cyc = slow[bus_read(t) if rh[t >> 8] else ram[t]](t) + cyc
+        n = slow[bus_read(t) if rh[t >> 8] else ram[t]](t)
     else:
-        cyc = ops[ram[t]](t) + cyc
-    return cyc - before
+        n = ops[ram[t]](t)
+    cyc += n
+    return n
 
 def reset():
     e = fm = fx = fi = 1
@@ -215,6 +215,9 @@ BLOCKS_START = """\
     guard = limit - BLOCK_CYCLES
     suspect_all()
 """
+# After a block, the next one is called at once while there is one and nothing else is due
+# (the checks of the loop's head that a block's address cannot fail: blocks start only where
+# the whole instruction lies in one page).
 BLOCKS = """\
         if cyc < guard:
             f = bm.get(t)
@@ -222,6 +225,12 @@ BLOCKS = """\
                 f = block_miss(t, kstate)
             if f:
                 f()
+                while cyc < guard and not attn:
+                    t = pb | pc
+                    f = bm.get(t)
+                    if not f or hooks[t >> 8]:
+                        break
+                    f()
                 continue
 """
 # A run may start on a breakpoint (resuming from it): that one address is passed once.
