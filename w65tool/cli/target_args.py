@@ -43,7 +43,7 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--sim", action="store_true", help="use an emulated board in this process, no port"
     )
-    add_board_argument(g, "the emulated board for --sim")
+    add_board_argument(g, "the board: its memory map, and the emulated board for --sim")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -93,7 +93,13 @@ def open_target(args: argparse.Namespace) -> Target:
 
     record_bytes = getattr(args, "record_bytes", RECORD_BYTES)
     return MonitorTarget(
-        port, baud, rtscts, timeout=args.timeout, retries=args.retries, record_bytes=record_bytes
+        port,
+        baud,
+        rtscts,
+        timeout=args.timeout,
+        retries=args.retries,
+        record_bytes=record_bytes,
+        board=args.board or settings.board,
     )
 
 

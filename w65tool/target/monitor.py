@@ -25,6 +25,8 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from w65tool.board.kinds import DEFAULT_BOARD
+from w65tool.board.memory_map import check_image
 from w65tool.image import Image
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
 from w65tool.target.link import Link, PortLost, SerialLike
@@ -552,10 +554,14 @@ class MonitorTarget(Target):
         record_bytes: int = RECORD_BYTES,
         *,
         serial: SerialLike | None = None,
+        board: str = DEFAULT_BOARD,
     ) -> None:
+        """`board` is the kind of board on the port: its memory map decides what `load`
+        accepts."""
         from w65tool.target.link import REPLY_SLACK
         from w65tool.target.ports import open_port
 
+        self.board = board
         self.port_name = port
         self.serial = serial if serial is not None else open_port(port, baud, rtscts)
         self.link = Link(self.serial, slack=REPLY_SLACK if timeout is None else timeout)
@@ -582,7 +588,11 @@ class MonitorTarget(Target):
     def write_memory(self, address: int, data: bytes) -> None:
         self.client.write_memory(address, data)
 
-    def load(self, image: Image, progress: ProgressCallback | None = None) -> None:
+    def load(
+        self, image: Image, progress: ProgressCallback | None = None, force: bool = False
+    ) -> None:
+        if not force:
+            check_image(image, self.board)
         self.last_upload = self.client.upload(image, progress)
 
     def jml(self, address: int) -> None:
