@@ -28,6 +28,7 @@ from typing import TypeVar
 from w65tool.board.kinds import DEFAULT_BOARD
 from w65tool.board.memory_map import check_image
 from w65tool.image import Image
+from w65tool.target import monitor_ram
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
 from w65tool.target.link import Link, PortLost, SerialLike
 from w65tool.target.protocol import (
@@ -591,9 +592,14 @@ class MonitorTarget(Target):
     def load(
         self, image: Image, progress: ProgressCallback | None = None, force: bool = False
     ) -> None:
+        """Check the map (unless `force`), snapshot the monitor's RAM, upload, and compare
+        the snapshot again (`monitor_ram`): a record stored at a damaged address is
+        reported as `MonitorRamDamaged`, never passed over."""
         if not force:
             check_image(image, self.board)
+        before = monitor_ram.snapshot(self.client.read_memory)
         self.last_upload = self.client.upload(image, progress)
+        monitor_ram.check_after(self.client.read_memory, before, image)
 
     def jml(self, address: int) -> None:
         self.client.go(address)
