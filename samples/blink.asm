@@ -5,7 +5,8 @@
         .include "monitor.inc"
 T2SLOT  equ $0120               ; the monitor's JML slot for timer 2 (native mode)
 PERIOD  equ 46079               ; (46079 + 1) x 16 = 737,280 cycles = 0.2 s
-        .org $00B6
+        .org $1000              ; the SXB's SRAM: with DEBUG it is longer than the 75 bytes
+                                ; free in page 0 ($00B5-$00FF), which end at the BRK slot
 start:  sei                     ; no interrupts while we set up
         sep #$20                ; 8-bit A
         rep #$10                ; 16-bit X

@@ -4,9 +4,9 @@ It follows WDC's monitor source (ROM 2.07) command by command, including its qui
 echo of the command letter and two spaces, `?` for unknown input, the S28 loader that stores
 bytes as they arrive and then skips to the next `S`, `/` writes that need no SPACE, the `W`
 dump that waits for a key, the NUL after output bursts and the one XON. It does not run code:
-`J` returns at once as if the code were `RTL`, except for the baud-rate helper (a `JSL
-$00:E060` with `LDA #n` before it), which changes the fake's rate; while the host's pty is set
-to another rate the fake's output arrives scrambled and its input is lost, as on a real line.
+`J` returns at once as if the code were `RTL`, except for the baud-rate helper (NOPs, then a
+`JSL $00:E060` with `LDA #n` before it), which changes the fake's rate; while the host's pty is
+set to another rate the fake's output arrives scrambled and its input is lost, as on a real line.
 Faults (`FakeMonitor(faults=...)`) damage bytes in either direction, reproducibly by seed.
 """
 
@@ -343,7 +343,10 @@ class FakeMonitor(threading.Thread):
         if addr is None:
             return None
         self.regs["pc"] = addr
-        code = bytes(self.peek(addr + i) for i in range(19))
+        start = addr
+        while self.peek(start) == 0xEA and start < addr + 16:  # NOPs slide into the code
+            start += 1
+        code = bytes(self.peek(start + i) for i in range(19))
         if code[13:17] == b"\x22\x60\xe0\x00" and code[11] == 0xA9:
             time.sleep(0.09)  # the helper's delay loop
             if code[12] < len(RATES):

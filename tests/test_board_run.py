@@ -164,7 +164,7 @@ def test_load_refuses_bytes_where_the_board_has_no_memory():
     board = Board("mensch", monitor=False)
     image = Image()
     image.put(0x0200, b"\xea")
-    with pytest.raises(W65Error, match=r"\$000200.*Mensch Microcomputer has no memory"):
+    with pytest.raises(W65Error, match=r"\$00:0200, in memory the Mensch Microcomputer"):
         board.load(image)
 
 

@@ -65,7 +65,7 @@ def test_program_outside_memory_is_one_clear_error(tmp_path, capsys):
     path.write_bytes(b"\xdb")
     assert main(["run", str(path), "--org", "9000", "--no-monitor"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("w65: error: the program writes $009000")
+    assert err.startswith("w65: error: the program writes $00:9000")
     assert "Traceback" not in err
 
 

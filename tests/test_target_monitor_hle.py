@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from w65tool.board.board import Board
+from w65tool.board.memory_map import MemoryMapError
 from w65tool.image import Image
 from w65tool.target.base import TargetError
 from w65tool.target.baud import BaudSwitch
@@ -204,8 +205,10 @@ def test_short_and_long_reads_and_writes(sxb):
 
 def test_rom_does_not_take_a_load(sxb):
     _, target = sxb
-    with pytest.raises(TargetError, match=r"Failed to write \$00E000"):
+    with pytest.raises(MemoryMapError, match=r"\$00:E000, in the monitor's ROM"):
         target.load(image_at(0xE000, b"\x01\x02"))
+    with pytest.raises(TargetError, match=r"Failed to write \$00E000"):
+        target.load(image_at(0xE000, b"\x01\x02"), force=True)
     assert target.read_registers().pc == 0x00E358
 
 

@@ -147,7 +147,7 @@ class TestBusy:
 
 EQUATES = """\
 ACSR_RXEN = $20
-        .org $0100
+        .org $0200
 other:  adc $20
         sta $DF23
         jsl $E04E
@@ -159,7 +159,7 @@ class TestNames:
     @async_test
     async def test_labels_of_a_replaced_program_go_and_equates_name_nothing(self, target, tmp_path):
         first = tmp_path / "first.asm"
-        first.write_text("        .org $0100\nblink:  nop\n        brk\n")
+        first.write_text("        .org $0200\nblink:  nop\n        brk\n")
         second = tmp_path / "second.asm"
         second.write_text(EQUATES)
         app = make_app(target, running=False)
@@ -170,9 +170,9 @@ class TestNames:
                 await pilot.press("f10")
                 await until(pilot, lambda x=label: x in app.program_symbols, f"{path.name}")
                 await settle(pilot)
-            assert "blink" not in app.symbols and app.symbols["other"] == 0x0100
+            assert "blink" not in app.symbols and app.symbols["other"] == 0x0200
             assert "ACSR_RXEN" not in app.symbols
-            await type_into_pc(pilot, "00:0100")
+            await type_into_pc(pilot, "00:0200")
             assert "blink" not in screen_text(app)
             # the disassembly behind the source view (shown where there is no source)
             code = [line.text for line in app.query_one(DisassemblyView).lines]
@@ -252,7 +252,7 @@ class TestReadable:
             await settle(pilot)
             await type_into_pc(pilot, "1:2")
             assert app.query_one(StatusBar).error
-            await type_into_pc(pilot, "00:0100")
+            await type_into_pc(pilot, "00:0200")
             assert app.query_one(StatusBar).error == ""
 
 

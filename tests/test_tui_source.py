@@ -16,7 +16,7 @@ from w65tool.tui import make_app
 
 SOURCE = """\
 ; counts on the lamps
-        .org $0100
+        .org $0200
         .a8
 start:  lda #$01        ; the first lamp
         sta $DF23       ; PD7
@@ -38,12 +38,12 @@ def built(tmp_path):
 
 def test_the_map_gives_each_address_its_line_and_widths(built):
     debug = load(beside(built))
-    place = debug.place(0x0102)  # the sta
+    place = debug.place(0x0202)  # the sta
     assert place is not None and place.line == 5 and place.m == 8
-    assert debug.place(0x0103) == place  # every byte of the instruction
+    assert debug.place(0x0203) == place  # every byte of the instruction
     assert debug.files[place.file][4].endswith("; the first lamp")
-    assert debug.symbols["start"] == 0x0100 and debug.labels == ["start"]
-    assert debug.address_of("prog.asm", 6) == 0x0105
+    assert debug.symbols["start"] == 0x0200 and debug.labels == ["start"]
+    assert debug.address_of("prog.asm", 6) == 0x0205
 
 
 def test_a_file_that_is_not_a_map_is_one_clear_error(tmp_path):
@@ -61,7 +61,7 @@ async def test_a_hex_file_with_its_map_is_shown_as_source_and_follows_the_pc(bui
     async with app.run_test(size=(100, 30)) as pilot:
         await until(pilot, lambda: app.debug_map is not None and app.busy is None, "upload")
         await settle(pilot)
-        target.write_cpu_registers(pc=0x0100, p=0x30)
+        target.write_cpu_registers(pc=0x0200, p=0x30)
         await pilot.press("f7")  # lda: the CPU is at the sta now
         await settle(pilot)
         text = screen_text(app)
@@ -69,8 +69,8 @@ async def test_a_hex_file_with_its_map_is_shown_as_source_and_follows_the_pc(bui
         row = next(line for line in text.splitlines() if "▶" in line)
         assert "sta $DF23       ; PD7" in row
         assert "; counts on the lamps" in text  # comments are shown too
-        target.write_cpu_registers(pc=0x0180)  # where the program has no source
+        target.write_cpu_registers(pc=0x0280)  # where the program has no source
         await pilot.press("f4")
         await settle(pilot)
         text = screen_text(app)
-        assert "Source: " not in text and "Disassembly" in text and "▶00:0180" in text
+        assert "Source: " not in text and "Disassembly" in text and "▶00:0280" in text

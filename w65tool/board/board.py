@@ -13,6 +13,7 @@ from collections.abc import Callable
 from w65tool.board.bus import Bus
 from w65tool.board.interrupts import Interrupts
 from w65tool.board.kinds import DEFAULT_BOARD, KINDS
+from w65tool.board.memory_map import check_image, region_at
 from w65tool.board.ports import Ports
 from w65tool.board.registers import BY_ADDRESS, BY_NAME
 from w65tool.board.timers import Timers
@@ -111,41 +112,30 @@ class Board:
             self.monitor.reset()
 
     # -- loading and starting -------------------------------------------------------------
-    def load(self, image: Image) -> None:
+    def load(self, image: Image, force: bool = False) -> None:
         """Place a program image in memory (checked first: nothing is half-loaded).
 
-        Bytes must land in memory the board has: on-chip RAM, the SXB's SRAM, and the ROM
-        space only on a bare chip (`monitor=False`), where it stands for the ROM's contents.
-        Bytes at I/O addresses are written to the registers, as the monitor's loader would."""
-        for start, data in image.segments():
-            self._check_loadable(start, len(data))
+        Bytes must land in free RAM (`memory_map`): on-chip RAM and the SXB's SRAM outside
+        the monitor's variables, slots, rings, stack and saved context; on a bare chip
+        (`monitor=False`) any RAM, the I/O registers and the ROM space (which stands for the
+        ROM's contents). `force=True` skips the check and stores as the chip would: bytes
+        at I/O addresses go to the registers, those in ROM or unmapped space are lost."""
+        if not force:
+            check_image(image, self.kind, monitor=self.monitor is not None)
         for start, data in image.segments():
             for offset, value in enumerate(data):
                 address = start + offset
                 if IO_FIRST <= address <= IO_LAST:
                     self._io_write(address, value)
-                else:
+                elif not force or self._holds(address):
                     self.bus.ram[address] = value
 
-    def _check_loadable(self, start: int, length: int) -> None:
-        ext = self.spec.external_ram
-        for address in range(start, start + length):
-            if self.bus.mapped(address) and (address < ROM_FIRST or self.monitor is None):
-                continue
-            if address <= 0xFFFF and ext is not None and ext[0] <= address <= ext[1]:
-                continue
-            if ROM_FIRST <= address <= ROM_LAST:
-                raise W65Error(
-                    f"the program writes ${address:06X}, in the monitor's ROM "
-                    f"($00:E000-$00:FFFF), which cannot be written"
-                )
-            memory = "on-chip RAM $0000-$01FF and $DF80-$DFBF"
-            if ext is not None:
-                memory += f", SRAM ${ext[0]:04X}-${ext[1]:04X}"
-            raise W65Error(
-                f"the program writes ${address:06X}, where the {self.spec.title} has no "
-                f"memory ({memory})"
-            )
+    def _holds(self, address: int) -> bool:
+        """True where the board keeps a stored byte: its RAM; the ROM space only on a bare
+        chip, where it stands for the ROM's contents."""
+        if self.monitor is not None and ROM_FIRST <= address <= ROM_LAST:
+            return False
+        return region_at(address, self.kind, monitor=False) is None
 
     def wait_for_prompt(self, seconds: float = 2.0) -> bool:
         """Run until the monitor has sent everything it had to say (its banner after a

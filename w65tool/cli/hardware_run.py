@@ -46,7 +46,14 @@ def run_on_board(args: argparse.Namespace, image: Image, entry: int) -> int:
     baud = check_baud(args.baud) if args.baud is not None else settings.baud
     rtscts = settings.rtscts if args.rtscts is None else args.rtscts
     seconds = getattr(args, "seconds", None)
-    with MonitorTarget(args.port, baud, rtscts, timeout=args.timeout, retries=args.retries) as t:
+    from w65tool.board.memory_map import check_image
+    from w65tool.cli.target_args import board_kind
+
+    kind = board_kind(args)
+    check_image(image, kind)  # before the port is opened
+    with MonitorTarget(
+        args.port, baud, rtscts, timeout=args.timeout, retries=args.retries, board=kind
+    ) as t:
         t.load(image)
         mismatches = t.verify(image)
         if mismatches:

@@ -63,6 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="data bytes per S2 record, 1-251 (default 16, as WDC's tools; more is faster)",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="load even where the board's memory map forbids it (the monitor's RAM, I/O, "
+        "ROM, missing memory)",
+    )
     parser.add_argument("--no-progress", action="store_true", help="draw no progress bar")
     add_source_arguments(parser)
     add_connection_arguments(parser)
@@ -88,6 +94,7 @@ def run(args: argparse.Namespace) -> int:
     quiet = args.json
     show = not (args.no_progress or quiet)
     report: dict[str, object] = {"file": args.file, "bytes": len(image)}
+    _check_map(image, args)
     with open_target(args) as target:
         target.set_notice(lambda text: print(f"w65: {text}", file=sys.stderr, flush=True))
         report["target"] = target.description
@@ -100,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         with _speed(target, args.fast, image):
             started = time.monotonic()
             with progress_bar("load", show) as progress:
-                target.load(image, progress)
+                target.load(image, progress, force=args.force)
             seconds = time.monotonic() - started
             stats = getattr(target, "last_upload", None)
             report |= {
@@ -149,6 +156,21 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _check_map(image, args: argparse.Namespace) -> None:
+    """Refuse, before the port is opened, an image the board's memory map does not allow
+    (`--force`: say so and go on)."""
+    from w65tool.board.memory_map import MemoryMapError, check_image
+    from w65tool.cli.target_args import board_kind
+
+    try:
+        check_image(image, board_kind(args))
+    except MemoryMapError as err:
+        if not args.force:
+            err.hint = f"{err.hint}; --force loads it anyway"
+            raise
+        print(f"w65: warning: --force: {err.message}", file=sys.stderr)
+
+
 def _repair(target, image, mismatches, rounds: int, quiet: bool, report: dict) -> list:
     """Load the bytes that did not verify again, then verify the whole image again.
 
@@ -170,7 +192,7 @@ def _repair(target, image, mismatches, rounds: int, quiet: bool, report: dict) -
         fix = Image()
         for m in mismatches:
             fix.put(m.address, bytes([m.expected]))
-        target.load(fix)
+        target.load(fix, force=True)  # bytes of the image, whose map was checked already
         mismatches = target.verify(image)
     report["repairs"] = repaired
     return mismatches

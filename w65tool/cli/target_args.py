@@ -44,7 +44,7 @@ def add_connection_arguments(parser: argparse.ArgumentParser) -> None:
     g.add_argument(
         "--sim", action="store_true", help="use an emulated board in this process, no port"
     )
-    add_board_argument(g, "the emulated board for --sim")
+    add_board_argument(g, "the board: its memory map, and the emulated board for --sim")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
 
 
@@ -103,6 +103,7 @@ def open_target(args: argparse.Namespace, ask: bool = True) -> Target:
         retries=args.retries,
         record_bytes=record_bytes,
         choose=choose_on_terminal if on_terminal else None,
+        board=args.board or settings.board,
     )
 
 

@@ -99,8 +99,14 @@ class Target(ABC):
         """Store bytes from the 24-bit `address` on."""
 
     @abstractmethod
-    def load(self, image: Image, progress: ProgressCallback | None = None) -> None:
-        """Place a program image in the board's memory, reporting progress in bytes."""
+    def load(
+        self, image: Image, progress: ProgressCallback | None = None, force: bool = False
+    ) -> None:
+        """Place a program image in the board's memory, reporting progress in bytes.
+
+        An image that reaches the monitor's RAM, I/O, ROM or memory the board does not have
+        is refused (`MemoryMapError`, see `w65tool.board.memory_map`) before anything is
+        stored, unless `force`."""
 
     @abstractmethod
     def jml(self, address: int) -> None:

@@ -214,11 +214,13 @@ class EmulatedTarget(Target):
                         hint="is there RAM at that address? (ROM, I/O or nothing)",
                     )
 
-    def load(self, image: Image, progress: ProgressCallback | None = None) -> None:
+    def load(
+        self, image: Image, progress: ProgressCallback | None = None, force: bool = False
+    ) -> None:
         if progress:
             progress(0, len(image))
         with self._lock:
-            self.board.load(image)
+            self.board.load(image, force=force)
         if progress:
             progress(len(image), len(image))
 

@@ -25,7 +25,10 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
+from w65tool.board.kinds import DEFAULT_BOARD
+from w65tool.board.memory_map import check_image
 from w65tool.image import Image
+from w65tool.target import monitor_ram
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
 from w65tool.target.link import Link, PortLost, SerialLike
 from w65tool.target.ports import Chooser
@@ -554,10 +557,14 @@ class MonitorTarget(Target):
         *,
         serial: SerialLike | None = None,
         choose: Chooser | None = None,
+        board: str = DEFAULT_BOARD,
     ) -> None:
+        """`board` is the kind of board on the port: its memory map decides what `load`
+        accepts."""
         from w65tool.target.link import REPLY_SLACK
         from w65tool.target.ports import open_port
 
+        self.board = board
         self.port_name = port
         self.serial = serial if serial is not None else open_port(port, baud, rtscts, choose)
         self.link = Link(self.serial, slack=REPLY_SLACK if timeout is None else timeout)
@@ -584,8 +591,17 @@ class MonitorTarget(Target):
     def write_memory(self, address: int, data: bytes) -> None:
         self.client.write_memory(address, data)
 
-    def load(self, image: Image, progress: ProgressCallback | None = None) -> None:
+    def load(
+        self, image: Image, progress: ProgressCallback | None = None, force: bool = False
+    ) -> None:
+        """Check the map (unless `force`), snapshot the monitor's RAM, upload, and compare
+        the snapshot again (`monitor_ram`): a record stored at a damaged address is
+        reported as `MonitorRamDamaged`, never passed over."""
+        if not force:
+            check_image(image, self.board)
+        before = monitor_ram.snapshot(self.client.read_memory)
         self.last_upload = self.client.upload(image, progress)
+        monitor_ram.check_after(self.client.read_memory, before, image)
 
     def jml(self, address: int) -> None:
         self.client.go(address)
