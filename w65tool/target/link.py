@@ -56,7 +56,9 @@ class Link:
         self.slack = slack
         self.buffer = bytearray()
         self.raw_log: Callable[[str, bytes], None] | None = None  # ("tx"|"rx", bytes)
-        self.last_heard = 0.0  # time.monotonic() of the last byte received
+        self.last_heard = 0.0  # clock() of the last byte received
+        # every wait reads this clock: tests put a fake one here to check deadlines exactly
+        self.clock: Callable[[], float] = time.monotonic
 
     # -- timing ---------------------------------------------------------------------------
     @property
@@ -88,7 +90,7 @@ class Link:
             raise _lost(err) from None
         if not data:
             return False
-        self.last_heard = time.monotonic()
+        self.last_heard = self.clock()
         if self.raw_log:
             self.raw_log("rx", data)
         clean = strip_noise(data)
@@ -103,12 +105,12 @@ class Link:
 
     def drain(self, quiet: float, limit: float = 2.0) -> bytes:
         """Read until nothing arrives for `quiet` seconds (at most `limit`); return it all."""
-        end = time.monotonic() + limit
-        last = time.monotonic()
-        while time.monotonic() < end:
+        end = self.clock() + limit
+        last = self.clock()
+        while self.clock() < end:
             if self.poll(quiet):
-                last = time.monotonic()
-            elif time.monotonic() - last >= quiet:
+                last = self.clock()
+            elif self.clock() - last >= quiet:
                 break
         return self.discard()
 
@@ -117,7 +119,7 @@ class Link:
 
         Raises `TargetError("Failed to <what>: ...")` at the deadline, quoting what did arrive.
         """
-        deadline = time.monotonic() + timeout
+        deadline = self.clock() + timeout
         while True:
             m = pattern.search(self.buffer)
             if m is not None:
@@ -128,7 +130,7 @@ class Link:
                 found = pattern.search(text)
                 assert found is not None
                 return found
-            left = deadline - time.monotonic()
+            left = deadline - self.clock()
             if left <= 0:
                 raise self.silence(what, timeout)
             self.poll(left)

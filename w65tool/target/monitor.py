@@ -81,6 +81,9 @@ GO_PROMPT_RE = re.compile(rb"\A[Gg]  \rEnter Address  BB:AAAA ")
 QUIET = 0.05
 """Seconds of silence that end a drain."""
 
+STEP_GAP = 0.01
+"""Seconds a first-round `resync` step listens beyond its own time on the wire."""
+
 T = TypeVar("T")
 
 
@@ -103,9 +106,10 @@ class MonitorClient:
         """Make sure the monitor is at its prompt and nothing is left unread."""
         if self.at_prompt:
             return
+        started = self.link.clock()
         self.link.drain(QUIET, limit=1.0)
         if not self._probe():
-            self.resync()
+            self.resync(since=started)
         self.at_prompt = True
 
     def _probe(self) -> bool:
@@ -126,13 +130,20 @@ class MonitorClient:
         self.link.drain(QUIET, limit=0.5)
         return True
 
-    def resync(self, in_loader: bool = False) -> None:
+    def resync(self, in_loader: bool = False, since: float | None = None) -> None:
         """Bring the monitor back to its prompt from wherever it is, or fail saying why.
 
         ESC cancels address prompts, `/`, `|`, `F` and the key wait of `D`/`W`; CR leaves `M`;
         CR bursts finish a record the S28 loader was reading (`ODD_COUNT_ESCAPE` one whose
         count went odd); an S8 record ends the loader (and is harmless at the prompt).
         `in_loader` tries the S8 record first.
+
+        The first round sends the steps at the pace of the wire, listening as it goes, and
+        gives only its last step the full reply time: every step is harmless at the prompt,
+        and an answer that comes late is still heard under the next one. So a line that stays
+        silent through that round (nothing heard since `since`, default now) is declared dead
+        in well under 2 s at 9600 baud, while a half-sent record still gets all its CRs. A
+        line that said anything gets a second, careful round that waits out each step.
         """
         # enough CRs for the rest of a record of this client's size (2 digits a byte + framing)
         bursts = -(-(2 * self.record_bytes + 14) // INPUT_QUEUE)
@@ -140,42 +151,54 @@ class MonitorClient:
         steps = [XON + ESC, CR, *[CR * INPUT_QUEUE] * bursts, ODD_COUNT_ESCAPE, END_RECORD]
         if in_loader:
             steps.insert(0, END_RECORD)
-        started = time.monotonic()
-        for n, step in enumerate(steps * 2):  # a second round, in case noise hid the first answer
-            # A whole round of steps heard nothing at all: no monitor is listening (a program
-            # started with G, a hung or unplugged board); a second round would not be heard.
-            if n == len(steps) and self.link.last_heard < started:
-                break
-            self.link.discard()
-            self.link.write(step)
-            if step[:1] == CR and len(step) > 1:
-                wait = BURST_WAIT + 1.5 * (len(step) + 12) * self.link.char_time
-            else:
-                wait = self.link.reply_timeout(len(step) * 12)
-            deadline = time.monotonic() + wait
-            answer = None
-            while answer is None and time.monotonic() < deadline:
-                self.link.poll(deadline - time.monotonic())
-                if BANNER in self.link.buffer or READY in self.link.buffer:
-                    answer = "prompt"
-                elif step[:1] == CR and (b"?" in self.link.buffer or b"." in self.link.buffer):
-                    answer = "loader"  # a half-read record is finished: now it looks for S
-            if answer == "loader":
-                self.link.drain(QUIET, limit=2.0)
-                self.link.write(END_RECORD)
-                deadline = time.monotonic() + self.link.reply_timeout(40)
-                while READY not in self.link.buffer and time.monotonic() < deadline:
-                    self.link.poll(deadline - time.monotonic())
-            if answer is not None:
-                self.link.drain(QUIET, limit=2.0)
-                if self._probe():
+        started = self.link.clock() if since is None else since
+        for careful in (False, True):
+            if careful and self.link.last_heard < started:
+                break  # silent through a whole round: no monitor is listening
+            for n, step in enumerate(steps):
+                if careful:
+                    wait = self._careful_wait(step)
+                elif n < len(steps) - 1:
+                    wait = STEP_GAP + len(step) * self.link.char_time
+                else:  # the last step: its own answer, or one a step before it sent late
+                    wait = self.link.reply_timeout(len(step) + 24)
+                if self._resync_step(step, wait):
                     return
         raise TargetError(
             "board not answering: the monitor did not return to its prompt",
-            hint="a program started with G may still be running: press the board's reset "
-            "button (for `w65 sim`, restart it); else check power, cable and the baud rate "
-            "(the monitor starts at 9600)",
+            hint="a real board: press its reset button (a program started with G may still "
+            "be running), then check power, cable and --baud (the monitor starts at 9600); "
+            "`w65 sim`: stop it and start it again",
         )
+
+    def _careful_wait(self, step: bytes) -> float:
+        """How long the careful round of `resync` listens after `step`."""
+        if step[:1] == CR and len(step) > 1:
+            return BURST_WAIT + 1.5 * (len(step) + 12) * self.link.char_time
+        return self.link.reply_timeout(len(step) * 12)
+
+    def _resync_step(self, step: bytes, wait: float) -> bool:
+        """Send one step of `resync`, listen `wait` s; True once the monitor is at its prompt."""
+        self.link.discard()
+        self.link.write(step)
+        deadline = self.link.clock() + wait
+        answer = None
+        while answer is None and self.link.clock() < deadline:
+            self.link.poll(deadline - self.link.clock())
+            if BANNER in self.link.buffer or READY in self.link.buffer:
+                answer = "prompt"
+            elif step[:1] == CR and (b"?" in self.link.buffer or b"." in self.link.buffer):
+                answer = "loader"  # a half-read record is finished: now it looks for S
+        if answer == "loader":
+            self.link.drain(QUIET, limit=2.0)
+            self.link.write(END_RECORD)
+            deadline = self.link.clock() + self.link.reply_timeout(40)
+            while READY not in self.link.buffer and self.link.clock() < deadline:
+                self.link.poll(deadline - self.link.clock())
+        if answer is None:
+            return False
+        self.link.drain(QUIET, limit=2.0)
+        return self._probe()
 
     def _command(self, action: Callable[[], T]) -> T:
         """Run one command from the prompt; on a garbled exchange resync and try again."""
