@@ -8,7 +8,7 @@ import pytest
 
 from w65tool.target.base import TargetError
 from w65tool.target.link import Link
-from w65tool.target.monitor import MonitorClient
+from w65tool.target.monitor import INTERRUPT_BUDGET, MonitorClient
 from w65tool.target.protocol import CR, END_RECORD, ESC, INPUT_QUEUE, XON
 from w65tool.target.upload import ODD_COUNT_ESCAPE
 
@@ -135,3 +135,23 @@ def test_a_line_that_says_something_gets_a_careful_second_round():
     with pytest.raises(TargetError, match="board not answering"):
         client.sync()
     assert line.writes == [ESC, *ONE_ROUND, *ONE_ROUND]
+
+
+@pytest.mark.parametrize("in_loader", [True, False])
+def test_the_clean_up_after_ctrl_c_keeps_to_its_budget(in_loader):
+    line = ClockedLine("silent")
+    client = client_on(line)
+    said = []
+    client.notice = said.append
+    client.in_loader = in_loader
+    client.stop_after_interrupt()
+    assert line.now - 100.0 <= INTERRUPT_BUDGET + 0.05  # one poll past the cutoff at most
+    assert not client.at_prompt and "did not return to its prompt within 0.8 s" in said[-1]
+
+
+def test_ctrl_c_in_the_loader_finishes_with_the_s8_record():
+    line = ClockedLine("seek", latency=0.05)
+    client = client_on(line)
+    client.in_loader = True
+    client.stop_after_interrupt()
+    assert client.at_prompt and line.writes == [END_RECORD, ESC]

@@ -20,10 +20,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from w65tool.cli.target_args import format_address, open_target, parse_address, print_json
+    from w65tool.cli.target_args import (
+        format_address,
+        open_target,
+        parse_address,
+        print_json,
+        say_notices,
+    )
 
     address = parse_address(args.address)
-    with open_target(args) as target:
+    with say_notices(open_target(args)) as target:
         target.jml(address)
     if args.json:
         print_json({"started": {"how": "jml", "address": address}})

@@ -34,10 +34,11 @@ def run(args: argparse.Namespace) -> int:
         open_target,
         parse_address,
         print_json,
+        say_notices,
     )
 
     address = parse_address(args.address)
-    with open_target(args) as target:
+    with say_notices(open_target(args)) as target:
         regs = target.jsl(address, timeout=args.wait)
         client = getattr(target, "client", None)
         output = client.program_output if client is not None else b""

@@ -25,6 +25,7 @@ from w65tool.cli.target_args import (
     open_target,
     parse_address,
     print_json,
+    say_notices,
 )
 from w65tool.errors import EXIT_OK, W65Error
 
@@ -89,8 +90,7 @@ def run(args: argparse.Namespace) -> int:
     quiet = args.json
     show = not (args.no_progress or quiet)
     report: dict[str, object] = {"file": args.file, "bytes": len(image)}
-    with open_target(args) as target:
-        target.set_notice(lambda text: print(f"w65: {text}", file=sys.stderr, flush=True))
+    with say_notices(open_target(args)) as target:
         report["target"] = target.description
         if not quiet:
             ranges = ", ".join(f"${s:06X}-${s + len(d) - 1:06X}" for s, d in image.segments())

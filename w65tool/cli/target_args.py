@@ -97,6 +97,12 @@ def open_target(args: argparse.Namespace) -> Target:
     )
 
 
+def say_notices(target: Target) -> Target:
+    """Print at once, on stderr, what the target does after a Ctrl-C (it may take a moment)."""
+    target.set_notice(lambda text: print(f"w65: {text}", file=sys.stderr, flush=True))
+    return target
+
+
 def parse_address(text: str, what: str = "address") -> int:
     """A 24-bit address as the monitor shows it (`00:2000`) or hex (`2000`, `$2000`, `0x2000`)."""
     raw = text.strip()

@@ -59,12 +59,18 @@ class Link:
         self.last_heard = 0.0  # clock() of the last byte received
         # every wait reads this clock: tests put a fake one here to check deadlines exactly
         self.clock: Callable[[], float] = time.monotonic
+        # when set, a clock() time no wait goes past (a clean-up after Ctrl-C has a budget)
+        self.cutoff: float | None = None
 
     # -- timing ---------------------------------------------------------------------------
     @property
     def char_time(self) -> float:
         """Seconds one character takes on the wire (8N1: 10 bits)."""
         return 10.0 / self.port.baudrate
+
+    def until(self, deadline: float) -> float:
+        """`deadline`, or the cutoff if that comes first."""
+        return deadline if self.cutoff is None else min(deadline, self.cutoff)
 
     def reply_timeout(self, chars: int) -> float:
         """How long a reply of `chars` characters may take to arrive in full."""
@@ -105,7 +111,7 @@ class Link:
 
     def drain(self, quiet: float, limit: float = 2.0) -> bytes:
         """Read until nothing arrives for `quiet` seconds (at most `limit`); return it all."""
-        end = self.clock() + limit
+        end = self.until(self.clock() + limit)
         last = self.clock()
         while self.clock() < end:
             if self.poll(quiet):
@@ -119,7 +125,7 @@ class Link:
 
         Raises `TargetError("Failed to <what>: ...")` at the deadline, quoting what did arrive.
         """
-        deadline = self.clock() + timeout
+        deadline = self.until(self.clock() + timeout)
         while True:
             m = pattern.search(self.buffer)
             if m is not None:
