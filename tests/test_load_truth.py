@@ -104,3 +104,15 @@ def test_a_clean_line_gives_the_whole_truth(tmp_path, capsys):
 @given(seed=st.integers(0, 2**31), rate=st.sampled_from([0.001, 0.01]))
 def test_every_reported_success_is_true_on_a_noisy_line(tmp_path, capsys, seed, rate):
     load_and_check(tmp_path, capsys, seed, rate)
+
+
+def test_a_restart_between_operations_fails_the_next_one():
+    from w65tool.target.base import TargetError
+    from w65tool.target.monitor import MonitorTarget
+
+    with VirtualBoard("sxb", pacing=False) as vb, MonitorTarget(vb.port, timeout=0.2) as target:
+        target.write_registers(a=0x1234)
+        vb.reset()  # as a damaged `X` (low-power: the monitor restarts) would
+        with pytest.raises(TargetError, match="the board restarted"):
+            target.read_registers()
+        assert target.read_registers().a == 0  # said once; the reset values stand

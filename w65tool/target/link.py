@@ -16,6 +16,10 @@ from typing import Protocol
 from w65tool.target.base import TargetError
 from w65tool.target.protocol import strip_noise
 
+RESET_MARKS = (b"MENSCH ROM", b"ROM Version", b"Copyright 1995", b"Assembled ")
+"""Pieces of the monitor's reset banner: any one that arrives intact shows a restart (the
+whole banner is long enough that a noisy line often damages a character of it)."""
+
 POLL_INTERVAL = 0.02
 """Longest single blocking read, so waits notice their deadline and Ctrl-C promptly."""
 
@@ -57,6 +61,7 @@ class Link:
         self.buffer = bytearray()
         self.raw_log: Callable[[str, bytes], None] | None = None  # ("tx"|"rx", bytes)
         self.last_heard = 0.0  # clock() of the last byte received
+        self.resets = 0  # reset banners seen (each may count more than once): compare, not add
         # every wait reads this clock: tests put a fake one here to check deadlines exactly
         self.clock: Callable[[], float] = time.monotonic
         # when set, a clock() time no wait goes past (a clean-up after Ctrl-C has a budget)
@@ -101,6 +106,9 @@ class Link:
             self.raw_log("rx", data)
         clean = strip_noise(data)
         self.buffer += clean
+        tail = bytes(self.buffer[-(len(clean) + 16) :])
+        if any(mark in tail for mark in RESET_MARKS):
+            self.resets += 1
         return bool(clean)
 
     def discard(self) -> bytes:

@@ -85,7 +85,7 @@ QUIET = 0.05
 DUMP_LINE_CHARS = 45
 """Characters of one `W` dump line (16 bytes)."""
 
-DUMP_SECONDS = 0.5
+DUMP_SECONDS = 0.6
 """Longest time one `W` dump may take on the wire: reads are split into pieces this long."""
 
 INTERRUPT_BUDGET = 0.8
@@ -678,15 +678,30 @@ class MonitorTarget(Target):
         self.client = MonitorClient(self.link, retries, record_bytes)
         self.description = f"{port} at {baud} baud"
         self.last_upload: UploadStats | None = None
+        self.relied_on = False  # an operation has completed: a restart now loses something
 
     @contextmanager
     def _stoppable(self) -> Iterator[None]:
-        """Ctrl-C in a command leaves the monitor at its prompt (within a second) first."""
+        """Run one operation: Ctrl-C leaves the monitor at its prompt (within a second) first;
+        a restart of the board since the first operation fails it, even if it went through.
+
+        A restart (a damaged character can reach the monitor as `X`, its low-power command,
+        which restarts it) sets the saved registers back to their reset values: what this
+        connection wrote or relies on is gone. A banner in the first operation is a reset
+        pressed as the command started, with nothing lost yet."""
+        resets = self.link.resets
         try:
             yield
         except KeyboardInterrupt:
             self.client.stop_after_interrupt()
             raise
+        if self.link.resets != resets and self.relied_on:
+            raise TargetError(
+                "the board restarted (its monitor printed the reset banner): its saved "
+                "registers are back to their reset values",
+                hint="a damaged character can restart the monitor; run the command again",
+            )
+        self.relied_on = True
 
     def read_registers(self) -> Registers:
         with self._stoppable():
