@@ -106,13 +106,14 @@ def test_every_reported_success_is_true_on_a_noisy_line(tmp_path, capsys, seed, 
     load_and_check(tmp_path, capsys, seed, rate)
 
 
-def test_a_restart_between_operations_fails_the_next_one():
+def test_a_restart_fails_the_next_operation_on_the_saved_registers():
     from w65tool.target.base import TargetError
     from w65tool.target.monitor import MonitorTarget
 
     with VirtualBoard("sxb", pacing=False) as vb, MonitorTarget(vb.port, timeout=0.2) as target:
         target.write_registers(a=0x1234)
         vb.reset()  # as a damaged `X` (low-power: the monitor restarts) would
+        assert len(target.read_memory(0x1000, 16)) == 16  # memory is not the context
         with pytest.raises(TargetError, match="the board restarted"):
-            target.read_registers()
+            target.jml(START)
         assert target.read_registers().a == 0  # said once; the reset values stand

@@ -113,6 +113,7 @@ class MonitorClient:
         self.running: int | None = None  # where a program started with G or J, if one may run
         self.in_loader = False  # an upload was interrupted: the S28 loader may be reading
         self.syncing_since: float | None = None  # when the sync under way began
+        self.resets_at_first_prompt: int | None = None  # `link.resets` when first at the prompt
 
     # -- getting to the prompt ------------------------------------------------------------
     def sync(self) -> None:
@@ -129,6 +130,8 @@ class MonitorClient:
             raise
         self.at_prompt = True
         self.running = self.syncing_since = None
+        if self.resets_at_first_prompt is None:
+            self.resets_at_first_prompt = self.link.resets
 
     def _probe(self) -> bool:
         """ESC at the prompt: the monitor echoes it, prints `?` and READY."""
@@ -678,30 +681,30 @@ class MonitorTarget(Target):
         self.client = MonitorClient(self.link, retries, record_bytes)
         self.description = f"{port} at {baud} baud"
         self.last_upload: UploadStats | None = None
-        self.relied_on = False  # an operation has completed: a restart now loses something
 
     @contextmanager
-    def _stoppable(self) -> Iterator[None]:
-        """Run one operation: Ctrl-C leaves the monitor at its prompt (within a second) first;
-        a restart of the board since the first operation fails it, even if it went through.
+    def _stoppable(self, uses_registers: bool = False) -> Iterator[None]:
+        """Run one operation: Ctrl-C leaves the monitor at its prompt (within a second) first.
 
-        A restart (a damaged character can reach the monitor as `X`, its low-power command,
-        which restarts it) sets the saved registers back to their reset values: what this
-        connection wrote or relies on is gone. A banner in the first operation is a reset
-        pressed as the command started, with nothing lost yet."""
-        resets = self.link.resets
+        With `uses_registers` (register writes, `G`, `J`), a restart of the board since the
+        monitor's prompt was first found fails it, even if it went through: a restart (a
+        damaged character can reach the monitor as `X`, its low-power command, which
+        restarts it) sets the saved registers back to their reset values, so the program
+        would not start with the ones it had. A banner before that is a reset pressed as
+        the command started, with nothing lost yet."""
         try:
             yield
         except KeyboardInterrupt:
             self.client.stop_after_interrupt()
             raise
-        if self.link.resets != resets and self.relied_on:
+        first = self.client.resets_at_first_prompt
+        if uses_registers and first is not None and self.link.resets != first:
+            self.client.resets_at_first_prompt = self.link.resets  # said once
             raise TargetError(
                 "the board restarted (its monitor printed the reset banner): its saved "
                 "registers are back to their reset values",
                 hint="a damaged character can restart the monitor; run the command again",
             )
-        self.relied_on = True
 
     def read_registers(self) -> Registers:
         with self._stoppable():
@@ -715,7 +718,7 @@ class MonitorTarget(Target):
 
     def write_registers(self, **values: int) -> None:
         check_registers(values)
-        with self._stoppable():
+        with self._stoppable(uses_registers=True):
             self.client.write_registers(values)
 
     def read_memory(self, address: int, length: int) -> bytes:
@@ -731,11 +734,11 @@ class MonitorTarget(Target):
             self.last_upload = self.client.upload(image, progress)
 
     def jml(self, address: int) -> None:
-        with self._stoppable():
+        with self._stoppable(uses_registers=True):
             self.client.go(address)
 
     def jsl(self, address: int, timeout: float | None = None) -> Registers:
-        with self._stoppable():
+        with self._stoppable(uses_registers=True):
             return self.client.call(address, timeout)
 
     def console_write(self, data: bytes) -> None:
