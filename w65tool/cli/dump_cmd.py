@@ -48,7 +48,7 @@ def hexdump(address: int, data: bytes) -> str:
 def run(args: argparse.Namespace) -> int:
     from w65tool.addresses import parse_address
     from w65tool.cli.progress import progress_bar
-    from w65tool.cli.target_args import open_target, print_json
+    from w65tool.cli.target_args import open_target, print_json, say_notices
     from w65tool.image import Image
 
     start = parse_address(args.start, "START")
@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
         raise W65Error(f"END {args.end} is below START {args.start}")
     if args.format != "text" and not args.output:
         raise W65Error(f"--format {args.format} writes a file: give -o FILE")
-    with open_target(args) as target, progress_bar("read", not args.json) as progress:
+    with say_notices(open_target(args)) as target, progress_bar("read", not args.json) as progress:
         progress(0, end - start + 1)
         data = target.read_memory(start, end - start + 1)
         progress(len(data), len(data))

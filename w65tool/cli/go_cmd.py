@@ -21,10 +21,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from w65tool.addresses import format_address, parse_address
-    from w65tool.cli.target_args import open_target, print_json
+    from w65tool.cli.target_args import open_target, print_json, say_notices
 
     address = parse_address(args.address)
-    with open_target(args) as target:
+    with say_notices(open_target(args)) as target:
         target.jml(address)
     if args.json:
         print_json({"started": {"how": "jml", "address": address}})

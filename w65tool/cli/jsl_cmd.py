@@ -29,10 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from w65tool.addresses import format_address, parse_address
-    from w65tool.cli.target_args import format_registers, open_target, print_json
+    from w65tool.cli.target_args import format_registers, open_target, print_json, say_notices
 
     address = parse_address(args.address)
-    with open_target(args) as target:
+    with say_notices(open_target(args)) as target:
         regs = target.jsl(address, timeout=args.wait)
         client = getattr(target, "client", None)
         output = client.program_output if client is not None else b""

@@ -24,6 +24,7 @@ from w65tool.cli.target_args import (
     format_registers,
     open_target,
     print_json,
+    say_notices,
 )
 from w65tool.errors import EXIT_OK, W65Error
 
@@ -95,8 +96,7 @@ def run(args: argparse.Namespace) -> int:
     show = not (args.no_progress or quiet)
     report: dict[str, object] = {"file": args.file, "bytes": len(image)}
     _check_map(image, args)
-    with open_target(args) as target:
-        target.set_notice(lambda text: print(f"w65: {text}", file=sys.stderr, flush=True))
+    with say_notices(open_target(args)) as target:
         report["target"] = target.description
         if not quiet:
             ranges = ", ".join(f"${s:06X}-${s + len(d) - 1:06X}" for s, d in image.segments())

@@ -41,12 +41,12 @@ def parse_setting(text: str) -> tuple[str, int]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from w65tool.cli.target_args import format_registers, open_target, print_json
+    from w65tool.cli.target_args import format_registers, open_target, print_json, say_notices
     from w65tool.target.monitor import check_registers
 
     values = dict(parse_setting(s) for s in args.set)
     check_registers(values)
-    with open_target(args) as target:
+    with say_notices(open_target(args)) as target:
         if values:
             target.write_registers(**values)
         regs = target.read_registers()

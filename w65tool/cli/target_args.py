@@ -119,6 +119,12 @@ def choose_on_terminal(devices: list[str], what: str) -> str | None:
     return None
 
 
+def say_notices(target: Target) -> Target:
+    """Print at once, on stderr, what the target does after a Ctrl-C (it may take a moment)."""
+    target.set_notice(lambda text: print(f"w65: {text}", file=sys.stderr, flush=True))
+    return target
+
+
 def format_registers(regs: Registers) -> str:
     """One line in the monitor's order: `PC 00:E358  A FF00  X E0B7 ...  P 22 (nvMxdiZc)`."""
     flags = "".join(c.upper() if regs.p >> (7 - i) & 1 else c for i, c in enumerate("nvmxdizc"))

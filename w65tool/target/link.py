@@ -16,6 +16,10 @@ from typing import Protocol
 from w65tool.target.base import TargetError
 from w65tool.target.protocol import strip_noise
 
+RESET_MARKS = (b"MENSCH ROM", b"ROM Version", b"Copyright 1995", b"Assembled ")
+"""Pieces of the monitor's reset banner: any one that arrives intact shows a restart (the
+whole banner is long enough that a noisy line often damages a character of it)."""
+
 POLL_INTERVAL = 0.02
 """Longest single blocking read, so waits notice their deadline and Ctrl-C promptly."""
 
@@ -56,13 +60,22 @@ class Link:
         self.slack = slack
         self.buffer = bytearray()
         self.raw_log: Callable[[str, bytes], None] | None = None  # ("tx"|"rx", bytes)
-        self.last_heard = 0.0  # time.monotonic() of the last byte received
+        self.last_heard = 0.0  # clock() of the last byte received
+        self.resets = 0  # reset banners seen (each may count more than once): compare, not add
+        # every wait reads this clock: tests put a fake one here to check deadlines exactly
+        self.clock: Callable[[], float] = time.monotonic
+        # when set, a clock() time no wait goes past (a clean-up after Ctrl-C has a budget)
+        self.cutoff: float | None = None
 
     # -- timing ---------------------------------------------------------------------------
     @property
     def char_time(self) -> float:
         """Seconds one character takes on the wire (8N1: 10 bits)."""
         return 10.0 / self.port.baudrate
+
+    def until(self, deadline: float) -> float:
+        """`deadline`, or the cutoff if that comes first."""
+        return deadline if self.cutoff is None else min(deadline, self.cutoff)
 
     def reply_timeout(self, chars: int) -> float:
         """How long a reply of `chars` characters may take to arrive in full."""
@@ -88,11 +101,14 @@ class Link:
             raise _lost(err) from None
         if not data:
             return False
-        self.last_heard = time.monotonic()
+        self.last_heard = self.clock()
         if self.raw_log:
             self.raw_log("rx", data)
         clean = strip_noise(data)
         self.buffer += clean
+        tail = bytes(self.buffer[-(len(clean) + 16) :])
+        if any(mark in tail for mark in RESET_MARKS):
+            self.resets += 1
         return bool(clean)
 
     def discard(self) -> bytes:
@@ -103,12 +119,12 @@ class Link:
 
     def drain(self, quiet: float, limit: float = 2.0) -> bytes:
         """Read until nothing arrives for `quiet` seconds (at most `limit`); return it all."""
-        end = time.monotonic() + limit
-        last = time.monotonic()
-        while time.monotonic() < end:
+        end = self.until(self.clock() + limit)
+        last = self.clock()
+        while self.clock() < end:
             if self.poll(quiet):
-                last = time.monotonic()
-            elif time.monotonic() - last >= quiet:
+                last = self.clock()
+            elif self.clock() - last >= quiet:
                 break
         return self.discard()
 
@@ -117,7 +133,7 @@ class Link:
 
         Raises `TargetError("Failed to <what>: ...")` at the deadline, quoting what did arrive.
         """
-        deadline = time.monotonic() + timeout
+        deadline = self.until(self.clock() + timeout)
         while True:
             m = pattern.search(self.buffer)
             if m is not None:
@@ -128,7 +144,7 @@ class Link:
                 found = pattern.search(text)
                 assert found is not None
                 return found
-            left = deadline - time.monotonic()
+            left = deadline - self.clock()
             if left <= 0:
                 raise self.silence(what, timeout)
             self.poll(left)

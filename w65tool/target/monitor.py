@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from w65tool.board.kinds import DEFAULT_BOARD
@@ -85,6 +86,18 @@ GO_PROMPT_RE = re.compile(rb"\A[Gg]  \rEnter Address  BB:AAAA ")
 QUIET = 0.05
 """Seconds of silence that end a drain."""
 
+DUMP_LINE_CHARS = 45
+"""Characters of one `W` dump line (16 bytes)."""
+
+DUMP_SECONDS = 0.6
+"""Longest time one `W` dump may take on the wire: reads are split into pieces this long."""
+
+INTERRUPT_BUDGET = 0.8
+"""Seconds the clean-up after Ctrl-C may take to bring the monitor back to its prompt."""
+
+STEP_GAP = 0.01
+"""Seconds a first-round `resync` step listens beyond its own time on the wire."""
+
 T = TypeVar("T")
 
 
@@ -101,16 +114,28 @@ class MonitorClient:
         self.program_output = b""  # what a `J` program printed before it returned
         # told at once what a stop is doing (the CLI prints it): leaving the loader takes seconds
         self.notice: Callable[[str], None] | None = None
+        self.running: int | None = None  # where a program started with G or J, if one may run
+        self.in_loader = False  # an upload was interrupted: the S28 loader may be reading
+        self.syncing_since: float | None = None  # when the sync under way began
+        self.resets_at_first_prompt: int | None = None  # `link.resets` when first at the prompt
 
     # -- getting to the prompt ------------------------------------------------------------
     def sync(self) -> None:
         """Make sure the monitor is at its prompt and nothing is left unread."""
         if self.at_prompt:
             return
-        self.link.drain(QUIET, limit=1.0)
-        if not self._probe():
-            self.resync()
+        started = self.syncing_since = self.link.clock()
+        try:
+            self.link.drain(QUIET, limit=1.0)
+            if not self._probe():
+                self.resync(since=started)
+        except TargetError:
+            self.syncing_since = None
+            raise
         self.at_prompt = True
+        self.running = self.syncing_since = None
+        if self.resets_at_first_prompt is None:
+            self.resets_at_first_prompt = self.link.resets
 
     def _probe(self) -> bool:
         """ESC at the prompt: the monitor echoes it, prints `?` and READY."""
@@ -130,13 +155,20 @@ class MonitorClient:
         self.link.drain(QUIET, limit=0.5)
         return True
 
-    def resync(self, in_loader: bool = False) -> None:
+    def resync(self, in_loader: bool = False, since: float | None = None) -> None:
         """Bring the monitor back to its prompt from wherever it is, or fail saying why.
 
         ESC cancels address prompts, `/`, `|`, `F` and the key wait of `D`/`W`; CR leaves `M`;
         CR bursts finish a record the S28 loader was reading (`ODD_COUNT_ESCAPE` one whose
         count went odd); an S8 record ends the loader (and is harmless at the prompt).
         `in_loader` tries the S8 record first.
+
+        The first round sends the steps at the pace of the wire, listening as it goes, and
+        gives only its last step the full reply time: every step is harmless at the prompt,
+        and an answer that comes late is still heard under the next one. So a line that stays
+        silent through that round (nothing heard since `since`, default now) is declared dead
+        in well under 2 s at 9600 baud, while a half-sent record still gets all its CRs. A
+        line that said anything gets a second, careful round that waits out each step.
         """
         # enough CRs for the rest of a record of this client's size (2 digits a byte + framing)
         bursts = -(-(2 * self.record_bytes + 14) // INPUT_QUEUE)
@@ -144,42 +176,58 @@ class MonitorClient:
         steps = [XON + ESC, CR, *[CR * INPUT_QUEUE] * bursts, ODD_COUNT_ESCAPE, END_RECORD]
         if in_loader:
             steps.insert(0, END_RECORD)
-        started = time.monotonic()
-        for n, step in enumerate(steps * 2):  # a second round, in case noise hid the first answer
-            # A whole round of steps heard nothing at all: no monitor is listening (a program
-            # started with G, a hung or unplugged board); a second round would not be heard.
-            if n == len(steps) and self.link.last_heard < started:
-                break
-            self.link.discard()
-            self.link.write(step)
-            if step[:1] == CR and len(step) > 1:
-                wait = BURST_WAIT + 1.5 * (len(step) + 12) * self.link.char_time
-            else:
-                wait = self.link.reply_timeout(len(step) * 12)
-            deadline = time.monotonic() + wait
-            answer = None
-            while answer is None and time.monotonic() < deadline:
-                self.link.poll(deadline - time.monotonic())
-                if BANNER in self.link.buffer or READY in self.link.buffer:
-                    answer = "prompt"
-                elif step[:1] == CR and (b"?" in self.link.buffer or b"." in self.link.buffer):
-                    answer = "loader"  # a half-read record is finished: now it looks for S
-            if answer == "loader":
-                self.link.drain(QUIET, limit=2.0)
-                self.link.write(END_RECORD)
-                deadline = time.monotonic() + self.link.reply_timeout(40)
-                while READY not in self.link.buffer and time.monotonic() < deadline:
-                    self.link.poll(deadline - time.monotonic())
-            if answer is not None:
-                self.link.drain(QUIET, limit=2.0)
-                if self._probe():
+        started = self.link.clock() if since is None else since
+        for careful in (False, True):
+            if careful and self.link.last_heard < started:
+                break  # silent through a whole round: no monitor is listening
+            for n, step in enumerate(steps):
+                if self.link.cutoff is not None and self.link.clock() >= self.link.cutoff:
+                    break  # a clean-up's budget is spent: send nothing more
+                if careful:
+                    wait = self._careful_wait(step)
+                elif in_loader and n == 0:  # the loader's likely answer: a record may be ahead
+                    wait = self.link.reply_timeout(len(step) + 24 + 2 * self.record_bytes + 14)
+                elif n < len(steps) - 1:
+                    wait = STEP_GAP + len(step) * self.link.char_time
+                else:  # the last step: its own answer, or one a step before it sent late
+                    wait = self.link.reply_timeout(len(step) + 24)
+                if self._resync_step(step, wait):
                     return
         raise TargetError(
             "board not answering: the monitor did not return to its prompt",
-            hint="a program started with G may still be running: press the board's reset "
-            "button (for `w65 sim`, restart it); else check power, cable and the baud rate "
-            "(the monitor starts at 9600)",
+            hint="a real board: press its reset button (a program started with G may still "
+            "be running), then check power, cable and --baud (the monitor starts at 9600); "
+            "`w65 sim`: stop it and start it again",
         )
+
+    def _careful_wait(self, step: bytes) -> float:
+        """How long the careful round of `resync` listens after `step`."""
+        if step[:1] == CR and len(step) > 1:
+            return BURST_WAIT + 1.5 * (len(step) + 12) * self.link.char_time
+        return self.link.reply_timeout(len(step) * 12)
+
+    def _resync_step(self, step: bytes, wait: float) -> bool:
+        """Send one step of `resync`, listen `wait` s; True once the monitor is at its prompt."""
+        self.link.discard()
+        self.link.write(step)
+        deadline = self.link.until(self.link.clock() + wait)
+        answer = None
+        while answer is None and self.link.clock() < deadline:
+            self.link.poll(deadline - self.link.clock())
+            if BANNER in self.link.buffer or READY in self.link.buffer:
+                answer = "prompt"
+            elif step[:1] == CR and (b"?" in self.link.buffer or b"." in self.link.buffer):
+                answer = "loader"  # a half-read record is finished: now it looks for S
+        if answer == "loader":
+            self.link.drain(QUIET, limit=2.0)
+            self.link.write(END_RECORD)
+            deadline = self.link.until(self.link.clock() + self.link.reply_timeout(40))
+            while READY not in self.link.buffer and self.link.clock() < deadline:
+                self.link.poll(deadline - self.link.clock())
+        if answer is None:
+            return False
+        self.link.drain(QUIET, limit=2.0)
+        return self._probe()
 
     def _command(self, action: Callable[[], T]) -> T:
         """Run one command from the prompt; on a garbled exchange resync and try again."""
@@ -280,7 +328,9 @@ class MonitorClient:
     def read_memory(self, address: int, length: int) -> bytes:
         """`length` bytes from `address`: `/` for a few, an S28 dump (`W`) for more.
 
-        A dump line whose checksum fails is read again on its own (the others are kept),
+        Long reads are split into dumps of at most `DUMP_SECONDS` on the wire (the ROM
+        finishes a dump it has started, so this bounds how long a Ctrl-C waits). A dump
+        line whose checksum fails is read again on its own (the others are kept),
         so a noisy line costs a few lines, not the whole range. Like a record (see
         `TRIES_PER_RETRY`), a line may be read `TRIES_PER_RETRY * (retries + 1)` times.
         """
@@ -289,7 +339,12 @@ class MonitorClient:
         if address < 0 or address + length > 1 << 24:
             raise TargetError(f"cannot read ${address:06X}+{length}: past the 24-bit space")
         data = bytearray(length)
-        missing = [(address, length)]
+        # one `W` per piece: the ROM cannot stop a dump, so a Ctrl-C waits out at most a piece
+        lines = max(1, int(DUMP_SECONDS / (DUMP_LINE_CHARS * self.link.char_time)))
+        missing = [
+            (at, min(16 * lines, address + length - at))
+            for at in range(address, address + length, 16 * lines)
+        ]
         rounds = TRIES_PER_RETRY * (self.retries + 1)
         for _ in range(rounds):
             still: list[tuple[int, int]] = []
@@ -453,15 +508,76 @@ class MonitorClient:
                 progress=progress,
                 record_bytes=self.record_bytes,
             )
-        except BaseException as err:
-            if isinstance(err, KeyboardInterrupt) and self.notice is not None:
-                self.notice("interrupted: leaving the S28 loader so the board is at its prompt")
+        except KeyboardInterrupt:
+            self.in_loader = True  # for `stop_after_interrupt`, which the target calls
+            raise
+        except BaseException:
             self.resync(in_loader=True)
             self.at_prompt = True
             raise
         self.link.drain(QUIET, limit=0.5)
         self.at_prompt = True
         return stats
+
+    def stop_after_interrupt(self) -> None:
+        """After Ctrl-C: bring the monitor back to its prompt within `INTERRUPT_BUDGET` s.
+
+        Says at once (through `notice`) what it does. A program the monitor started is left
+        running (anything sent would go to it). A board that does not come back within the
+        budget is left as it is, saying so: the next command looks for the prompt again."""
+        self.at_prompt = False
+        in_loader, self.in_loader = self.in_loader, False
+        if self.running is not None:
+            self._say(
+                f"interrupted: the program started at ${self.running:06X} may still be running "
+                "(a real board: press its reset button; `w65 sim`: stop it and start it again)"
+            )
+            return
+        since, self.syncing_since = self.syncing_since, None
+        if since is not None and self.link.last_heard < since and not in_loader:
+            # looking for the prompt, and not a byte came back: nothing would be heard now
+            self._say(
+                "interrupted while waiting for a board that does not answer (a real board: "
+                "press its reset button; `w65 sim`: stop it and start it again)"
+            )
+            return
+        self._say(
+            "interrupted: leaving the S28 loader so the board is at its prompt"
+            if in_loader
+            else "interrupted: bringing the monitor back to its prompt"
+        )
+        self.link.cutoff = self.link.clock() + INTERRUPT_BUDGET
+        try:
+            if in_loader:
+                self.resync(in_loader=True)
+            else:
+                self._escape()
+            self.at_prompt = True
+        except PortLost as err:
+            self._say(str(err))
+        except TargetError:
+            self._say(
+                f"the monitor did not return to its prompt within {INTERRUPT_BUDGET} s; the "
+                "next command looks for it again (if the board has stopped answering: a real "
+                "board, press its reset button; `w65 sim`, stop it and start it again)"
+            )
+        finally:
+            self.link.cutoff = None
+
+    def _escape(self) -> None:
+        """Out of any command but the loader: ESC cancels every prompt, `/`, `|` and the key
+        wait that ends a `W` dump (which it reaches when the dump is printed: at most
+        `DUMP_SECONDS`). Nothing else is sent: more would only be answered at the prompt."""
+        self.link.discard()
+        self.link.write(XON + ESC)
+        self.link.expect(PROMPT_RE, INTERRUPT_BUDGET, "return to the prompt")
+        self.link.drain(QUIET, limit=0.5)
+        if not self._probe():
+            raise TargetError("Failed to return to the prompt: ESC was not answered")
+
+    def _say(self, text: str) -> None:
+        if self.notice is not None:
+            self.notice(text)
 
     # -- starting code --------------------------------------------------------------------
     def go(self, address: int) -> None:
@@ -477,6 +593,7 @@ class MonitorClient:
             self.link.discard()
             self.link.write(b"G")
             self.link.expect(GO_PROMPT_RE, self.link.reply_timeout(40), what)
+            self.running = address  # from the CR on, the program runs
             self.link.write(CR)
             self.link.expect(re.compile(rb"\A\r"), self.link.reply_timeout(16), what)
 
@@ -488,6 +605,7 @@ class MonitorClient:
         what = f"call ${address:06X}"
         self._command(lambda: self._address_prompt(b"J", address, what, ENTER_ADDRESS))
         self.at_prompt = False
+        self.running = address  # from the sixth digit on, the program runs
         self._last_digit(address, what)
         return self.wait_return(what, timeout)
 
@@ -502,6 +620,7 @@ class MonitorClient:
                 regs = parse_register_display(m.group(0))
                 del self.link.buffer[: m.end()]
                 self.at_prompt = True
+                self.running = None
                 return regs
             if deadline is not None and time.monotonic() >= deadline:
                 raise TargetError(
@@ -572,8 +691,33 @@ class MonitorTarget(Target):
         self.description = f"{port} at {baud} baud"
         self.last_upload: UploadStats | None = None
 
+    @contextmanager
+    def _stoppable(self, uses_registers: bool = False) -> Iterator[None]:
+        """Run one operation: Ctrl-C leaves the monitor at its prompt (within a second) first.
+
+        With `uses_registers` (register writes, `G`, `J`), a restart of the board since the
+        monitor's prompt was first found fails it, even if it went through: a restart (a
+        damaged character can reach the monitor as `X`, its low-power command, which
+        restarts it) sets the saved registers back to their reset values, so the program
+        would not start with the ones it had. A banner before that is a reset pressed as
+        the command started, with nothing lost yet."""
+        try:
+            yield
+        except KeyboardInterrupt:
+            self.client.stop_after_interrupt()
+            raise
+        first = self.client.resets_at_first_prompt
+        if uses_registers and first is not None and self.link.resets != first:
+            self.client.resets_at_first_prompt = self.link.resets  # said once
+            raise TargetError(
+                "the board restarted (its monitor printed the reset banner): its saved "
+                "registers are back to their reset values",
+                hint="a damaged character can restart the monitor; run the command again",
+            )
+
     def read_registers(self) -> Registers:
-        return self.client.read_registers()
+        with self._stoppable():
+            return self.client.read_registers()
 
     def last_program_output(self) -> bytes:
         return self.client.program_output
@@ -583,13 +727,16 @@ class MonitorTarget(Target):
 
     def write_registers(self, **values: int) -> None:
         check_registers(values)
-        self.client.write_registers(values)
+        with self._stoppable(uses_registers=True):
+            self.client.write_registers(values)
 
     def read_memory(self, address: int, length: int) -> bytes:
-        return self.client.read_memory(address, length)
+        with self._stoppable():
+            return self.client.read_memory(address, length)
 
     def write_memory(self, address: int, data: bytes) -> None:
-        self.client.write_memory(address, data)
+        with self._stoppable():
+            self.client.write_memory(address, data)
 
     def load(
         self, image: Image, progress: ProgressCallback | None = None, force: bool = False
@@ -599,15 +746,18 @@ class MonitorTarget(Target):
         reported as `MonitorRamDamaged`, never passed over."""
         if not force:
             check_image(image, self.board)
-        before = monitor_ram.snapshot(self.client.read_memory)
-        self.last_upload = self.client.upload(image, progress)
-        monitor_ram.check_after(self.client.read_memory, before, image)
+        with self._stoppable():
+            before = monitor_ram.snapshot(self.client.read_memory)
+            self.last_upload = self.client.upload(image, progress)
+            monitor_ram.check_after(self.client.read_memory, before, image)
 
     def jml(self, address: int) -> None:
-        self.client.go(address)
+        with self._stoppable(uses_registers=True):
+            self.client.go(address)
 
     def jsl(self, address: int, timeout: float | None = None) -> Registers:
-        return self.client.call(address, timeout)
+        with self._stoppable(uses_registers=True):
+            return self.client.call(address, timeout)
 
     def console_write(self, data: bytes) -> None:
         self.client.at_prompt = False

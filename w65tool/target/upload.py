@@ -100,51 +100,58 @@ def upload_image(
             hint="check the cable and baud rate; is there RAM at that address?",
         )
 
-    while todo or current is not None or ahead is not None:
-        if current is None:
-            if ahead is not None:
-                current, sent = ahead
-                ahead = None
-                link.write(records[current][2][sent:])
-            else:
-                current = todo.popleft()
-                link.write(records[current][2])
-            attempts[current] += 1
-            if todo:
-                nxt = todo.popleft()
-                head = records[nxt][2][:window]
-                link.write(head)
-                ahead = (nxt, len(head))
-        line = records[current][2]
-        kind, got = _wait_reply(link, link.reply_timeout(len(line) + window + 6))
-        if kind == "good" and (count is None or got == (count + 1) % 10000):
-            count = got
-            done += len(records[current][1])
-            if progress:
-                progress(done, total)
-            current = None
-            continue
-        resent += 1
-        if kind == "bad":
+    try:
+        while todo or current is not None or ahead is not None:
+            if current is None:
+                if ahead is not None:
+                    current, sent = ahead
+                    ahead = None
+                    link.write(records[current][2][sent:])
+                else:
+                    current = todo.popleft()
+                    link.write(records[current][2])
+                attempts[current] += 1
+                if todo:
+                    nxt = todo.popleft()
+                    head = records[nxt][2][:window]
+                    link.write(head)
+                    ahead = (nxt, len(head))
+            line = records[current][2]
+            kind, got = _wait_reply(link, link.reply_timeout(len(line) + window + 6))
+            if kind == "good" and (count is None or got == (count + 1) % 10000):
+                count = got
+                done += len(records[current][1])
+                if progress:
+                    progress(done, total)
+                current = None
+                continue
+            resent += 1
+            if kind == "bad":
+                if attempts[current] >= tries:
+                    raise fail(
+                        current,
+                        "the board answered '?' (bad checksum, or memory that does not read back)",
+                    )
+                todo.appendleft(current)
+                current = None
+                continue
+            # Missing, garbled or miscounted reply: find the loader again, then resend.
             if attempts[current] >= tries:
-                raise fail(
-                    current,
-                    "the board answered '?' (bad checksum, or memory that does not read back)",
-                )
+                why = "no reply from the board" if kind == "timeout" else "garbled replies"
+                raise fail(current, why)
+            if ahead is not None:
+                todo.appendleft(ahead[0])
+                ahead = None
             todo.appendleft(current)
             current = None
-            continue
-        # Missing, garbled or miscounted reply: find the loader again, then resend.
-        if attempts[current] >= tries:
-            why = "no reply from the board" if kind == "timeout" else "garbled replies"
-            raise fail(current, why)
+            _recover(link, window, len(line), escape=attempts[todo[0]] > 1)
+            count = None
+    except KeyboardInterrupt:
         if ahead is not None:
-            todo.appendleft(ahead[0])
-            ahead = None
-        todo.appendleft(current)
-        current = None
-        _recover(link, window, len(line), escape=attempts[todo[0]] > 1)
-        count = None
+            # Finish the record whose head is on its way: the loader then looks for an `S`,
+            # where the S8 record of the clean-up after Ctrl-C ends it at once.
+            link.write(records[ahead[0]][2][ahead[1] :])
+        raise
 
     # Every record is in; only leaving the loader remains. A damaged S8 or READY is
     # repaired like a damaged record: find the loader (or the prompt) again and resend.
