@@ -267,7 +267,7 @@ class TestRunControl:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             view = app.query_one("#disassembly")
-            rows = [line.address if line else None for line, _ in view.rows()]
+            rows = [address for address, _ in view.rows()]
             first = view._first(view.rows())
             row = rows.index(LOOP) - first
             await pilot.click("#disassembly", offset=(3, row + 1))  # +1: the border

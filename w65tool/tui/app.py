@@ -27,10 +27,11 @@ from w65tool.program import Program, read_program
 from w65tool.target.base import Target
 from w65tool.target.link import PortLost
 from w65tool.tui import messages as msg
-from w65tool.tui.addresses import format_address, resolve
+from w65tool.tui.addresses import format_address, locate, resolve
 from w65tool.tui.listing import around_pc, instruction_at
 from w65tool.tui.names import chip_names, in_rom, program_labels, rom_routine
 from w65tool.tui.screens.file_picker import FilePicker
+from w65tool.tui.screens.goto import GoToScreen
 from w65tool.tui.screens.help import HelpScreen
 from w65tool.tui.screens.port import PortScreen
 from w65tool.tui.session import Session, View
@@ -139,6 +140,7 @@ class W65App(App[None]):
         self.busy: str | None = None  # what holds the line for long ("uploading"), or None
         self.lap_start = 0  # the cycle count the lap counts from (Ctrl+L)
         self._cycles: int | None = None  # the last count shown
+        self.code_anchor: int | None = None  # the code view shows this place, not the PC
 
     @property
     def symbols(self) -> dict[str, int]:
@@ -273,31 +275,48 @@ class W65App(App[None]):
             view = session.registers()
         regs = view.registers
         with session.use() as target:
-            lines = around_pc(
-                target.read_memory, regs.pc, regs.p, regs.e, count=CODE_LINES, symbols=self.symbols
-            )
+            lines, message = self._read_code(target, regs)
             shown = self._read_memory_window(target)
             # posted while the line is held, so results reach the UI in the order they were read
             self.post_message(msg.RegistersShown(view))
-            self.post_message(self._code_shown(lines, regs.pc))
+            self.post_message(message)
             self.post_message(shown)
 
-    def _code_shown(self, lines: list, pc: int) -> msg.CodeShown:
-        """The code around PC: the program's source where the debug map has it, else the
-        disassembly (or what the emulated ROM is)."""
-        place = self.debug_map.place(pc) if self.debug_map is not None else None
-        if place is None or self.debug_map is None:
-            return msg.CodeShown(lines, pc, self._rom_note(pc))
-        source = self.debug_map.lines_around(place.file, place.line, SOURCE_BEFORE, CODE_LINES)
-        return msg.CodeShown(lines, pc, "", source, place.file, place.line)
+    def _read_code(self, target: Target, regs) -> tuple[list, msg.CodeShown]:
+        """The code around the view's place (the PC unless the user moved it)."""
+        center = regs.pc if self.code_anchor is None else self.code_anchor
+        lines = around_pc(
+            target.read_memory, center, regs.p, regs.e, count=CODE_LINES, symbols=self.symbols
+        )
+        return lines, self._code_shown(lines, regs.pc, center)
 
-    def _rom_note(self, pc: int) -> str:
+    @work(thread=True, group="target", exit_on_error=False)
+    def read_code(self) -> None:
+        """Read the code around the view's place again (the registers as they are)."""
+        with self.reporting("read code"):
+            view = self.session.registers()
+            with self.session.use() as target:
+                self.post_message(self._read_code(target, view.registers)[1])
+
+    def _code_shown(self, lines: list, pc: int, center: int) -> msg.CodeShown:
+        """The code around `center`: the program's source where the debug map has it, else
+        the disassembly (or what the emulated ROM is)."""
+        debug = self.debug_map
+        place = debug.place(center) if debug is not None else None
+        if place is None or debug is None:
+            return msg.CodeShown(lines, pc, self._rom_note(center))
+        at_pc = debug.place(pc)
+        pc_line = at_pc.line if at_pc is not None and at_pc.file == place.file else 0
+        source = debug.lines_around(place.file, place.line, SOURCE_BEFORE, CODE_LINES)
+        return msg.CodeShown(lines, pc, "", source, place.file, pc_line)
+
+    def _rom_note(self, where: int) -> str:
         """What the code view says instead of the emulated ROM's trap bytes."""
-        if not (self.session.emulated and in_rom(pc)):
+        if not (self.session.emulated and in_rom(where)):
             return ""
-        name = rom_routine(pc) or "the monitor's code"
+        name = rom_routine(where) or "the monitor's code"
         return (
-            f"{format_address(pc)} in {name}: the ROM monitor is emulated here (its routines "
+            f"{format_address(where)} in {name}: the ROM monitor is emulated here (its routines "
             "run inside w65, the ROM holds only their entry traps), so there is no 65816 code "
             "to show. Run (F5) to let it go on, Stop (F6) when it is back in your program."
         )
@@ -367,7 +386,9 @@ class W65App(App[None]):
         if not message.running and message.reason:  # a run ended: show where
             if message.reason != "stop requested":
                 self.notify(f"halted: {message.reason}", timeout=3)
+            self.follow_pc()
             self.refresh_views()
+            self.post_message(msg.BreakpointsShown(*self._breakpoint_sets()))
 
     # -- showing results ------------------------------------------------------------------
     @while_running
@@ -527,6 +548,7 @@ class W65App(App[None]):
     def reset_board(self) -> None:
         """The chip's reset; the board runs on so that the monitor prints its banner."""
         session = self.session
+        self.call_from_thread(self.follow_pc)
         with self.reporting("reset"):
             self._read_views(session.reset())
             self.post_message(msg.RunStateChanged(session.running))
@@ -561,6 +583,7 @@ class W65App(App[None]):
     def control(self, command: str) -> None:
         """Run, step or step over on the emulated board."""
         session = self.session
+        self.call_from_thread(self.follow_pc)
         with self.reporting(command.replace("_", " ")):
             if command == "run":
                 session.run()
@@ -579,6 +602,60 @@ class W65App(App[None]):
 
                 self._read_views(session.step_over(line_at))
         self.post_message(msg.RunStateChanged(session.running))
+
+    # -- the code view's place ------------------------------------------------------------
+    def follow_pc(self) -> None:
+        """The code view follows the PC again (after a step, a stop, a reset)."""
+        self.code_anchor = None
+        self.query_one(DisassemblyView).cursor = None
+
+    def locate(self, text: str, what: str = "address") -> int:
+        """An address from hex, a symbol or file:line (see `addresses.locate`)."""
+        return locate(text, self.symbols, self.debug_map, what)
+
+    def show_code_at(self, address: int) -> None:
+        """Show the code at `address` with the cursor on it."""
+        self.code_anchor = address
+        self.query_one(DisassemblyView).cursor = address
+        self.read_code()
+
+    @on(DisassemblyView.Reanchor)
+    def _reanchor(self, event: DisassemblyView.Reanchor) -> None:
+        self.code_anchor = event.address
+        self.read_code()
+
+    @on(DisassemblyView.BackToPc)
+    def _back_to_pc(self) -> None:
+        self.follow_pc()
+        self.read_code()
+
+    @on(DisassemblyView.GoToRequested)
+    def _go_to_requested(self) -> None:
+        def chosen(address: int | None) -> None:
+            if address is not None:
+                self.show_code_at(address)
+
+        self.push_screen(GoToScreen(self.locate), chosen)
+
+    @on(DisassemblyView.RunToCursor)
+    def _run_to_cursor(self, event: DisassemblyView.RunToCursor) -> None:
+        if self._emulator_only("Run to cursor") and not self.refused("Run to cursor"):
+            self.run_to(event.address)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def run_to(self, address: int) -> None:
+        """Run until the PC reaches `address` (a temporary breakpoint)."""
+        with self.reporting(f"run to {format_address(address)}"):
+            self.session.run_to(address)
+            self.post_message(msg.BreakpointsShown(*self._breakpoint_sets()))
+        self.post_message(msg.RunStateChanged(self.session.running))
+
+    def _breakpoint_sets(self) -> tuple[frozenset[int], frozenset[int]]:
+        """The armed and the disabled breakpoints, as the user set them (without the
+        temporary one of a step over or a run to cursor)."""
+        session = self.session
+        armed = set(session.target.breakpoints) - session.temporary()
+        return frozenset(armed), frozenset(session.disabled)
 
     # -- breakpoints ----------------------------------------------------------------------
     def action_focus_breakpoint(self) -> None:
@@ -622,14 +699,13 @@ class W65App(App[None]):
         session = self.session
         with self.reporting("breakpoint"):
             if command == "clear":
-                armed = session.clear_breakpoints()
+                session.clear_breakpoints()
             elif command == "disable":
-                armed = session.disable_breakpoint(address)
+                session.disable_breakpoint(address)
             else:
                 known = address in session.target.breakpoints or address in session.disabled
-                armed = session.set_breakpoint(address, command == "toggle" and not known)
-            shown = msg.BreakpointsShown(frozenset(armed), frozenset(session.disabled))
-            self.post_message(shown)
+                session.set_breakpoint(address, command == "toggle" and not known)
+            self.post_message(msg.BreakpointsShown(*self._breakpoint_sets()))
 
     # -- console --------------------------------------------------------------------------
     @on(ConsoleView.Send)

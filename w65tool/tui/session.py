@@ -66,11 +66,13 @@ class PumpResult:
 
 @dataclass
 class StepOver:
-    """A step over in progress: stop at `address` once the stack is back to `stack`."""
+    """A step over (or a run to cursor) in progress: stop at `address` once the stack is
+    back to `stack` (-1: at any depth)."""
 
     address: int
     stack: int
     added: bool  # the breakpoint is the step over's own, removed when it ends
+    reason: str = "step over"
 
 
 @dataclass
@@ -195,6 +197,18 @@ class Session:
                 self.running = True
             return self._view(target)
 
+    def run_to(self, address: int) -> None:
+        """Run until the PC reaches `address` (a temporary breakpoint, gone when the run
+        stops there or for any other reason)."""
+        with self.use() as target:
+            self._drop_step_over(target)
+            added = address not in target.breakpoints
+            target.breakpoints.add(address)
+            self._over = StepOver(address, -1, added, "run to cursor")
+            self.in_program = True
+            self._leave_breakpoint(target)
+            self.running = True
+
     def step_out(self, budget: int = STEP_OUT_BUDGET) -> tuple[View, str]:
         """Run the halted board until the routine it is in returns (an RTS, RTL or RTI that
         leaves the stack above where it is now), a breakpoint, or `budget` instructions.
@@ -256,7 +270,7 @@ class Session:
                     target.step()  # a deeper (recursive) call passed the address: run on
                 else:
                     self.running = False
-                    self._reason = "step over"
+                    self._reason = over.reason
             elif why != "cycles":
                 self.running = False
                 self._reason = why
@@ -268,6 +282,11 @@ class Session:
         if leds != self._leds:
             self._leds = leds
             result.leds = leds
+
+    def temporary(self) -> set[int]:
+        """The breakpoint a step over or a run to cursor added for itself, if any."""
+        over = self._over
+        return {over.address} if over is not None and over.added else set()
 
     def _drop_step_over(self, target: Target) -> None:
         over = self._over

@@ -1,0 +1,121 @@
+"""The emulated board's debugger in the TUI: go to, run to cursor, breakpoints by
+file:line and symbol, watchpoints, the watch panel and the stack view."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input, Label
+from tui_support import BLINK, async_test, screen_text, settle, until
+
+from w65tool.target.emulator import EmulatedTarget
+from w65tool.tui import make_app
+from w65tool.tui.screens.goto import GoToScreen
+from w65tool.tui.widgets.disassembly import DisassemblyView
+
+START, LOOP, SUB, DOUBLE = 0x00C0, 0x00C5, 0x00CE, 0x00D0
+
+
+@pytest.fixture
+def blink(tmp_path):
+    """BLINK as a source file, for the TUI to assemble and upload (so it has a debug map)."""
+    path = tmp_path / "blink.asm"
+    path.write_text(BLINK)
+    return path
+
+
+async def loaded(pilot, app) -> None:
+    """Wait for the upload given at start, then halt the board at `start`."""
+    await until(pilot, lambda: app.debug_map is not None and app.busy is None, "upload")
+    await settle(pilot)
+    app.session.target.write_cpu_registers(pc=START, p=0x30)
+    await pilot.press("f4")
+    await settle(pilot)
+
+
+def app_for(program) -> object:
+    target = EmulatedTarget()
+    target.board.wait_for_prompt()
+    return make_app(target, running=False, program=str(program))
+
+
+def cursor_row(app) -> str:
+    return next(line for line in screen_text(app).splitlines() if "›" in line)
+
+
+class TestGoTo:
+    @async_test
+    async def test_g_goes_to_a_symbol_and_a_bad_entry_stays_with_the_reason(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot, app)
+            app.query_one(DisassemblyView).focus()
+            await pilot.press("g")
+            await until(pilot, lambda: isinstance(app.screen, GoToScreen), "the dialog")
+            field = app.screen.query_one("#goto-input", Input)
+            field.value = "nowhere"
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, GoToScreen)  # still open, the text kept
+            assert field.value == "nowhere"
+            assert "not hex and not a known symbol" in str(
+                app.screen.query_one("#goto-error", Label).render()
+            )
+            field.value = "double"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert not isinstance(app.screen, GoToScreen)
+            assert app.query_one(DisassemblyView).cursor == DOUBLE
+            assert "asl a" in cursor_row(app)
+
+    @async_test
+    async def test_g_takes_hex_and_file_line_and_p_goes_back_to_the_pc(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot, app)
+            for text, row in (("00:00CE", "sub:    nop"), ("blink.asm:13", "double: asl a")):
+                await pilot.press("g")
+                await until(pilot, lambda: isinstance(app.screen, GoToScreen), "the dialog")
+                app.screen.query_one("#goto-input", Input).value = text
+                await pilot.press("enter")
+                await settle(pilot)
+                assert row in cursor_row(app)
+            await pilot.press("p")
+            await settle(pilot)
+            assert "›" not in screen_text(app)
+            assert app.code_anchor is None
+
+
+class TestRunToCursor:
+    @async_test
+    async def test_c_runs_to_the_cursor_line_and_the_temporary_breakpoint_goes(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot, app)
+            target = app.session.target
+            view = app.query_one(DisassemblyView)
+            view.focus()
+            for _ in range(5):  # start, sta, loop: inc, sta, jsr ... down to `jsr sub`
+                await pilot.press("down")
+            await pilot.press("down")
+            assert view.cursor == SUB
+            await pilot.press("c")
+            await until(pilot, lambda: not app.session.running and app.busy is None, "halt")
+            await settle(pilot)
+            assert target.cpu_registers().pc == SUB
+            assert target.breakpoints == set()
+            assert view.breakpoints == frozenset()
+            assert "none" in str(app.query_one("#breakpoint-list").render())
+            assert view.cursor is None  # the view follows the PC again
+
+    @async_test
+    async def test_a_stop_before_the_cursor_removes_the_temporary_breakpoint(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot, app)
+            target = app.session.target
+            app.run_to(0x00F0)  # never reached: past the program
+            await until(pilot, lambda: app.session.running, "running")
+            assert 0x00F0 in target.breakpoints
+            assert "00:00F0" not in str(app.query_one("#breakpoint-list").render())
+            await pilot.press("f6")
+            await until(pilot, lambda: not target.breakpoints, "the breakpoint removed")
