@@ -275,20 +275,20 @@ class W65App(App[None]):
             view = session.registers()
         regs = view.registers
         with session.use() as target:
-            lines, message = self._read_code(target, regs)
+            message = self._read_code(target, regs)
             shown = self._read_memory_window(target)
             # posted while the line is held, so results reach the UI in the order they were read
             self.post_message(msg.RegistersShown(view))
             self.post_message(message)
             self.post_message(shown)
 
-    def _read_code(self, target: Target, regs) -> tuple[list, msg.CodeShown]:
+    def _read_code(self, target: Target, regs) -> msg.CodeShown:
         """The code around the view's place (the PC unless the user moved it)."""
         center = regs.pc if self.code_anchor is None else self.code_anchor
         lines = around_pc(
             target.read_memory, center, regs.p, regs.e, count=CODE_LINES, symbols=self.symbols
         )
-        return lines, self._code_shown(lines, regs.pc, center)
+        return self._code_shown(lines, regs.pc, center)
 
     @work(thread=True, group="target", exit_on_error=False)
     def read_code(self) -> None:
@@ -296,7 +296,7 @@ class W65App(App[None]):
         with self.reporting("read code"):
             view = self.session.registers()
             with self.session.use() as target:
-                self.post_message(self._read_code(target, view.registers)[1])
+                self.post_message(self._read_code(target, view.registers))
 
     def _code_shown(self, lines: list, pc: int, center: int) -> msg.CodeShown:
         """The code around `center`: the program's source where the debug map has it, else
