@@ -232,7 +232,7 @@ class TestRunControl:
             await settle(pilot)
             await type_into(pilot, "#breakpoint", "sub")
             await until(pilot, lambda: target.breakpoints == {SUB}, "the breakpoint set")
-            await until(pilot, lambda: "● sub" in screen_text(app), "the breakpoint shown")
+            await until(pilot, lambda: "● 00:00CE sub" in screen_text(app), "the breakpoint shown")
             await pilot.press("f5")
             await until(pilot, lambda: pc(target) == SUB, "the run reached the breakpoint")
             await settle(pilot)

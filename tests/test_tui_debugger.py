@@ -119,3 +119,97 @@ class TestRunToCursor:
             assert "00:00F0" not in str(app.query_one("#breakpoint-list").render())
             await pilot.press("f6")
             await until(pilot, lambda: not target.breakpoints, "the breakpoint removed")
+
+
+async def break_field(pilot, text: str) -> None:
+    app = pilot.app
+    app.query_one("#breakpoint", Input).value = text
+    app.query_one("#breakpoint", Input).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def break_list(app) -> str:
+    return str(app.query_one("#breakpoint-list").render())
+
+
+class TestBreakpointPanel:
+    @async_test
+    async def test_file_line_and_symbol_breakpoints_are_listed_and_managed(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot, app)
+            target = app.session.target
+            await break_field(pilot, "blink.asm:11")  # sub: nop
+            await break_field(pilot, "loop")
+            assert target.breakpoints == {SUB, LOOP}
+            listed = break_list(app)
+            assert "00:00CE sub blink.asm:11" in listed and "00:00C5 loop blink.asm:7" in listed
+            await break_field(pilot, "!blink.asm:11")
+            assert target.breakpoints == {LOOP} and "(off)" in break_list(app)
+            await break_field(pilot, "!sub")  # armed again
+            assert target.breakpoints == {SUB, LOOP}
+            await break_field(pilot, "-loop")
+            assert target.breakpoints == {SUB}
+            await break_field(pilot, "blink.asm:2")  # .org makes no code: says so, kept
+            assert "line 2 made no code" in app.query_one("#status").error
+            assert app.query_one("#breakpoint", Input).value == "blink.asm:2"
+            await break_field(pilot, "other.asm:3")
+            assert "no source file other.asm (known: blink.asm)" in app.query_one("#status").error
+            await break_field(pilot, "clear")
+            assert target.breakpoints == set() and "none" in break_list(app)
+
+    @async_test
+    async def test_every_breakpoint_is_listed_and_the_list_scrolls(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await loaded(pilot, app)
+            wanted = [0x0200 + 4 * n for n in range(8)]
+            for address in wanted:
+                await break_field(pilot, f"{address:04X}")
+            assert app.session.target.breakpoints == set(wanted)
+            listed = break_list(app).splitlines()
+            assert len(listed) == 8
+            scroll = app.query_one("#breakpoint-scroll")
+            assert scroll.size.height < 8 <= scroll.virtual_size.height
+            scroll.scroll_end(animate=False)
+            await until(pilot, lambda: "00:021C" in screen_text(app), "the last one shown")
+
+
+def notices(app) -> str:
+    return "\n".join(str(n.message) for n in app._notifications)
+
+
+class TestWatchpoints:
+    @async_test
+    async def test_a_write_watch_stops_the_run_naming_address_access_and_pc(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot, app)
+            await break_field(pilot, "w PD7")  # the chip's register name
+            assert "◆ write 00:DF23 PD7" in break_list(app)
+            await pilot.press("f5")
+            await until(pilot, lambda: "watchpoint" in notices(app), "the watchpoint's stop")
+            await settle(pilot)
+            assert not app.session.running
+            assert "watchpoint: write of 00:DF23 ($01) by the instruction at 00:00C6" in notices(
+                app
+            )
+            assert app.session.target.cpu_registers().pc == 0x00C9  # after the sta
+
+    @async_test
+    async def test_a_read_range_watch_stops_step_out_and_the_same_command_removes_it(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await loaded(pilot, app)
+            target = app.session.target
+            target.write_cpu_registers(s=0x01FF)
+            await break_field(pilot, "rw 01F0-01FF")  # the stack: JSR writes it
+            assert target.watchpoints and "◆ access 00:01F0-00:01FF" in break_list(app)
+            await pilot.press("f11")  # step out of the main loop: the jsr's push stops it
+            await until(pilot, lambda: "watchpoint" in notices(app), "the watchpoint's stop")
+            assert "step out stopped: watchpoint: write of 00:01FF ($00)" in notices(app)
+            await break_field(pilot, "rw 01F0-01FF")
+            assert not target.watchpoints and "◆" not in break_list(app)
+            await break_field(pilot, "w 0200-0100")
+            assert "the end is before the start" in app.query_one("#status").error

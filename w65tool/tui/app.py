@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.widgets import Footer, Input, Tab, Tabs
 from textual.worker import get_current_worker
 
+from w65tool.board.bus import Watch
 from w65tool.debug_map import DebugMap
 from w65tool.errors import W65Error
 from w65tool.program import Program, read_program
@@ -70,6 +71,10 @@ SOURCE_BEFORE = 4
 
 JSL_WAIT = 30.0
 """Seconds a JSL may take before the TUI reports that the code did not return."""
+
+
+WATCH_KINDS = {"w": "write", "r": "read", "rw": "access"}
+"""The Break field's watchpoint commands (`w ADDR`, `r ADDR-END`, `rw ADDR`): the accesses."""
 
 
 M = TypeVar("M", bound=Message)
@@ -433,9 +438,15 @@ class W65App(App[None]):
         bar.off = message.disabled
         bar.addresses = message.addresses
 
+    @while_running
+    def on_watches_shown(self, message: msg.WatchesShown) -> None:
+        self.query_one(BreakpointBar).watches = message.watches
+
     def _share_symbols(self) -> None:
         self.query_one(DisassemblyView).set_symbols(self.symbols)
-        self.query_one(BreakpointBar).set_symbols(self.symbols)
+        bar = self.query_one(BreakpointBar)
+        bar.set_symbols(self.symbols)
+        bar.debug_map = self.debug_map
 
     # -- registers ------------------------------------------------------------------------
     @on(RegisterPanel.Edited)
@@ -594,6 +605,8 @@ class W65App(App[None]):
                 self._read_views(view)
                 if why == "budget":
                     self.post_message(msg.TargetFailed("step out: the routine did not return"))
+                elif why.startswith("watchpoint"):
+                    self.post_message(msg.Done(f"step out stopped: {why}"))
             else:
 
                 def line_at(target: Target, regs) -> tuple[str, int]:
@@ -665,6 +678,16 @@ class W65App(App[None]):
     @on(BreakpointBar.Toggled)
     def _breakpoint_typed(self, event: BreakpointBar.Toggled) -> None:
         text = event.text.strip()
+        kind, _, rest = text.partition(" ")
+        if kind.lower() in WATCH_KINDS and rest.strip():
+            try:
+                first, last = self._range(rest)
+            except W65Error as err:
+                self.show_error(err.message)
+                return
+            self.query_one("#breakpoint", Input).value = ""
+            self.manage_watch(Watch(first, last, WATCH_KINDS[kind.lower()]))
+            return
         command = "toggle"
         if text.lower() == "clear":
             command, text = "clear", ""
@@ -673,7 +696,7 @@ class W65App(App[None]):
         address = 0
         if command != "clear":
             try:
-                address = resolve(text, self.symbols, "breakpoint")
+                address = self.locate(text, "breakpoint")
             except W65Error as err:
                 self.show_error(err.message)  # what was typed stays, to be corrected
                 return
@@ -683,6 +706,24 @@ class W65App(App[None]):
             return
         self.query_one("#breakpoint", Input).value = ""
         self.manage_breakpoint(command, address)
+
+    def _range(self, text: str) -> tuple[int, int]:
+        """`ADDR` or `ADDR-END` (each hex, a symbol or file:line) as (first, last)."""
+        low, dash, high = text.strip().partition("-")
+        first = self.locate(low, "watchpoint")
+        last = self.locate(high, "watchpoint") if dash else first
+        if last < first:
+            raise W65Error(f"bad watchpoint {text.strip()!r}: the end is before the start")
+        return first, last
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def manage_watch(self, watch: Watch) -> None:
+        """Add the watchpoint, or remove it when it is set already."""
+        session = self.session
+        with self.reporting("watchpoint"):
+            known = watch in session.watchpoints(session.target)
+            watches = session.set_watch(watch, not known)
+            self.post_message(msg.WatchesShown(watches))
 
     @on(DisassemblyView.BreakpointToggled)
     def _breakpoint_clicked(self, event: DisassemblyView.BreakpointToggled) -> None:
@@ -700,6 +741,8 @@ class W65App(App[None]):
         with self.reporting("breakpoint"):
             if command == "clear":
                 session.clear_breakpoints()
+                session.clear_watches()
+                self.post_message(msg.WatchesShown(()))
             elif command == "disable":
                 session.disable_breakpoint(address)
             else:
