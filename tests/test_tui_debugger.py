@@ -213,3 +213,74 @@ class TestWatchpoints:
             assert not target.watchpoints and "◆" not in break_list(app)
             await break_field(pilot, "w 0200-0100")
             assert "the end is before the start" in app.query_one("#status").error
+
+
+async def watch_field(pilot, text: str) -> None:
+    app = pilot.app
+    app.query_one("#watch-input", Input).value = text
+    app.query_one("#watch-input", Input).focus()
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def watch_text(app) -> str:
+    return str(app.query_one("#watch-values").render())
+
+
+def stack_text(app) -> str:
+    return str(app.query_one("#stack-view").render())
+
+
+class TestWatchPanel:
+    @async_test
+    async def test_expressions_follow_each_step(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await loaded(pilot, app)
+            target = app.session.target
+            target.write_memory(0x0200, b"\x34\x12")
+            for text in ("a", "X", "[0200]", "[0200].w", "loop", "PC", "[PD7]"):
+                await watch_field(pilot, text)
+            shown = watch_text(app)
+            assert "[0200] = $34" in shown and "[0200].w = $1234" in shown
+            assert "loop = 00:00C5 [$1A]" in shown and "PC = 00:00C0" in shown
+            assert "[PD7] = (an I/O register: not read" in shown
+            await pilot.press("f7", "f7", "f7")  # lda #0, sta, inc a: A = 1
+            await settle(pilot)
+            assert "A = $0001" in watch_text(app)
+            assert "PC = 00:00C6" in watch_text(app)
+            await watch_field(pilot, "[nowhere]")
+            assert "not hex and not a known symbol" in app.query_one("#status").error
+            assert app.query_one("#watch-input", Input).value == "[nowhere]"
+            await watch_field(pilot, "-[0200]")
+            assert "[0200] = " not in watch_text(app) and "[0200].w" in watch_text(app)
+            await watch_field(pilot, "clear")
+            assert "no watch expressions" in watch_text(app)
+
+    @async_test
+    async def test_the_stack_names_a_jsr_return_address_by_its_label(self, blink):
+        app = app_for(blink)
+        async with app.run_test(size=(160, 48)) as pilot:
+            await loaded(pilot, app)
+            target = app.session.target
+            target.write_cpu_registers(pc=0x00C9, s=0x01FF)  # at `jsr sub`
+            await pilot.press("f7")  # into sub: the return address is on the stack
+            await settle(pilot)
+            stack = stack_text(app)
+            assert "Stack (S=01FD)" in stack
+            assert "00:01FE  CB 00     return to 00:00CC loop+7 (jsr)" in stack
+
+
+def test_a_jsl_return_address_is_three_bytes_named_by_the_label_before_it():
+    from w65tool.target.base import Registers
+    from w65tool.tui.inspect import stack_lines
+
+    memory = bytearray(0x20000)
+    memory[0x012000:0x012004] = bytes([0x22, 0x00, 0x30, 0x01])  # jsl $013000
+    memory[0x01F0:0x01F4] = bytes([0x03, 0x20, 0x01, 0x77])  # pushed $012003, then a byte
+    registers = Registers(pc=0x013000, a=0, x=0, y=0, s=0x01EF, d=0, p=0x30, dbr=0, e=0)
+    lines = stack_lines(registers, lambda a, n: bytes(memory[a : a + n]), {0x012000: "main"}, 4)
+    assert lines == [
+        "00:01F0  03 20 01  return to 01:2004 main+4 (jsl)",
+        "00:01F3  77",
+    ]

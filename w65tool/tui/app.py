@@ -27,6 +27,7 @@ from w65tool.errors import W65Error
 from w65tool.program import Program, read_program
 from w65tool.target.base import Target
 from w65tool.target.link import PortLost
+from w65tool.tui import inspect
 from w65tool.tui import messages as msg
 from w65tool.tui.addresses import format_address, locate, resolve
 from w65tool.tui.listing import around_pc, instruction_at
@@ -47,10 +48,12 @@ from w65tool.tui.widgets.registers import RegisterPanel
 from w65tool.tui.widgets.run_controls import RunControls
 from w65tool.tui.widgets.status_bar import StatusBar
 from w65tool.tui.widgets.upload import UploadPanel
+from w65tool.tui.widgets.watch import WatchPanel
 
 PANELS = (
     ("disassembly", "Code"),
     ("memory", "Memory"),
+    ("watch", "Watch"),
     ("console", "Console"),
     ("upload", "Upload"),
 )
@@ -146,6 +149,7 @@ class W65App(App[None]):
         self.lap_start = 0  # the cycle count the lap counts from (Ctrl+L)
         self._cycles: int | None = None  # the last count shown
         self.code_anchor: int | None = None  # the code view shows this place, not the PC
+        self.watch_expressions: list[inspect.Expression] = []  # read by the workers
 
     @property
     def symbols(self) -> dict[str, int]:
@@ -165,6 +169,7 @@ class W65App(App[None]):
         with Container(id="panels"):
             yield DisassemblyView(id="disassembly", classes="panel")
             yield MemoryView(id="memory", classes="panel")
+            yield WatchPanel(id="watch", classes="panel")
             yield ConsoleView(id="console", classes="panel")
             yield UploadPanel(id="upload", classes="panel")
         yield StatusBar(id="status")
@@ -282,10 +287,55 @@ class W65App(App[None]):
         with session.use() as target:
             message = self._read_code(target, regs)
             shown = self._read_memory_window(target)
+            watched = self._read_watch(target, regs)
             # posted while the line is held, so results reach the UI in the order they were read
             self.post_message(msg.RegistersShown(view))
             self.post_message(message)
             self.post_message(shown)
+            self.post_message(watched)
+
+    def _read_watch(self, target: Target, regs) -> msg.WatchShown:
+        """The watch expressions' values and the stack, with the registers `regs`."""
+        values = [inspect.evaluate(e, regs, target.read_memory) for e in self.watch_expressions]
+        labels = {address: name for name, address in self.program_symbols.items()}
+        stack = inspect.stack_lines(regs, target.read_memory, labels)
+        return msg.WatchShown(values, stack, regs.s)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def read_watch(self) -> None:
+        """Read the watch expressions and the stack again."""
+        with self.reporting("read watch"):
+            view = self.session.registers()
+            with self.session.use() as target:
+                self.post_message(self._read_watch(target, view.registers))
+
+    @on(WatchPanel.Typed)
+    def _watch_typed(self, event: WatchPanel.Typed) -> None:
+        text = event.text.strip()
+        exprs = self.watch_expressions
+        if text.lower() == "clear":
+            exprs.clear()
+        elif text.startswith("-"):
+            gone = [e for e in exprs if e.text.lower() == text[1:].strip().lower()]
+            if not gone:
+                self.show_error(f"no watch expression {text[1:].strip()!r} to remove")
+                return
+            exprs.remove(gone[0])
+        else:
+            try:
+                expression = inspect.parse(text, self.locate, self.symbols)
+            except W65Error as err:
+                self.show_error(err.message)  # what was typed stays, to be corrected
+                return
+            if all(e.text.lower() != expression.text.lower() for e in exprs):
+                exprs.append(expression)
+        self.query_one("#watch-input", Input).value = ""
+        self.query_one(StatusBar).error = ""
+        self.read_watch()
+
+    @while_running
+    def on_watch_shown(self, message: msg.WatchShown) -> None:
+        self.query_one(WatchPanel).show(message.values, message.stack, message.s)
 
     def _read_code(self, target: Target, regs) -> msg.CodeShown:
         """The code around the view's place (the PC unless the user moved it)."""

@@ -71,6 +71,15 @@ class BreakpointsShown(Message):
 
 
 @dataclass
+class WatchShown(Message):
+    """The watch expressions' values and the stack from S+1 up, one line each."""
+
+    values: list[str]
+    stack: list[str]
+    s: int | None
+
+
+@dataclass
 class WatchesShown(Message):
     """The watchpoints now set."""
 
