@@ -538,7 +538,8 @@ class TestMonitor:
             flags = "\nN  V  M  X  D  I  Z  C\n"  # bare CRs shown as line ends
             await until(pilot, lambda: flags in console.text, "the banner's register display")
             assert "MENSCH ROM Version 2.07" in console.text
-            await pilot.click("#console-input")
+            await until(pilot, lambda: console.text.endswith("\n>"), "the prompt")
+            app.query_one("#console-input").focus()
             await pilot.press("enter")  # a bare CR: the monitor says ? and READY
             await until(pilot, lambda: console.text.endswith("?\nREADY\n>"), "the reply")
             assert app.query_one(StatusBar).state == "running"

@@ -18,7 +18,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Tab, Tabs
+from textual.widgets import Input, Tab, Tabs
 from textual.worker import get_current_worker
 
 from w65tool.board.bus import Watch
@@ -42,6 +42,7 @@ from w65tool.tui.widgets.breakpoints import BreakpointBar
 from w65tool.tui.widgets.console import ConsoleView
 from w65tool.tui.widgets.disassembly import DisassemblyView
 from w65tool.tui.widgets.hex_grid import HexGrid
+from w65tool.tui.widgets.key_footer import KeyFooter
 from w65tool.tui.widgets.leds import LedStrip
 from w65tool.tui.widgets.memory import MemoryView
 from w65tool.tui.widgets.registers import RegisterPanel
@@ -104,7 +105,7 @@ class W65App(App[None]):
     ENABLE_COMMAND_PALETTE = False
     AUTO_FOCUS = "#disassembly"  # the keys stay free for the bindings (? for help)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (40, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", tooltip="this list of keys"),
@@ -121,7 +122,7 @@ class W65App(App[None]):
         Binding("f12", "reset", "Reset", tooltip="emulator: reset the chip (monitor banner)"),
         Binding("ctrl+l", "lap", "Lap", tooltip="emulator: start the lap cycle count again"),
         Binding("ctrl+o", "browse", "Open", tooltip="pick a file to upload"),
-        Binding("ctrl+n", "next_panel", "Panel", tooltip="code, memory, console, upload"),
+        Binding("ctrl+n", "next_panel", "Panel", tooltip="code, memory, watch, console, upload"),
         Binding("ctrl+g", "focus_address", "Addr", tooltip="to the Address field"),
         Binding("ctrl+r", "reconnect", "Reconnect", tooltip="open the port again, or another"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave w65 tui"),
@@ -173,7 +174,7 @@ class W65App(App[None]):
             yield ConsoleView(id="console", classes="panel")
             yield UploadPanel(id="upload", classes="panel")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         session = self.session
@@ -261,6 +262,10 @@ class W65App(App[None]):
             reason = err.strerror or str(err) or type(err).__name__
             self.post_message(msg.TargetFailed(f"{what}: connection lost: {reason}", lost=True))
 
+    def accepted(self) -> None:
+        """A command was taken: the error of an earlier one no longer stands."""
+        self.query_one(StatusBar).error = ""
+
     @while_running
     def on_target_failed(self, message: msg.TargetFailed) -> None:
         self.show_error(message.text)
@@ -330,7 +335,7 @@ class W65App(App[None]):
             if all(e.text.lower() != expression.text.lower() for e in exprs):
                 exprs.append(expression)
         self.query_one("#watch-input", Input).value = ""
-        self.query_one(StatusBar).error = ""
+        self.accepted()
         self.read_watch()
 
     @while_running
@@ -512,6 +517,7 @@ class W65App(App[None]):
         self.refresh_views()
 
     def action_get(self) -> None:
+        self.accepted()
         self.refresh_views()
 
     @work(thread=True, group="target", exit_on_error=False)
@@ -537,6 +543,7 @@ class W65App(App[None]):
         except W65Error as err:
             self.show_error(err.message)
             return
+        self.accepted()
         self.query_one(MemoryView).show(address)
         self.query_one(HexGrid).focus()
 
@@ -568,6 +575,7 @@ class W65App(App[None]):
         except W65Error as err:
             self.show_error(f"{event.kind.upper()}: {err.message}")
             return
+        self.accepted()
         self.query_one(StatusBar).state = "busy"
         self.jump(event.kind, address)
 
@@ -603,6 +611,7 @@ class W65App(App[None]):
 
     def action_reset(self) -> None:
         if self._emulator_only("Reset") and not self.refused("Reset"):
+            self.accepted()
             self.reset_board()
 
     @work(thread=True, group="target", exit_on_error=False)
@@ -622,6 +631,7 @@ class W65App(App[None]):
 
     def action_run(self) -> None:
         if self._emulator_only("Run") and not self.refused("Run") and not self.session.running:
+            self.accepted()
             self.control("run")
 
     def action_stop(self) -> None:
@@ -630,14 +640,17 @@ class W65App(App[None]):
 
     def action_step(self) -> None:
         if self._emulator_only("Step") and not self.refused("Step"):
+            self.accepted()
             self.control("step")
 
     def action_step_out(self) -> None:
         if self._emulator_only("Step out") and not self.refused("Step out"):
+            self.accepted()
             self.control("step_out")
 
     def action_step_over(self) -> None:
         if self._emulator_only("Step over") and not self.refused("Step over"):
+            self.accepted()
             self.control("step_over")
 
     @work(thread=True, group="target", exit_on_error=False)
@@ -703,6 +716,7 @@ class W65App(App[None]):
     @on(DisassemblyView.RunToCursor)
     def _run_to_cursor(self, event: DisassemblyView.RunToCursor) -> None:
         if self._emulator_only("Run to cursor") and not self.refused("Run to cursor"):
+            self.accepted()
             self.run_to(event.address)
 
     @work(thread=True, group="target", exit_on_error=False)
@@ -736,6 +750,7 @@ class W65App(App[None]):
                 self.show_error(err.message)
                 return
             self.query_one("#breakpoint", Input).value = ""
+            self.accepted()
             self.manage_watch(Watch(first, last, WATCH_KINDS[kind.lower()]))
             return
         command = "toggle"
@@ -755,6 +770,7 @@ class W65App(App[None]):
             self.show_error(f"no breakpoint at {format_address(address)} to {command}")
             return
         self.query_one("#breakpoint", Input).value = ""
+        self.accepted()
         self.manage_breakpoint(command, address)
 
     def _range(self, text: str) -> tuple[int, int]:
@@ -949,8 +965,10 @@ class W65App(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
+        code = [b for b in DisassemblyView.BINDINGS if isinstance(b, Binding)]
         grid = [b for b in HexGrid.BINDINGS if isinstance(b, Binding)]
-        self.push_screen(HelpScreen([("Keys", list(self.BINDINGS)), ("Memory grid", grid)]))
+        sections = [("Keys", list(self.BINDINGS)), ("Code view", code), ("Memory grid", grid)]
+        self.push_screen(HelpScreen(sections))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Run control and breakpoints exist only on the emulated board: hide their keys."""

@@ -106,7 +106,8 @@ def stack_lines(
     """The stack from S+1 up: one line a byte, or a return address (named by the label at
     or before it) where a JSR or JSL left one."""
     first = (registers.s + 1) & 0xFFFF
-    top = 0x01FF if registers.e else 0xFFFF
+    # page 1 in emulation mode; a stack in the on-chip RAM ends there too
+    top = 0x01FF if registers.e or registers.s <= 0x01FF else 0xFFFF
     count = max(0, min(count, top - first + 1))
     data = read(first, count) if count else b""
     bank = registers.pc & 0xFF0000

@@ -10,7 +10,7 @@ from textual.message import Message
 from textual.widgets import Input, Static
 
 
-class WatchPanel(VerticalScroll):
+class WatchPanel(VerticalScroll, can_focus=False):
     """Posts `Typed` with what was entered; `show` puts the values and the stack up.
 
     In the field: an expression adds it (A, X, [ADDR], [ADDR].w, a symbol), `-EXPR` removes
