@@ -27,7 +27,7 @@ class WatchPanel(VerticalScroll, can_focus=False):
 
     def compose(self) -> ComposeResult:
         yield Input(
-            placeholder="A, [addr], [addr].w, symbol; -expr, clear",
+            placeholder="A, [addr], [addr].w, symbol, -expr",
             id="watch-input",
             compact=True,
             tooltip="add a watch expression; -EXPR removes it, clear removes all",
