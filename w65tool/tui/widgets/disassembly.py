@@ -94,6 +94,9 @@ class DisassemblyView(Widget, can_focus=True):
         self.pc_line = line
         self.border_title = f"Source: {Path(file).name}" if source else "Disassembly"
 
+    def watch_note(self, note: str) -> None:
+        self.set_class(bool(note), "-note")  # a note wraps; code lines are cut at the edge
+
     def set_symbols(self, symbols: Mapping[str, int]) -> None:
         """Name addresses with these symbols (name -> value)."""
         self.symbols = usable_symbols(symbols)
