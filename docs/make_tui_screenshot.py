@@ -1,8 +1,10 @@
-"""Save docs/images/tui.svg: `w65 tui --sim samples/led_blink.asm` at 120x40, the program running.
+"""Save docs/images/tui.svg: `w65 tui --sim samples/led_blink.asm` at 120x40, halted at a
+breakpoint.
 
 Run from the repository's root: `python docs/make_tui_screenshot.py`. It loads the sample
-as the command line would, starts it (F2), shows its code in the memory panel, types a
-command into the monitor's console, waits for the lamp to light and saves the screen.
+as the command line would, starts it (F2), shows its code in the memory panel, waits for
+the lamp to light, sets a watchpoint, watch expressions and a breakpoint, waits for the
+halt there and saves the screen.
 """
 
 from __future__ import annotations
@@ -43,6 +45,14 @@ async def shoot() -> None:
         await pilot.press("f2")  # JML to the entry the upload put in Address
         lamps = app.query_one("#leds")
         await until(pilot, lambda: lamps.leds.get("P72"), "lit lamp")
+        # then a watchpoint on the lamps' port, two watch expressions and a breakpoint on
+        # the delay routine, where the run soon halts
+        entries = [("#breakpoint", "w PD7"), ("#watch-input", "A"), ("#watch-input", "X")]
+        for field, text in [*entries, ("#breakpoint", "delay")]:
+            app.query_one(field).value = text
+            app.query_one(field).focus()
+            await pilot.press("enter")
+        await until(pilot, lambda: not app.session.running, "halt at the breakpoint")
         app.query_one("#upload-path").value = "samples/led_blink.asm"
         app.set_focus(None)
         await pilot.pause(0.6)  # the views follow the run twice a second

@@ -56,7 +56,7 @@ class TestConsole:
         app = make_app(target)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await pilot.press("ctrl+n", "ctrl+n")  # Code -> Memory -> Console
+            await pilot.press("ctrl+n", "ctrl+n", "ctrl+n")  # Code -> Memory -> Watch -> Console
             await pilot.click("#console-input")
             await pilot.press(*"R", "enter")
             view = app.query_one(ConsoleView)

@@ -233,7 +233,7 @@ class TestRunControl:
             await settle(pilot)
             await type_into(pilot, "#breakpoint", "sub")
             await until(pilot, lambda: target.breakpoints == {SUB}, "the breakpoint set")
-            await until(pilot, lambda: "● sub" in screen_text(app), "the breakpoint shown")
+            await until(pilot, lambda: "● 00:00CE sub" in screen_text(app), "the breakpoint shown")
             await pilot.press("f5")
             await until(pilot, lambda: pc(target) == SUB, "the run reached the breakpoint")
             await settle(pilot)
@@ -268,7 +268,7 @@ class TestRunControl:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             view = app.query_one("#disassembly")
-            rows = [line.address if line else None for line, _ in view.rows()]
+            rows = [address for address, _ in view.rows()]
             first = view._first(view.rows())
             row = rows.index(LOOP) - first
             await pilot.click("#disassembly", offset=(3, row + 1))  # +1: the border
@@ -539,7 +539,8 @@ class TestMonitor:
             flags = "\nN  V  M  X  D  I  Z  C\n"  # bare CRs shown as line ends
             await until(pilot, lambda: flags in console.text, "the banner's register display")
             assert "MENSCH ROM Version 2.07" in console.text
-            await pilot.click("#console-input")
+            await until(pilot, lambda: console.text.endswith("\n>"), "the prompt")
+            app.query_one("#console-input").focus()
             await pilot.press("enter")  # a bare CR: the monitor says ? and READY
             await until(pilot, lambda: console.text.endswith("?\nREADY\n>"), "the reply")
             assert app.query_one(StatusBar).state == "running"

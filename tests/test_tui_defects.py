@@ -273,8 +273,11 @@ class TestBreakpointPanel:
             for address in ("0100", "0104", "0108", "010C", "0110"):
                 await typed(address)
             assert target.breakpoints == {0x100, 0x104, 0x108, 0x10C, 0x110}
-            text = screen_text(app)
-            assert all(f"00:{a}" in text for a in ("0100", "0104", "0108", "010C", "0110"))
+            listed = str(app.query_one("#breakpoint-list").render())  # every one, scrolling
+            assert all(f"00:{a}" in listed for a in ("0100", "0104", "0108", "010C", "0110"))
+            app.query_one("#breakpoint-scroll").scroll_end(animate=False)
+            await until(pilot, lambda: "00:0110" in screen_text(app), "the last one in view")
+            app.query_one("#breakpoint-scroll").scroll_home(animate=False)
             await typed("!0104")
             assert 0x104 not in target.breakpoints and 0x104 in app.session.disabled
             assert "○" in screen_text(app) and "(off)" in screen_text(app)

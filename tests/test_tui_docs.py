@@ -10,6 +10,7 @@ from textual.binding import Binding
 from w65tool.cli import build_parser
 from w65tool.tui.app import W65App
 from w65tool.tui.screens.help import MOUSE_AND_FIELDS, key_name
+from w65tool.tui.widgets.disassembly import DisassemblyView
 from w65tool.tui.widgets.hex_grid import HexGrid
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,7 +26,9 @@ def rows(bindings) -> list[str]:
     ]
 
 
-@pytest.mark.parametrize("owner", [W65App, HexGrid], ids=["app", "memory grid"])
+@pytest.mark.parametrize(
+    "owner", [W65App, DisassemblyView, HexGrid], ids=["app", "code view", "memory grid"]
+)
 def test_every_key_binding_is_in_the_table(owner):
     missing = [row for row in rows(owner.BINDINGS) if row not in DOC]
     assert not missing, "docs/tui.md lacks (or has other words for):\n" + "\n".join(missing)

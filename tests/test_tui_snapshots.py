@@ -116,6 +116,7 @@ CONTROLS = [
 PANEL_PARTS = {
     "disassembly": ["#disassembly"],
     "memory": ["#memory", "#memory-address", "#memory-refresh", "#hex-grid"],
+    "watch": ["#watch", "#watch-input"],
     "console": ["#console", "#console-log", "#console-input"],
     "upload": ["#upload", "#upload-path", "#browse", "#upload", "#upload-progress"],
 }

@@ -126,7 +126,7 @@ def test_a_session_on_the_emulated_board(blink, tmp_path):
         term.keys("F9")  # to the Break field
         term.type("sub")
         term.keys("Enter")
-        term.wait_for("● sub")
+        term.wait_for("● 00:00CE sub")
         # to the breakpoint: the code panel shows the program's own source line there
         term.press_until("F5", "●▶   11 sub:    nop", "halted", "PC  00:00CE")
 
@@ -135,7 +135,7 @@ def test_a_session_on_the_emulated_board(blink, tmp_path):
 
         term.keys("F1")
         term.wait_for("Keys", "F8", "step, over a JSR or JSL call")
-        term.keys("PageDown")  # the rest of the list
+        term.keys("End")  # the rest of the list
         term.wait_for("Mouse and fields", "Escape closes this help")
         term.keys("Escape")
         term.wait_for("Registers (CPU)")
@@ -171,7 +171,7 @@ def test_a_source_level_session_at_160x48(blink, tmp_path):
         term.keys("F9")
         term.type("loop")
         term.keys("Enter")
-        term.wait_for("● loop")
+        term.wait_for("● 00:00C5 loop")
         term.keys("F2")  # JML start again: it stops at the breakpoint on loop
         term.wait_for("Source: blink.asm", "●▶    7 loop:   inc a", "halted")
         term.keys("F7")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from w65tool.board.bus import Bus
+from w65tool.board.bus import Bus, Watch, WatchHit
 from w65tool.board.interrupts import Interrupts
 from w65tool.board.kinds import DEFAULT_BOARD, KINDS
 from w65tool.board.memory_map import check_image, region_at
@@ -63,6 +63,9 @@ class Board:
         self._internal_stop = False
         self._stop_external = False
         self._until: Callable[[Board], bool] | None = None
+        self.watch_hit: WatchHit | None = None
+        """The first watched access since the last `run()` began (see `set_watches`)."""
+        self.bus.on_watch = self._watched
         self.cpu.vector_hook = self.interrupts.vector_hook
         self.monitor = None
         if monitor:
@@ -158,6 +161,34 @@ class Board:
             self.cpu.pc = address & 0xFFFF
             self.cpu.waiting = False
 
+    # -- watchpoints ----------------------------------------------------------------------
+    def set_watches(self, watches: list[Watch] | tuple[Watch, ...]) -> None:
+        """Stop `run()` ("watchpoint") after an instruction reads or writes a watched byte;
+        `watch_hit` says which access, and the instruction's address. Fetches of the
+        instruction's own bytes are not data reads and do not count."""
+        self.bus.set_watches(watches)
+        self.cpu.exact = bool(watches)  # the PC of the access, not of a compiled block
+
+    def _watched(self, address: int, access: str, value: int) -> None:
+        cpu = self.cpu
+        pc = cpu.pbr << 16 | cpu.pc
+        if access == "read" and self._fetching(pc, address):
+            return
+        if self.watch_hit is None:
+            self.watch_hit = WatchHit(address, access, value, pc)
+        if self._run_end is not None:
+            cpu.stop_requested = True
+
+    def _fetching(self, pc: int, address: int) -> bool:
+        """True when `address` is a byte of the instruction at `pc` (its fetch)."""
+        from w65tool.isa import OPCODES
+
+        cpu = self.cpu
+        m8 = bool(cpu.e or cpu.p & 0x20)
+        x8 = bool(cpu.e or cpu.p & 0x10)
+        size = OPCODES[self.bus.ram[pc]].length(m8, x8)
+        return pc & 0xFF0000 == address & 0xFF0000 and 0 <= (address - pc) & 0xFFFF < size
+
     # -- running --------------------------------------------------------------------------
     def request_stop(self) -> None:
         """Make the running `run()`, or the next one, return "stop requested" (safe from
@@ -206,7 +237,8 @@ class Board:
         `max_cycles` and `seconds` (emulated) bound the run ("cycles"). `until` is either a
         24-bit address (stop before executing it: "until") or a callable `until(board)`
         checked after every I/O register write and at least every `slice_cycles`
-        ("until"). Other reasons: "breakpoint" (a PC in `cpu.breakpoints`), "stp" (the
+        ("until"). Other reasons: "breakpoint" (a PC in `cpu.breakpoints`), "watchpoint"
+        (an instruction read or wrote a watched byte: `watch_hit`), "stp" (the
         core executed STP), "wai" (WAI with no interrupt that could ever wake it and no
         limit), "stop requested" (`request_stop()` or a hook)."""
         cpu = self.cpu
@@ -216,6 +248,7 @@ class Board:
         if seconds is not None:
             by_time = cpu.cycles + round(seconds * FCLK_HZ)
             limit = by_time if limit is None else min(limit, by_time)
+        self.watch_hit = None
         until_pc = until if isinstance(until, int) else None
         added_bp = until_pc is not None and until_pc not in cpu.breakpoints
         if added_bp:
@@ -255,6 +288,9 @@ class Board:
                 early = False
             if self._next_event is not None and cpu.cycles >= self._next_event:
                 self._service()
+            if self.watch_hit is not None:
+                cpu.stop_requested = False  # the watch's own request, if the slice ended first
+                return "watchpoint"
             if self._stop_external:
                 self._stop_external = False
                 return "stop requested"

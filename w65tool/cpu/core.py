@@ -62,6 +62,9 @@ class CPU:
         self.bus = bus
         self.breakpoints: set[int] = set()
         """24-bit addresses where `run` stops before executing."""
+        self.exact = False
+        """True: `run` goes one instruction at a time (no compiled blocks), so a bus hook
+        sees in `pc` the instruction making the access (watchpoints)."""
         self.wdm_hook: Callable[[int], Any] | None = None
         """Called with the signature byte of each WDM, PC already past it."""
         self.vector_hook: Callable[[str, bool], int] | None = None
@@ -100,7 +103,7 @@ class CPU:
         first one, so a run can resume from a breakpoint), after STP, on WAI with no
         interrupt pending, or when `stop_requested` is set (which it clears).
         """
-        if self.breakpoints:
+        if self.breakpoints or self.exact:
             return self._run_watch(max_cycles, self.breakpoints)
         return self._run_fast(max_cycles)
 

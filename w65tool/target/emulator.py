@@ -7,14 +7,15 @@ monitor's `G`; `jsl` sends `J` to the emulated monitor on UART3 and waits for it
 display, as a host on the serial line would.
 
 It declares every run-control capability of `Target` (`RUN_CONTROL`): `run_for` (reasons
-"cycles", "breakpoint", "stp", "wai", "stop requested"; `realtime` paces it to the wall
-clock), `stop`, `step`, `breakpoints`, `cpu_registers` / `write_cpu_registers`, `reset`
+"cycles", "breakpoint", "watchpoint", "stp", "wai", "stop requested"; `realtime` paces it
+to the wall clock), `stop`, `step`, `breakpoints`, `cpu_registers` / `write_cpu_registers`, `reset`
 and `cycles`.
 Beyond `Target`, for the TUI and tests:
 
     target.board              the Board (its `cpu`, `bus`, `uart3`, `led_events` ...)
     target.running            True while `run_for` runs
     target.leds               lamp name -> lit, as `Board.leds`
+    target.watchpoints        the watched memory ranges (`set_watchpoints`, `take_watch_hit`)
 
 Thread safety: every method takes one lock; `run_for` runs in slices of `SLICE_SECONDS` and
 releases the lock between them, so a UI thread can read registers and memory, set
@@ -26,6 +27,7 @@ from __future__ import annotations
 import threading
 import time
 
+from w65tool.board.bus import Watch, WatchHit
 from w65tool.board.kinds import DEFAULT_BOARD
 from w65tool.image import Image
 from w65tool.target.base import (
@@ -88,6 +90,22 @@ class EmulatedTarget(Target):
         """Each lamp of the board, True when lit."""
         with self._lock:
             return dict(self.board.leds)
+
+    @property
+    def watchpoints(self) -> tuple[Watch, ...]:
+        """The memory ranges whose reads or writes stop a run ("watchpoint")."""
+        return self.board.bus.watches
+
+    def set_watchpoints(self, watches: list[Watch] | tuple[Watch, ...]) -> None:
+        """Watch these ranges (replacing the ones before); see `Board.set_watches`."""
+        with self._lock:
+            self.board.set_watches(watches)
+
+    def take_watch_hit(self) -> WatchHit | None:
+        """The watched access that stopped the last run or step, once; None if none."""
+        with self._lock:
+            hit, self.board.watch_hit = self.board.watch_hit, None
+            return hit
 
     def cpu_registers(self) -> Registers:
         """The live registers of the core (meaningful while a program is halted)."""
@@ -192,16 +210,17 @@ class EmulatedTarget(Target):
     def read_memory(self, address: int, length: int) -> bytes:
         if address < 0 or address + length > 1 << 24:
             raise TargetError(f"cannot read ${address:06X}+{length}: past the 24-bit space")
-        with self._lock:
-            return bytes(self.board.bus.read(address + i) for i in range(length))
+        bus = self.board.bus
+        with self._lock, bus.unwatched():
+            return bytes(bus.read(address + i) for i in range(length))
 
     def write_memory(self, address: int, data: bytes) -> None:
         if address < 0 or address + len(data) > 1 << 24:
             raise TargetError(f"cannot write ${address:06X}+{len(data)}: past the 24-bit space")
         from w65tool.chip import IO_FIRST, IO_LAST
 
-        with self._lock:
-            bus = self.board.bus
+        bus = self.board.bus
+        with self._lock, bus.unwatched():
             for i, value in enumerate(data):
                 where = address + i
                 bus.write(where, value)

@@ -18,19 +18,22 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Input, Tab, Tabs
+from textual.widgets import Input, Tab, Tabs
 from textual.worker import get_current_worker
 
+from w65tool.board.bus import Watch
 from w65tool.debug_map import DebugMap
 from w65tool.errors import W65Error
 from w65tool.program import Program, read_program
 from w65tool.target.base import Target
 from w65tool.target.link import PortLost
+from w65tool.tui import inspect
 from w65tool.tui import messages as msg
-from w65tool.tui.addresses import format_address, resolve
+from w65tool.tui.addresses import format_address, locate, resolve
 from w65tool.tui.listing import around_pc, instruction_at
 from w65tool.tui.names import chip_names, in_rom, program_labels, rom_routine
 from w65tool.tui.screens.file_picker import FilePicker
+from w65tool.tui.screens.goto import GoToScreen
 from w65tool.tui.screens.help import HelpScreen
 from w65tool.tui.screens.port import PortScreen
 from w65tool.tui.session import Session, View
@@ -39,16 +42,19 @@ from w65tool.tui.widgets.breakpoints import BreakpointBar
 from w65tool.tui.widgets.console import ConsoleView
 from w65tool.tui.widgets.disassembly import DisassemblyView
 from w65tool.tui.widgets.hex_grid import HexGrid
+from w65tool.tui.widgets.key_footer import KeyFooter
 from w65tool.tui.widgets.leds import LedStrip
 from w65tool.tui.widgets.memory import MemoryView
 from w65tool.tui.widgets.registers import RegisterPanel
 from w65tool.tui.widgets.run_controls import RunControls
 from w65tool.tui.widgets.status_bar import StatusBar
 from w65tool.tui.widgets.upload import UploadPanel
+from w65tool.tui.widgets.watch import WatchPanel
 
 PANELS = (
     ("disassembly", "Code"),
     ("memory", "Memory"),
+    ("watch", "Watch"),
     ("console", "Console"),
     ("upload", "Upload"),
 )
@@ -69,6 +75,10 @@ SOURCE_BEFORE = 4
 
 JSL_WAIT = 30.0
 """Seconds a JSL may take before the TUI reports that the code did not return."""
+
+
+WATCH_KINDS = {"w": "write", "r": "read", "rw": "access"}
+"""The Break field's watchpoint commands (`w ADDR`, `r ADDR-END`, `rw ADDR`): the accesses."""
 
 
 M = TypeVar("M", bound=Message)
@@ -95,7 +105,7 @@ class W65App(App[None]):
     ENABLE_COMMAND_PALETTE = False
     AUTO_FOCUS = "#disassembly"  # the keys stay free for the bindings (? for help)
     HORIZONTAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-narrow"), (120, "-wide")]
-    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (32, "-tall")]
+    VERTICAL_BREAKPOINTS: ClassVar[list[tuple[int, str]]] = [(0, "-short"), (40, "-tall")]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("f1,question_mark", "help", "Help", tooltip="this list of keys"),
@@ -112,7 +122,7 @@ class W65App(App[None]):
         Binding("f12", "reset", "Reset", tooltip="emulator: reset the chip (monitor banner)"),
         Binding("ctrl+l", "lap", "Lap", tooltip="emulator: start the lap cycle count again"),
         Binding("ctrl+o", "browse", "Open", tooltip="pick a file to upload"),
-        Binding("ctrl+n", "next_panel", "Panel", tooltip="code, memory, console, upload"),
+        Binding("ctrl+n", "next_panel", "Panel", tooltip="code, memory, watch, console, upload"),
         Binding("ctrl+g", "focus_address", "Addr", tooltip="to the Address field"),
         Binding("ctrl+r", "reconnect", "Reconnect", tooltip="open the port again, or another"),
         Binding("ctrl+q", "quit", "Quit", priority=True, tooltip="leave w65 tui"),
@@ -139,6 +149,8 @@ class W65App(App[None]):
         self.busy: str | None = None  # what holds the line for long ("uploading"), or None
         self.lap_start = 0  # the cycle count the lap counts from (Ctrl+L)
         self._cycles: int | None = None  # the last count shown
+        self.code_anchor: int | None = None  # the code view shows this place, not the PC
+        self.watch_expressions: list[inspect.Expression] = []  # read by the workers
 
     @property
     def symbols(self) -> dict[str, int]:
@@ -158,10 +170,11 @@ class W65App(App[None]):
         with Container(id="panels"):
             yield DisassemblyView(id="disassembly", classes="panel")
             yield MemoryView(id="memory", classes="panel")
+            yield WatchPanel(id="watch", classes="panel")
             yield ConsoleView(id="console", classes="panel")
             yield UploadPanel(id="upload", classes="panel")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         session = self.session
@@ -249,6 +262,10 @@ class W65App(App[None]):
             reason = err.strerror or str(err) or type(err).__name__
             self.post_message(msg.TargetFailed(f"{what}: connection lost: {reason}", lost=True))
 
+    def accepted(self) -> None:
+        """A command was taken: the error of an earlier one no longer stands."""
+        self.query_one(StatusBar).error = ""
+
     @while_running
     def on_target_failed(self, message: msg.TargetFailed) -> None:
         self.show_error(message.text)
@@ -273,31 +290,93 @@ class W65App(App[None]):
             view = session.registers()
         regs = view.registers
         with session.use() as target:
-            lines = around_pc(
-                target.read_memory, regs.pc, regs.p, regs.e, count=CODE_LINES, symbols=self.symbols
-            )
+            message = self._read_code(target, regs)
             shown = self._read_memory_window(target)
+            watched = self._read_watch(target, regs)
             # posted while the line is held, so results reach the UI in the order they were read
             self.post_message(msg.RegistersShown(view))
-            self.post_message(self._code_shown(lines, regs.pc))
+            self.post_message(message)
             self.post_message(shown)
+            self.post_message(watched)
 
-    def _code_shown(self, lines: list, pc: int) -> msg.CodeShown:
-        """The code around PC: the program's source where the debug map has it, else the
-        disassembly (or what the emulated ROM is)."""
-        place = self.debug_map.place(pc) if self.debug_map is not None else None
-        if place is None or self.debug_map is None:
-            return msg.CodeShown(lines, pc, self._rom_note(pc))
-        source = self.debug_map.lines_around(place.file, place.line, SOURCE_BEFORE, CODE_LINES)
-        return msg.CodeShown(lines, pc, "", source, place.file, place.line)
+    def _read_watch(self, target: Target, regs) -> msg.WatchShown:
+        """The watch expressions' values and the stack, with the registers `regs`."""
+        values = [inspect.evaluate(e, regs, target.read_memory) for e in self.watch_expressions]
+        labels = {address: name for name, address in self.program_symbols.items()}
+        stack = inspect.stack_lines(regs, target.read_memory, labels)
+        return msg.WatchShown(values, stack, regs.s)
 
-    def _rom_note(self, pc: int) -> str:
+    @work(thread=True, group="target", exit_on_error=False)
+    def read_watch(self) -> None:
+        """Read the watch expressions and the stack again."""
+        with self.reporting("read watch"):
+            view = self.session.registers()
+            with self.session.use() as target:
+                self.post_message(self._read_watch(target, view.registers))
+
+    @on(WatchPanel.Typed)
+    def _watch_typed(self, event: WatchPanel.Typed) -> None:
+        text = event.text.strip()
+        exprs = self.watch_expressions
+        if text.lower() == "clear":
+            exprs.clear()
+        elif text.startswith("-"):
+            gone = [e for e in exprs if e.text.lower() == text[1:].strip().lower()]
+            if not gone:
+                self.show_error(f"no watch expression {text[1:].strip()!r} to remove")
+                return
+            exprs.remove(gone[0])
+        else:
+            try:
+                expression = inspect.parse(text, self.locate, self.symbols)
+            except W65Error as err:
+                self.show_error(err.message)  # what was typed stays, to be corrected
+                return
+            if all(e.text.lower() != expression.text.lower() for e in exprs):
+                exprs.append(expression)
+        self.query_one("#watch-input", Input).value = ""
+        self.accepted()
+        self.read_watch()
+
+    @while_running
+    def on_watch_shown(self, message: msg.WatchShown) -> None:
+        self.query_one(WatchPanel).show(message.values, message.stack, message.s)
+
+    def _read_code(self, target: Target, regs) -> msg.CodeShown:
+        """The code around the view's place (the PC unless the user moved it)."""
+        center = regs.pc if self.code_anchor is None else self.code_anchor
+        lines = around_pc(
+            target.read_memory, center, regs.p, regs.e, count=CODE_LINES, symbols=self.symbols
+        )
+        return self._code_shown(lines, regs.pc, center)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def read_code(self) -> None:
+        """Read the code around the view's place again (the registers as they are)."""
+        with self.reporting("read code"):
+            view = self.session.registers()
+            with self.session.use() as target:
+                self.post_message(self._read_code(target, view.registers))
+
+    def _code_shown(self, lines: list, pc: int, center: int) -> msg.CodeShown:
+        """The code around `center`: the program's source where the debug map has it, else
+        the disassembly (or what the emulated ROM is)."""
+        debug = self.debug_map
+        place = debug.place(center) if debug is not None else None
+        if place is None or debug is None:
+            return msg.CodeShown(lines, pc, self._rom_note(center))
+        at_pc = debug.place(pc)
+        pc_line = at_pc.line if at_pc is not None and at_pc.file == place.file else 0
+        source = debug.lines_around(place.file, place.line, SOURCE_BEFORE, CODE_LINES)
+        return msg.CodeShown(lines, pc, "", source, place.file, pc_line)
+
+    def _rom_note(self, where: int) -> str:
         """What the code view says instead of the emulated ROM's trap bytes."""
-        if not (self.session.emulated and in_rom(pc)):
+        if not (self.session.emulated and in_rom(where)):
             return ""
-        name = rom_routine(pc) or "the monitor's code"
+        name = rom_routine(where) or "the monitor's code"
         return (
-            f"{format_address(pc)} in {name}: the ROM monitor is emulated here (its routines "
+            f"{format_address(where)} in {name}: the ROM monitor is emulated here (its routines "
             "run inside w65, the ROM holds only their entry traps), so there is no 65816 code "
             "to show. Run (F5) to let it go on, Stop (F6) when it is back in your program."
         )
@@ -367,7 +446,9 @@ class W65App(App[None]):
         if not message.running and message.reason:  # a run ended: show where
             if message.reason != "stop requested":
                 self.notify(f"halted: {message.reason}", timeout=3)
+            self.follow_pc()
             self.refresh_views()
+            self.post_message(msg.BreakpointsShown(*self._breakpoint_sets()))
 
     # -- showing results ------------------------------------------------------------------
     @while_running
@@ -412,9 +493,15 @@ class W65App(App[None]):
         bar.off = message.disabled
         bar.addresses = message.addresses
 
+    @while_running
+    def on_watches_shown(self, message: msg.WatchesShown) -> None:
+        self.query_one(BreakpointBar).watches = message.watches
+
     def _share_symbols(self) -> None:
         self.query_one(DisassemblyView).set_symbols(self.symbols)
-        self.query_one(BreakpointBar).set_symbols(self.symbols)
+        bar = self.query_one(BreakpointBar)
+        bar.set_symbols(self.symbols)
+        bar.debug_map = self.debug_map
 
     # -- registers ------------------------------------------------------------------------
     @on(RegisterPanel.Edited)
@@ -430,6 +517,7 @@ class W65App(App[None]):
         self.refresh_views()
 
     def action_get(self) -> None:
+        self.accepted()
         self.refresh_views()
 
     @work(thread=True, group="target", exit_on_error=False)
@@ -455,6 +543,7 @@ class W65App(App[None]):
         except W65Error as err:
             self.show_error(err.message)
             return
+        self.accepted()
         self.query_one(MemoryView).show(address)
         self.query_one(HexGrid).focus()
 
@@ -486,6 +575,7 @@ class W65App(App[None]):
         except W65Error as err:
             self.show_error(f"{event.kind.upper()}: {err.message}")
             return
+        self.accepted()
         self.query_one(StatusBar).state = "busy"
         self.jump(event.kind, address)
 
@@ -521,12 +611,14 @@ class W65App(App[None]):
 
     def action_reset(self) -> None:
         if self._emulator_only("Reset") and not self.refused("Reset"):
+            self.accepted()
             self.reset_board()
 
     @work(thread=True, group="target", exit_on_error=False)
     def reset_board(self) -> None:
         """The chip's reset; the board runs on so that the monitor prints its banner."""
         session = self.session
+        self.call_from_thread(self.follow_pc)
         with self.reporting("reset"):
             self._read_views(session.reset())
             self.post_message(msg.RunStateChanged(session.running))
@@ -539,6 +631,7 @@ class W65App(App[None]):
 
     def action_run(self) -> None:
         if self._emulator_only("Run") and not self.refused("Run") and not self.session.running:
+            self.accepted()
             self.control("run")
 
     def action_stop(self) -> None:
@@ -547,20 +640,24 @@ class W65App(App[None]):
 
     def action_step(self) -> None:
         if self._emulator_only("Step") and not self.refused("Step"):
+            self.accepted()
             self.control("step")
 
     def action_step_out(self) -> None:
         if self._emulator_only("Step out") and not self.refused("Step out"):
+            self.accepted()
             self.control("step_out")
 
     def action_step_over(self) -> None:
         if self._emulator_only("Step over") and not self.refused("Step over"):
+            self.accepted()
             self.control("step_over")
 
     @work(thread=True, group="target", exit_on_error=False)
     def control(self, command: str) -> None:
         """Run, step or step over on the emulated board."""
         session = self.session
+        self.call_from_thread(self.follow_pc)
         with self.reporting(command.replace("_", " ")):
             if command == "run":
                 session.run()
@@ -571,6 +668,8 @@ class W65App(App[None]):
                 self._read_views(view)
                 if why == "budget":
                     self.post_message(msg.TargetFailed("step out: the routine did not return"))
+                elif why.startswith("watchpoint"):
+                    self.post_message(msg.Done(f"step out stopped: {why}"))
             else:
 
                 def line_at(target: Target, regs) -> tuple[str, int]:
@@ -580,6 +679,61 @@ class W65App(App[None]):
                 self._read_views(session.step_over(line_at))
         self.post_message(msg.RunStateChanged(session.running))
 
+    # -- the code view's place ------------------------------------------------------------
+    def follow_pc(self) -> None:
+        """The code view follows the PC again (after a step, a stop, a reset)."""
+        self.code_anchor = None
+        self.query_one(DisassemblyView).cursor = None
+
+    def locate(self, text: str, what: str = "address") -> int:
+        """An address from hex, a symbol or file:line (see `addresses.locate`)."""
+        return locate(text, self.symbols, self.debug_map, what)
+
+    def show_code_at(self, address: int) -> None:
+        """Show the code at `address` with the cursor on it."""
+        self.code_anchor = address
+        self.query_one(DisassemblyView).cursor = address
+        self.read_code()
+
+    @on(DisassemblyView.Reanchor)
+    def _reanchor(self, event: DisassemblyView.Reanchor) -> None:
+        self.code_anchor = event.address
+        self.read_code()
+
+    @on(DisassemblyView.BackToPc)
+    def _back_to_pc(self) -> None:
+        self.follow_pc()
+        self.read_code()
+
+    @on(DisassemblyView.GoToRequested)
+    def _go_to_requested(self) -> None:
+        def chosen(address: int | None) -> None:
+            if address is not None:
+                self.show_code_at(address)
+
+        self.push_screen(GoToScreen(self.locate), chosen)
+
+    @on(DisassemblyView.RunToCursor)
+    def _run_to_cursor(self, event: DisassemblyView.RunToCursor) -> None:
+        if self._emulator_only("Run to cursor") and not self.refused("Run to cursor"):
+            self.accepted()
+            self.run_to(event.address)
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def run_to(self, address: int) -> None:
+        """Run until the PC reaches `address` (a temporary breakpoint)."""
+        with self.reporting(f"run to {format_address(address)}"):
+            self.session.run_to(address)
+            self.post_message(msg.BreakpointsShown(*self._breakpoint_sets()))
+        self.post_message(msg.RunStateChanged(self.session.running))
+
+    def _breakpoint_sets(self) -> tuple[frozenset[int], frozenset[int]]:
+        """The armed and the disabled breakpoints, as the user set them (without the
+        temporary one of a step over or a run to cursor)."""
+        session = self.session
+        armed = set(session.target.breakpoints) - session.temporary()
+        return frozenset(armed), frozenset(session.disabled)
+
     # -- breakpoints ----------------------------------------------------------------------
     def action_focus_breakpoint(self) -> None:
         if self._emulator_only("Breakpoints"):
@@ -588,6 +742,17 @@ class W65App(App[None]):
     @on(BreakpointBar.Toggled)
     def _breakpoint_typed(self, event: BreakpointBar.Toggled) -> None:
         text = event.text.strip()
+        kind, _, rest = text.partition(" ")
+        if kind.lower() in WATCH_KINDS and rest.strip():
+            try:
+                first, last = self._range(rest)
+            except W65Error as err:
+                self.show_error(err.message)
+                return
+            self.query_one("#breakpoint", Input).value = ""
+            self.accepted()
+            self.manage_watch(Watch(first, last, WATCH_KINDS[kind.lower()]))
+            return
         command = "toggle"
         if text.lower() == "clear":
             command, text = "clear", ""
@@ -596,7 +761,7 @@ class W65App(App[None]):
         address = 0
         if command != "clear":
             try:
-                address = resolve(text, self.symbols, "breakpoint")
+                address = self.locate(text, "breakpoint")
             except W65Error as err:
                 self.show_error(err.message)  # what was typed stays, to be corrected
                 return
@@ -605,7 +770,26 @@ class W65App(App[None]):
             self.show_error(f"no breakpoint at {format_address(address)} to {command}")
             return
         self.query_one("#breakpoint", Input).value = ""
+        self.accepted()
         self.manage_breakpoint(command, address)
+
+    def _range(self, text: str) -> tuple[int, int]:
+        """`ADDR` or `ADDR-END` (each hex, a symbol or file:line) as (first, last)."""
+        low, dash, high = text.strip().partition("-")
+        first = self.locate(low, "watchpoint")
+        last = self.locate(high, "watchpoint") if dash else first
+        if last < first:
+            raise W65Error(f"bad watchpoint {text.strip()!r}: the end is before the start")
+        return first, last
+
+    @work(thread=True, group="target", exit_on_error=False)
+    def manage_watch(self, watch: Watch) -> None:
+        """Add the watchpoint, or remove it when it is set already."""
+        session = self.session
+        with self.reporting("watchpoint"):
+            known = watch in session.watchpoints(session.target)
+            watches = session.set_watch(watch, not known)
+            self.post_message(msg.WatchesShown(watches))
 
     @on(DisassemblyView.BreakpointToggled)
     def _breakpoint_clicked(self, event: DisassemblyView.BreakpointToggled) -> None:
@@ -622,14 +806,15 @@ class W65App(App[None]):
         session = self.session
         with self.reporting("breakpoint"):
             if command == "clear":
-                armed = session.clear_breakpoints()
+                session.clear_breakpoints()
+                session.clear_watches()
+                self.post_message(msg.WatchesShown(()))
             elif command == "disable":
-                armed = session.disable_breakpoint(address)
+                session.disable_breakpoint(address)
             else:
                 known = address in session.target.breakpoints or address in session.disabled
-                armed = session.set_breakpoint(address, command == "toggle" and not known)
-            shown = msg.BreakpointsShown(frozenset(armed), frozenset(session.disabled))
-            self.post_message(shown)
+                session.set_breakpoint(address, command == "toggle" and not known)
+            self.post_message(msg.BreakpointsShown(*self._breakpoint_sets()))
 
     # -- console --------------------------------------------------------------------------
     @on(ConsoleView.Send)
@@ -780,8 +965,10 @@ class W65App(App[None]):
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
             return
+        code = [b for b in DisassemblyView.BINDINGS if isinstance(b, Binding)]
         grid = [b for b in HexGrid.BINDINGS if isinstance(b, Binding)]
-        self.push_screen(HelpScreen([("Keys", list(self.BINDINGS)), ("Memory grid", grid)]))
+        sections = [("Keys", list(self.BINDINGS)), ("Code view", code), ("Memory grid", grid)]
+        self.push_screen(HelpScreen(sections))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Run control and breakpoints exist only on the emulated board: hide their keys."""

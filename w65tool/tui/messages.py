@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
+from w65tool.board.bus import Watch
 from w65tool.disasm import Line
 from w65tool.tui.session import View
 
@@ -67,6 +68,22 @@ class BreakpointsShown(Message):
 
     addresses: frozenset[int]
     disabled: frozenset[int] = frozenset()
+
+
+@dataclass
+class WatchShown(Message):
+    """The watch expressions' values and the stack from S+1 up, one line each."""
+
+    values: list[str]
+    stack: list[str]
+    s: int | None
+
+
+@dataclass
+class WatchesShown(Message):
+    """The watchpoints now set."""
+
+    watches: tuple[Watch, ...]
 
 
 @dataclass

@@ -21,6 +21,8 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
+from w65tool.addresses import format_address
+from w65tool.board.bus import Watch
 from w65tool.chip import ROM_FIRST
 from w65tool.target.base import Registers, Target
 from w65tool.target.link import PortLost
@@ -64,11 +66,13 @@ class PumpResult:
 
 @dataclass
 class StepOver:
-    """A step over in progress: stop at `address` once the stack is back to `stack`."""
+    """A step over (or a run to cursor) in progress: stop at `address` once the stack is
+    back to `stack` (-1: at any depth)."""
 
     address: int
     stack: int
     added: bool  # the breakpoint is the step over's own, removed when it ends
+    reason: str = "step over"
 
 
 @dataclass
@@ -193,15 +197,31 @@ class Session:
                 self.running = True
             return self._view(target)
 
+    def run_to(self, address: int) -> None:
+        """Run until the PC reaches `address` (a temporary breakpoint, gone when the run
+        stops there or for any other reason)."""
+        with self.use() as target:
+            self._drop_step_over(target)
+            added = address not in target.breakpoints
+            target.breakpoints.add(address)
+            self._over = StepOver(address, -1, added, "run to cursor")
+            self.in_program = True
+            self._leave_breakpoint(target)
+            self.running = True
+
     def step_out(self, budget: int = STEP_OUT_BUDGET) -> tuple[View, str]:
         """Run the halted board until the routine it is in returns (an RTS, RTL or RTI that
         leaves the stack above where it is now), a breakpoint, or `budget` instructions.
-        Returns the view and why it stopped ("step out", "breakpoint", "budget")."""
+        Returns the view and why it stopped ("step out", "breakpoint", "budget", or the
+        watchpoint's message)."""
         with self.use() as target:
             self.running = False
             self.in_program = True
             self._drop_step_over(target)
             depth = target.cpu_registers().s
+            watching = bool(self.watchpoints(target))
+            if watching:
+                target.take_watch_hit()  # only what this step out meets counts
             why = "budget"
             for done in range(budget):
                 regs = target.cpu_registers()
@@ -210,6 +230,9 @@ class Session:
                     break
                 opcode = target.read_memory(regs.pc, 1)[0]
                 target.step()
+                if watching and target.board.watch_hit is not None:
+                    why = self._watch_reason(target)
+                    break
                 if opcode in RETURNS and target.cpu_registers().s > depth:
                     why = "step out"
                     break
@@ -254,10 +277,10 @@ class Session:
                     target.step()  # a deeper (recursive) call passed the address: run on
                 else:
                     self.running = False
-                    self._reason = "step over"
+                    self._reason = over.reason
             elif why != "cycles":
                 self.running = False
-                self._reason = why
+                self._reason = self._watch_reason(target) if why == "watchpoint" else why
         if self._reason is not None and not self.running:
             self._drop_step_over(target)
             result.halted, self._reason = self._reason, None
@@ -266,6 +289,11 @@ class Session:
         if leds != self._leds:
             self._leds = leds
             result.leds = leds
+
+    def temporary(self) -> set[int]:
+        """The breakpoint a step over or a run to cursor added for itself, if any."""
+        over = self._over
+        return {over.address} if over is not None and over.added else set()
 
     def _drop_step_over(self, target: Target) -> None:
         over = self._over
@@ -306,6 +334,36 @@ class Session:
             target.breakpoints.clear()
             self.disabled.clear()
             return set()
+
+    # -- watchpoints ----------------------------------------------------------------------
+    @staticmethod
+    def watchpoints(target: Target) -> tuple[Watch, ...]:
+        """The target's watchpoints (none on a target without them)."""
+        return getattr(target, "watchpoints", ())
+
+    def set_watch(self, watch: Watch, on: bool) -> tuple[Watch, ...]:
+        """Add or remove a watchpoint; return them all."""
+        with self.use() as target:
+            watches = [w for w in self.watchpoints(target) if w != watch]
+            if on:
+                watches.append(watch)
+            target.set_watchpoints(watches)  # type: ignore[attr-defined]
+            return tuple(watches)
+
+    def clear_watches(self) -> None:
+        """Remove every watchpoint."""
+        with self.use() as target:
+            if self.watchpoints(target):
+                target.set_watchpoints(())  # type: ignore[attr-defined]
+
+    def _watch_reason(self, target: Target) -> str:
+        hit = target.take_watch_hit()  # type: ignore[attr-defined]
+        if hit is None:
+            return "watchpoint"
+        return (
+            f"watchpoint: {hit.access} of {format_address(hit.address)} "
+            f"(${hit.value:02X}) by the instruction at {format_address(hit.pc)}"
+        )
 
     # -- connection -----------------------------------------------------------------------
     def reconnect(self, port: str | None = None) -> str:

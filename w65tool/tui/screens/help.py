@@ -18,6 +18,9 @@ MOUSE_AND_FIELDS = (
     ("Enter in a register field", "send the value to the target"),
     ("Enter in Address", "JML to it"),
     ("Enter in Break", "ADDR add/delete, !ADDR disable/enable, -ADDR delete, clear"),
+    ("ADDR in Break and Go to (g)", "hex, a symbol or file.asm:LINE"),
+    ("w / r / rw ADDR[-END] in Break", "watch writes / reads / both (again: remove)"),
+    ("Enter in Watch", "A, X, [ADDR], [ADDR].w, a symbol; -EXPR removes, clear"),
     ("hex digits in the memory grid", "two digits write the byte at the cursor"),
     ("keys in the console output", "go to the board as typed"),
 )
