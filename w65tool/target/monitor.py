@@ -27,6 +27,7 @@ from typing import TypeVar
 
 from w65tool.image import Image
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
+from w65tool.target.brk_debug import SERIAL_LIMITS, Break, BrkDebugger
 from w65tool.target.link import Link, PortLost, SerialLike
 from w65tool.target.protocol import (
     ACK,
@@ -535,11 +536,20 @@ def check_registers(values: dict[str, int]) -> None:
 
 
 class MonitorTarget(Target):
-    """A board reached through its ROM monitor on a serial port (or `w65 sim`'s pty)."""
+    """A board reached through its ROM monitor on a serial port (or `w65 sim`'s pty).
 
-    cannot = (
-        "the ROM monitor has no run, stop, step or breakpoint command, and its saved "
-        "registers are not the running CPU's"
+    Run control is by BRK (`brk_debug.BrkDebugger`, in `debugger`): `breakpoints`, `step`
+    (temporary BRKs after the instruction; returns 0, the line counts no cycles), `run_for`
+    (continue, or go on waiting, until a break or the time limit: "breakpoint", "step",
+    "brk" for the program's own BRK, "reset", or "cycles" when the time ran out) and
+    `cpu_registers` (the context the monitor saved at the break). `jml` starts a program
+    with the breakpoints in memory. While a program runs, the monitor does not listen: every
+    other command is refused with a reason until the break."""
+
+    capabilities: frozenset[str] = frozenset()
+
+    cannot = "on a serial line " + "; ".join(
+        f"{what}: {why}" for what, why in SERIAL_LIMITS.items() if what != "step into ROM"
     )
 
     def __init__(
@@ -562,8 +572,24 @@ class MonitorTarget(Target):
         self.client = MonitorClient(self.link, retries, record_bytes)
         self.description = f"{port} at {baud} baud"
         self.last_upload: UploadStats | None = None
+        self.debugger = BrkDebugger(self.client)
+        self._pending: Break | None = None  # a break the console pump caught first
+
+    @property
+    def running(self) -> bool:
+        """True while a started program runs (the monitor does not listen until its break)."""
+        return self.debugger.running
+
+    def _listening(self, what: str) -> None:
+        if self.debugger.running:
+            raise TargetError(
+                f"cannot {what}: the program is running and the monitor does not listen "
+                "until it stops at a breakpoint or its own BRK",
+                hint="wait for a breakpoint, or press the board's reset button",
+            )
 
     def read_registers(self) -> Registers:
+        self._listening("read the registers")
         return self.client.read_registers()
 
     def last_program_output(self) -> bytes:
@@ -573,29 +599,87 @@ class MonitorTarget(Target):
         self.client.notice = notice
 
     def write_registers(self, **values: int) -> None:
+        self._listening("set registers")
         check_registers(values)
         self.client.write_registers(values)
 
     def read_memory(self, address: int, length: int) -> bytes:
+        self._listening("read memory")
         return self.client.read_memory(address, length)
 
     def write_memory(self, address: int, data: bytes) -> None:
+        self._listening("write memory")
         self.client.write_memory(address, data)
 
     def load(self, image: Image, progress: ProgressCallback | None = None) -> None:
+        self._listening("load a program")
         self.last_upload = self.client.upload(image, progress)
 
     def jml(self, address: int) -> None:
+        """`G` at `address` with the breakpoints in memory; the console is then watched for
+        the break."""
+        self._listening(f"start ${address:06X}")
+        self._pending = None
+        if self.debugger.breakpoints:
+            self.client.write_registers({"pc": address})
+            self._pending = self.debugger.resume(self.client.read_registers_checked())
+            return
         self.client.go(address)
+        self.debugger.started()
 
     def jsl(self, address: int, timeout: float | None = None) -> Registers:
+        self._listening(f"call ${address:06X}")
         return self.client.call(address, timeout)
 
+    # -- run control by BRK ---------------------------------------------------------------
+    @property
+    def breakpoints(self) -> set[int]:
+        return self.debugger.breakpoints
+
+    def run_for(
+        self, cycles: int | None = None, seconds: float | None = None, realtime: bool = False
+    ) -> str:
+        """Continue from the break (or go on waiting for a running program's break) for up
+        to `seconds` (None: until it comes); return why it stopped, "cycles" if it did not."""
+        if cycles is not None:
+            raise self._lacks("cycles")
+        dbg = self.debugger
+        hit, self._pending = self._pending, None
+        if hit is None and not dbg.running:
+            hit = dbg.resume(self.client.read_registers_checked())
+        if hit is None:
+            hit = dbg.wait(seconds)
+        return "cycles" if hit is None else hit.reason
+
+    def step(self) -> int:
+        self._listening("step")
+        self._pending = None
+        self.debugger.step(self.client.read_registers_checked())
+        return 0
+
+    def cpu_registers(self) -> Registers:
+        self._listening("read the registers")
+        return self.client.read_registers()
+
+    def write_cpu_registers(self, **values: int) -> None:
+        if "e" in values:
+            raise TargetError("the monitor cannot set E: it always starts code in native mode")
+        self.write_registers(**values)
+
     def console_write(self, data: bytes) -> None:
-        self.client.at_prompt = False
+        if not self.debugger.running:
+            self.client.at_prompt = False
         self.link.write(data)
 
     def console_read(self, timeout: float = 0.0) -> bytes:
+        printed = self.debugger.take_output()  # what a program printed before its break
+        if printed:
+            return printed
+        if self.debugger.running:
+            hit = self.debugger.poll(timeout)
+            if hit is not None:
+                self._pending = hit
+            return self.debugger.take_output()
         if not self.link.buffer:
             self.link.poll(timeout)
             deadline = time.monotonic() + timeout
@@ -604,6 +688,9 @@ class MonitorTarget(Target):
         return self.link.discard()
 
     def close(self) -> None:
+        left = self.debugger.left_behind()
+        if left and self.client.notice is not None:
+            self.client.notice(f"the program is still running; {left}")
         close = getattr(self.serial, "close", None)
         if close is not None:
             close()

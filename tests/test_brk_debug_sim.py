@@ -1,0 +1,146 @@
+"""Breakpoints, step and continue by BRK through the monitor of `w65 sim` (a pty, end to end)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from w65tool.asm import assemble_source
+from w65tool.program import read_program
+from w65tool.target.base import TargetError
+from w65tool.target.monitor import MonitorTarget
+from w65tool.target.sim_server import VirtualBoard
+
+ROOT = Path(__file__).resolve().parent.parent
+pytestmark = pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs pseudo-terminals")
+
+COUNTER = """
+ .org $1000
+start: rep #$30
+ ldx #0
+loop: inx
+ cpx #3
+ bne loop
+ jsr sub
+ nop
+done: bra done
+sub: lda #$1234
+ rts
+"""
+
+
+def memory(vb, address, length):
+    with vb.lock:
+        return bytes(vb.board.bus.peek(address + i) for i in range(length))
+
+
+@pytest.fixture
+def board():
+    """A `w65 sim` board and a `MonitorTarget` on its pty."""
+    with VirtualBoard("sxb", pacing=False) as vb, MonitorTarget(vb.port) as target:
+        yield vb, target
+
+
+def load(target, source):
+    result = assemble_source(source, include_dirs=(str(ROOT / "asm"),))
+    target.load(result.image)
+    return result.image, dict(result.symbols)
+
+
+def test_a_breakpoint_in_a_subroutine_stops_the_program_there(board):
+    vb, target = board
+    image, sym = load(target, COUNTER)
+    target.breakpoints.add(sym["sub"])
+    target.jml(sym["start"])
+    assert memory(vb, sym["sub"], 1) == b"\x00"  # the BRK is in memory while it runs
+    assert target.run_for(seconds=5) == "breakpoint"
+    regs = target.cpu_registers()
+    assert regs.pc == sym["sub"]  # BRK's PC + 2, set back to the breakpoint
+    assert regs.x == 3 and regs.s == 0x01FD  # after the loop, inside the JSR
+    assert target.read_memory(sym["sub"], 3) == image.to_bin()[sym["sub"] - 0x1000 :][:3]
+    assert target.debugger.armed == {}
+
+
+def test_continue_from_a_breakpoint_stops_there_again_on_the_next_pass(board):
+    vb, target = board
+    _, sym = load(target, COUNTER)
+    target.breakpoints.add(sym["loop"])
+    target.jml(sym["start"])
+    seen = []
+    for _ in range(3):
+        assert target.run_for(seconds=5) == "breakpoint"
+        regs = target.cpu_registers()
+        seen.append((regs.pc, regs.x))
+    assert seen == [(sym["loop"], 0), (sym["loop"], 1), (sym["loop"], 2)]
+    assert memory(vb, sym["loop"], 1) == b"\xe8"  # INX, restored at each break
+
+
+def test_step_over_a_branch_goes_both_ways(board):
+    _, sym = load(target := board[1], COUNTER)
+    target.breakpoints.add(sym["loop"])
+    target.jml(sym["start"])
+    assert target.run_for(seconds=5) == "breakpoint"
+    target.breakpoints.clear()
+    pcs = []
+    for _ in range(3):  # INX, CPX, BNE (taken: X is 1)
+        target.step()
+        pcs.append(target.cpu_registers().pc)
+    assert pcs == [sym["loop"] + 1, sym["loop"] + 4, sym["loop"]]
+    for _ in range(6):  # twice more round the loop, to the untaken BNE
+        target.step()
+    assert target.cpu_registers().pc == sym["loop"] + 6  # falls through to the JSR
+    target.step()
+    assert target.cpu_registers().pc == sym["sub"]  # into the subroutine
+    target.step()
+    target.step()  # RTS: the return address read from the stack
+    assert target.cpu_registers().pc == sym["loop"] + 9
+
+
+def test_removing_a_breakpoint_leaves_the_original_bytes_and_the_program_runs_on(board):
+    vb, target = board
+    image, sym = load(target, COUNTER)
+    target.breakpoints.update({sym["loop"], sym["sub"]})
+    target.jml(sym["start"])
+    assert target.run_for(seconds=5) == "breakpoint"
+    target.breakpoints.discard(sym["loop"])
+    assert target.run_for(seconds=5) == "breakpoint"
+    assert target.cpu_registers().pc == sym["sub"]
+    target.breakpoints.clear()
+    assert target.run_for(seconds=0.3) == "cycles"  # `done: bra done` for ever
+    assert memory(vb, 0x1000, len(image)) == image.to_bin()
+
+
+def test_a_breakpoint_in_a_sample_program_and_its_own_brk(board):
+    target = board[1]
+    program = read_program(ROOT / "samples" / "hello_uart.asm", include_dirs=[ROOT / "asm"])
+    target.load(program.image)
+    put = program.symbols["start"] + 9  # the JSL PUT_STR, after SEP, REP, LDA #, LDX #
+    target.breakpoints.add(put)
+    target.jml(program.symbols["start"])
+    assert target.run_for(seconds=5) == "breakpoint"
+    assert target.cpu_registers().pc == put
+    with pytest.raises(TargetError, match="ROM"):
+        target.step()  # into PUT_STR: no BRK can go there
+    target.breakpoints.clear()
+    assert target.run_for(seconds=5) == "brk"  # the sample's own BRK at its end
+    assert b"Hello from the W65C265!" in target.console_read(0)
+    assert target.cpu_registers().pc == put + 6  # BRK + 2, as the monitor saved it
+
+
+def test_a_breakpoint_in_rom_is_refused_and_nothing_is_left_behind(board):
+    vb, target = board
+    _, sym = load(target, COUNTER)
+    target.breakpoints.update({sym["sub"], 0x00E04B})
+    target.write_registers(pc=sym["start"])
+    with pytest.raises(TargetError, match="00:E04B") as err:
+        target.run_for(seconds=1)
+    assert "ROM" in str(err.value)
+    assert target.debugger.armed == {} and not target.running
+    assert memory(vb, sym["sub"], 1) == b"\xa9"
+
+
+def test_while_the_program_runs_other_commands_are_refused_with_a_reason(board):
+    _, sym = load(target := board[1], COUNTER)
+    target.jml(sym["done"])
+    with pytest.raises(TargetError, match="program is running"):
+        target.read_memory(0x1000, 4)
