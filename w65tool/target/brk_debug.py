@@ -24,6 +24,7 @@ that still hold a BRK (`BrkDebugger.armed`).
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -138,6 +139,11 @@ class BrkDebugger:
         that first step already stopped it (at another breakpoint, its own BRK, a reset)."""
         if self.running:
             raise TargetError("the program is already running")
+        if ROM_FIRST <= registers.pc <= 0xFFFF:
+            raise TargetError(
+                "no program is halted: the saved PC is in the monitor's ROM",
+                hint="start a program with JML (Go); breakpoints are written in as it starts",
+            )
         if registers.pc in self.breakpoints:
             hit = self.step(registers, over_rom_calls=True)
             if hit.reason != "step":
@@ -265,12 +271,10 @@ class BrkDebugger:
         del link.buffer[:cut]
         return None
 
-    def _caught(self, m, reset: int) -> Break:
+    def _caught(self, m: re.Match[bytes], reset: int) -> Break:
         link = self.client.link
-        start = m.start() - 2 if link.buffer[m.start() - 2 : m.start()] == b"\r\r" else m.start()
-        if reset >= 0 and reset < start:
-            start = reset
-        self._output += link.buffer[: max(0, start)]
+        # the console shows the display too: it is what the board said
+        self._output += link.buffer[: m.end()]
         regs = parse_register_display(m.group(0))
         del link.buffer[: m.end()]
         self.running = False

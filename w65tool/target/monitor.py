@@ -546,7 +546,7 @@ class MonitorTarget(Target):
     with the breakpoints in memory. While a program runs, the monitor does not listen: every
     other command is refused with a reason until the break."""
 
-    capabilities: frozenset[str] = frozenset()
+    capabilities = frozenset({"run", "step", "breakpoints", "cpu_registers"})
 
     cannot = "on a serial line " + "; ".join(
         f"{what}: {why}" for what, why in SERIAL_LIMITS.items() if what != "step into ROM"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
-from w65tool.target.base import Registers, Target
+from w65tool.target.base import Registers, Target, TargetError
 from w65tool.target.link import PortLost
 
 ROM_FIRST = 0x00E000
@@ -93,6 +93,12 @@ class Session:
     def emulated(self) -> bool:
         """True when the target declares run control (run, step, breakpoints)."""
         return self.target.can("run")
+
+    @property
+    def by_brk(self) -> bool:
+        """True when run control goes through a monitor by BRK (a board on a serial line):
+        a running program cannot be stopped, read or reset from here."""
+        return self.target.can("run") and not self.target.can("stop")
 
     # -- exclusive use --------------------------------------------------------------------
     @contextmanager
@@ -185,8 +191,16 @@ class Session:
             self._drop_step_over(target)
             regs = target.cpu_registers()
             mnemonic, size = read_line(target, regs)
-            target.step()
             back = regs.pc & 0xFF0000 | (regs.pc + size) & 0xFFFF
+            if self.by_brk and mnemonic in ("jsr", "jsl"):
+                # through the monitor the call runs to a BRK at its return: the routine may
+                # be in ROM, where no BRK can follow it
+                added = back not in target.breakpoints
+                target.breakpoints.add(back)
+                self._over = StepOver(back, regs.s, added)
+                self.running = True
+                return View(regs, True)
+            target.step()
             now = target.cpu_registers()
             if mnemonic in ("jsr", "jsl") and now.pc != back:
                 added = back not in target.breakpoints
@@ -199,6 +213,12 @@ class Session:
         """Run the halted board until the routine it is in returns (an RTS, RTL or RTI that
         leaves the stack above where it is now), a breakpoint, or `budget` instructions.
         Returns the view and why it stopped ("step out", "breakpoint", "budget")."""
+        if self.by_brk:
+            raise TargetError(
+                "step out cannot be done through the monitor: it would take a BRK and a "
+                "round trip on the line for every instruction of the routine",
+                hint="set a breakpoint after the call and continue (F5)",
+            )
         with self.use() as target:
             self.running = False
             self.in_program = True
@@ -219,6 +239,8 @@ class Session:
 
     def _leave_breakpoint(self, target: Target) -> None:
         """Execute the instruction at a breakpoint, which a run would otherwise stop before."""
+        if self.by_brk:
+            return  # the target steps off a breakpoint itself when it continues
         regs = target.cpu_registers()
         if regs.pc in target.breakpoints:
             target.step()
@@ -264,8 +286,8 @@ class Session:
             self._drop_step_over(target)
             result.halted, self._reason = self._reason, None
         result.console = target.console_read(0)
-        leds = target.leds
-        if leds != self._leds:
+        leds = getattr(target, "leds", None)  # a board on a serial line shows no lamps
+        if leds is not None and leds != self._leds:
             self._leds = leds
             result.leds = leds
 
