@@ -144,3 +144,69 @@ def test_while_the_program_runs_other_commands_are_refused_with_a_reason(board):
     target.jml(sym["done"])
     with pytest.raises(TargetError, match="program is running"):
         target.read_memory(0x1000, 4)
+
+
+CALLS = """
+ .org $1000
+start: sep #$20
+ rep #$10
+ lda #'*'
+ jsl $E04B          ; PUT_CHR, in the ROM
+ jsl twice
+ ldx #2
+ jmp (table-2,x)
+table: .word there
+there: nop
+done: bra done
+twice: asl a
+ rtl
+"""
+
+
+def test_step_follows_jsl_rtl_and_an_indexed_jump(board):
+    _, target = board
+    _, sym = load(target, CALLS)
+    jsl_rom = sym["start"] + 6
+    target.breakpoints.add(jsl_rom)
+    target.jml(sym["start"])
+    assert target.run_for(seconds=5) == "breakpoint"
+    target.breakpoints.clear()
+    with pytest.raises(TargetError, match="ROM"):
+        target.step()
+    target.write_registers(pc=jsl_rom + 4)  # past the ROM call
+    pcs = []
+    for _ in range(5):  # JSL twice, ASL, RTL, LDX, JMP (table,X)
+        target.step()
+        pcs.append(target.cpu_registers().pc)
+    assert pcs == [sym["twice"], sym["twice"] + 1, jsl_rom + 8, jsl_rom + 11, sym["there"]]
+
+
+def test_session_step_over_runs_a_rom_call_through_to_its_return(board):
+    from w65tool.tui.listing import instruction_at
+    from w65tool.tui.session import Session
+
+    _, target = board
+    _, sym = load(target, CALLS)
+    jsl_rom = sym["start"] + 6
+    target.breakpoints.add(jsl_rom)
+    target.jml(sym["start"])
+    assert target.run_for(seconds=5) == "breakpoint"
+    session = Session(target)
+    assert session.by_brk
+
+    def line_at(t, regs):
+        line = instruction_at(t.read_memory, regs.pc, regs.p, regs.e)
+        return line.mnemonic, line.size
+
+    session.step_over(line_at)
+    halted, printed = None, b""
+    for _ in range(100):
+        result = session.pump()
+        printed += result.console
+        if result.halted:
+            halted = result.halted
+            break
+    assert halted == "step over"
+    assert b"*" in printed  # PUT_CHR ran on the board
+    assert session.registers().registers.pc == jsl_rom + 4
+    assert target.breakpoints == {jsl_rom} and target.debugger.armed == {}
