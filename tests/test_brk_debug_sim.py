@@ -210,3 +210,13 @@ def test_session_step_over_runs_a_rom_call_through_to_its_return(board):
     assert b"*" in printed  # PUT_CHR ran on the board
     assert session.registers().registers.pc == jsl_rom + 4
     assert target.breakpoints == {jsl_rom} and target.debugger.armed == {}
+
+
+def test_a_brk_in_emulation_mode_restarts_the_monitor_and_the_brks_are_taken_out(board):
+    vb, target = board
+    _, sym = load(target, " .org $1000\nstart: sec\n xce\n brk #0\n nop\nlater: nop\n")
+    target.breakpoints.add(sym["later"])
+    target.jml(sym["start"])
+    assert target.run_for(seconds=5) == "reset"  # emulation-mode BRK: the vector is RESET
+    assert memory(vb, sym["later"], 1) == b"\xea" and target.debugger.armed == {}
+    assert target.read_registers().pc == 0x00E358  # the monitor's idle context again
