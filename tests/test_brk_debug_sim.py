@@ -220,3 +220,19 @@ def test_a_brk_in_emulation_mode_restarts_the_monitor_and_the_brks_are_taken_out
     assert target.run_for(seconds=5) == "reset"  # emulation-mode BRK: the vector is RESET
     assert memory(vb, sym["later"], 1) == b"\xea" and target.debugger.armed == {}
     assert target.read_registers().pc == 0x00E358  # the monitor's idle context again
+
+
+def test_what_a_running_program_prints_reaches_the_console_whole(board):
+    _, target = board
+    source = " .org $1000\nstart: sep #$20\n rep #$10\n lda #0\n ldx #text\n jsl $E04E\n"
+    source += 'done: bra done\nunused: nop\ntext: .asciiz "ok\\r"\n'
+    _, sym = load(target, source)
+    target.breakpoints.add(sym["unused"])
+    target.jml(sym["start"])
+    printed = b""
+    for _ in range(200):  # each read waits up to 0.05 s for the first byte
+        printed += target.console_read(0.05)
+        if printed.endswith(b"ok\r"):
+            break
+    assert printed.endswith(b"ok\r")
+    assert target.running

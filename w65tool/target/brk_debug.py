@@ -44,8 +44,12 @@ ROM_FIRST = 0x00E000
 STEP_WAIT = 5.0
 """Seconds a step waits for its temporary BRK before it says the program runs on."""
 
-DISPLAY_LEAD = len(b"\r\rPCntr")
-"""Console bytes held back while a register display may be starting to arrive."""
+DISPLAY_LEAD = b"PCntr"
+"""How the register display begins: console bytes that may be its start are held back (the
+display is parsed whole, then shown in the console too), unless the line has gone quiet."""
+
+QUIET_CHARS = 20
+"""Character times of silence after which held-back bytes are surely not a display."""
 
 SERIAL_LIMITS = {
     "stop": "the monitor does not listen while a program runs, and the serial line has no "
@@ -263,10 +267,11 @@ class BrkDebugger:
                 break
             link.poll(deadline - time.monotonic())
         # what the program printed, except what may be the start of a display
-        keep = link.buffer.find(b"PCntr")
-        cut = max(0, len(link.buffer) - DISPLAY_LEAD) if keep < 0 else max(0, keep - 2)
-        if reset >= 0:
-            cut = min(cut, reset)
+        keep = link.buffer.find(DISPLAY_LEAD)
+        quiet = time.monotonic() - link.last_heard > QUIET_CHARS * link.char_time
+        if keep < 0:
+            keep = len(link.buffer) if quiet else _unheld(link.buffer)
+        cut = keep if reset < 0 else min(keep, reset)
         self._output += link.buffer[:cut]
         del link.buffer[:cut]
         return None
@@ -313,6 +318,15 @@ class BrkDebugger:
     def left_behind(self) -> str:
         """'' when no BRK is in memory, else a sentence naming the addresses that hold one."""
         return _still(sorted(self.armed))[2:]
+
+
+def _unheld(buffer: bytearray) -> int:
+    """How many bytes of `buffer` are surely not the start of a register display or of the
+    reset banner (a BRK in emulation mode restarts the monitor)."""
+    for k in range(min(len(BANNER), len(buffer)), 0, -1):
+        if buffer.endswith(DISPLAY_LEAD[:k]) or buffer.endswith(BANNER[:k]):
+            return len(buffer) - k
+    return len(buffer)
 
 
 def _still(addresses: list[int]) -> str:
