@@ -535,6 +535,10 @@ def check_registers(values: dict[str, int]) -> None:
             )
 
 
+LIMIT_OF = {"stop": "stop", "reset": "reset", "cycles": "cycle counts"}
+"""A capability `MonitorTarget` lacks -> its entry in `SERIAL_LIMITS`."""
+
+
 class MonitorTarget(Target):
     """A board reached through its ROM monitor on a serial port (or `w65 sim`'s pty).
 
@@ -551,6 +555,10 @@ class MonitorTarget(Target):
     cannot = "on a serial line " + "; ".join(
         f"{what}: {why}" for what, why in SERIAL_LIMITS.items() if what != "step into ROM"
     )
+
+    def _lacks(self, capability: str) -> TargetError:
+        why = SERIAL_LIMITS.get(LIMIT_OF.get(capability, ""), self.cannot)
+        return TargetError(f"{self.description} cannot {capability}: {why}")
 
     def __init__(
         self,

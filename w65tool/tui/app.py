@@ -28,7 +28,7 @@ from w65tool.target.base import Target
 from w65tool.target.link import PortLost
 from w65tool.tui import messages as msg
 from w65tool.tui.addresses import format_address, resolve
-from w65tool.tui.board_debug import cannot_stop, mark_serial_limits
+from w65tool.tui.board_debug import SERIAL_LIMITS, cannot_stop, mark_serial_limits
 from w65tool.tui.listing import around_pc, instruction_at
 from w65tool.tui.names import chip_names, in_rom, program_labels, rom_routine
 from w65tool.tui.screens.file_picker import FilePicker
@@ -395,7 +395,9 @@ class W65App(App[None]):
 
     def action_lap(self) -> None:
         """Start the lap count from the cycles shown now."""
-        if self._emulator_only("Lap") and self._cycles is not None:
+        if self.session.by_brk:
+            self.show_error(f"Lap: {SERIAL_LIMITS['cycle counts']}")
+        elif self._emulator_only("Lap") and self._cycles is not None:
             self.lap_start = self._cycles
             self._show_cycles()
 
