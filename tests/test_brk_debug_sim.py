@@ -236,3 +236,22 @@ def test_what_a_running_program_prints_reaches_the_console_whole(board):
             break
     assert printed.endswith(b"ok\r")
     assert target.running
+
+
+def test_the_port_opened_again_knows_the_brks_a_running_program_still_has(board):
+    vb, target = board
+    source = " .org $1000\nstart: sep #$20\n jsl $E036\nafter: nop\ndone: bra done\n"
+    _, sym = load(target, source)  # waits for a key (GET_CHR), then reaches `after`
+    target.breakpoints.add(sym["after"])
+    target.jml(sym["start"])
+    target.close()  # the line goes; the program waits on with its BRK in memory
+    again = MonitorTarget(vb.port)
+    try:
+        again.debugger.adopt(target.debugger)
+        assert again.running and again.debugger.armed == {sym["after"]: 0xEA}
+        again.console_write(b"k")
+        assert again.run_for(seconds=5) == "breakpoint"
+        assert again.cpu_registers().pc == sym["after"]
+        assert memory(vb, sym["after"], 1) == b"\xea"
+    finally:
+        again.close()

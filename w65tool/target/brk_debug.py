@@ -294,7 +294,14 @@ class BrkDebugger:
             reason = "brk"
         left = self.disarm()
         if reason in ("breakpoint", "step"):
-            self.client.write_registers({"pc": at})
+            try:
+                self.client.write_registers({"pc": at})
+            except TargetError as err:
+                raise TargetError(
+                    f"the program stopped at {at >> 16:02X}:{at & 0xFFFF:04X}, but the saved PC "
+                    f"could not be set back there from BRK + 2 ({err.message}){_still(left)}",
+                    hint="set PC to the breakpoint before continuing",
+                ) from None
             regs.pc = at
         if left:
             raise TargetError("the program stopped, but" + _still(left)[1:])
@@ -308,6 +315,14 @@ class BrkDebugger:
             hit = self.poll(max(0.0, left))
             if hit is not None or (deadline is not None and time.monotonic() >= deadline):
                 return hit
+
+    def adopt(self, other: BrkDebugger) -> None:
+        """Take over what `other` (the same board's debugger before the port was opened
+        again) knew: its breakpoints, the BRKs it left in memory, whether a program runs."""
+        self.breakpoints = set(other.breakpoints)
+        self.armed = dict(other.armed)
+        self.running = other.running
+        self._stepping = set(other._stepping)
 
     def take_output(self) -> bytes:
         """What the running program printed since the last call."""

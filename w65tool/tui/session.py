@@ -341,6 +341,11 @@ class Session:
                 target.close()
             self.target = self.connect() if port is None else self.connect(port)
             self.connected = True
+            # the same board kept its memory: BRKs placed before the line went are still there
+            before = getattr(target, "debugger", None)
+            after = getattr(self.target, "debugger", None)
+            if port is None and before is not None and after is not None:
+                after.adopt(before)
             return self.target.description
 
     def mark_lost(self) -> None:
