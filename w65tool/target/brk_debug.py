@@ -101,7 +101,7 @@ class BrkDebugger:
         self.armed: dict[int, int] = {}
         self.running = False
         self._stepping: set[int] = set()
-        self._output = bytearray()
+        self._output = bytearray()  # console bytes from the line, until `take_output`
 
     # -- BRKs in memory -------------------------------------------------------------------
     def _arm(self, addresses: set[int], why: str) -> None:
@@ -160,7 +160,6 @@ class BrkDebugger:
     def started(self) -> None:
         """A program was started outside the debugger (`G` without breakpoints): watch the
         console for its break all the same."""
-        self._output.clear()
         self.running = True
 
     def _start(self, pc: int) -> None:
@@ -169,7 +168,6 @@ class BrkDebugger:
         except TargetError as err:
             left = self.disarm()
             raise TargetError(f"{err}{_still(left)}") from None
-        self._output.clear()
         self.running = True
 
     def step(self, registers: Registers, over_rom_calls: bool = False) -> Break:
