@@ -49,6 +49,7 @@ class TestRunControlInterface:
             board.step()
         with pytest.raises(TargetError, match="cannot breakpoints"):
             _ = board.breakpoints
+        assert "no run control" in board.why_not("watchpoints")
 
     def test_reset_starts_the_monitor_again_with_its_banner(self, target):
         target.write_cpu_registers(pc=0x1234, p=0x34)

@@ -191,7 +191,7 @@ class TestProgram:
             await pilot.press("f4")
             await settle(pilot)
             assert value(app, "#reg-pc") == f"00:{BRK + 2:04X}"
-            assert app.query_one(StatusBar).state == "connected"
+            assert app.query_one(StatusBar).state == "halted"  # at its own BRK
 
     @async_test
     async def test_jsl_calls_a_routine_and_shows_what_it_returns(self, board, tmp_path):

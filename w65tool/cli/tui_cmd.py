@@ -13,6 +13,7 @@ examples:
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import TYPE_CHECKING
 
 from w65tool.cli.target_args import add_connection_arguments
@@ -44,7 +45,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    build_app(args).run()
+    app = build_app(args)
+    app.run()
+    # Quitting while a program runs with breakpoints leaves their BRKs in its memory: say so.
+    debugger = getattr(app.session.target, "debugger", None)
+    left = debugger.left_behind() if debugger is not None else ""
+    if left:
+        print(f"w65: note: the program is still running; {left}", file=sys.stderr)
     return EXIT_OK
 
 

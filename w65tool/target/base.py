@@ -52,7 +52,9 @@ class Mismatch:
         return f"${self.address:06X}: wrote ${self.expected:02X}, read ${self.actual:02X}"
 
 
-RUN_CONTROL = frozenset({"run", "stop", "step", "breakpoints", "cpu_registers", "reset", "cycles"})
+RUN_CONTROL = frozenset(
+    {"run", "stop", "step", "breakpoints", "cpu_registers", "reset", "cycles", "watchpoints"}
+)
 """Every run-control capability a target may declare in `Target.capabilities`:
 
     run            `run_for()` runs the CPU until a limit, a breakpoint, STP or `stop()`
@@ -62,6 +64,7 @@ RUN_CONTROL = frozenset({"run", "stop", "step", "breakpoints", "cpu_registers", 
     cpu_registers  `cpu_registers()` / `write_cpu_registers()` reach the CPU itself
     reset          `reset()` resets the chip (the monitor starts again with its banner)
     cycles         `cycles()` counts the CPU's clock cycles since power-on
+    watchpoints    `set_watchpoints()` stops a run at a read or write of watched memory
 """
 
 
@@ -139,9 +142,13 @@ class Target(ABC):
         """True when this target declares `capability` (one of `RUN_CONTROL`)."""
         return capability in self.capabilities
 
+    def why_not(self, capability: str) -> str:
+        """Why this target lacks `capability`, in words for the user."""
+        return self.cannot
+
     def _lacks(self, capability: str) -> TargetError:
         what = capability.replace("_", " ")
-        return TargetError(f"{self.description} cannot {what}: {self.cannot}")
+        return TargetError(f"{self.description} cannot {what}: {self.why_not(capability)}")
 
     def run_for(
         self, cycles: int | None = None, seconds: float | None = None, realtime: bool = False

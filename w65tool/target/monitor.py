@@ -31,6 +31,7 @@ from w65tool.board.memory_map import check_image
 from w65tool.image import Image
 from w65tool.target import monitor_ram
 from w65tool.target.base import ProgressCallback, Registers, Target, TargetError
+from w65tool.target.brk_debug import SERIAL_LIMITS, Break, BrkDebugger
 from w65tool.target.link import Link, PortLost, SerialLike
 from w65tool.target.ports import Chooser
 from w65tool.target.protocol import (
@@ -657,13 +658,34 @@ def check_registers(values: dict[str, int]) -> None:
             )
 
 
-class MonitorTarget(Target):
-    """A board reached through its ROM monitor on a serial port (or `w65 sim`'s pty)."""
+LIMIT_OF = {
+    "stop": "stop",
+    "reset": "reset",
+    "cycles": "cycle counts",
+    "watchpoints": "watchpoints",
+}
+"""A capability `MonitorTarget` lacks -> its entry in `SERIAL_LIMITS`."""
 
-    cannot = (
-        "the ROM monitor has no run, stop, step or breakpoint command, and its saved "
-        "registers are not the running CPU's"
+
+class MonitorTarget(Target):
+    """A board reached through its ROM monitor on a serial port (or `w65 sim`'s pty).
+
+    Run control is by BRK (`brk_debug.BrkDebugger`, in `debugger`): `breakpoints`, `step`
+    (temporary BRKs after the instruction; returns 0, the line counts no cycles), `run_for`
+    (continue, or go on waiting, until a break or the time limit: "breakpoint", "step",
+    "brk" for the program's own BRK, "reset", or "cycles" when the time ran out) and
+    `cpu_registers` (the context the monitor saved at the break). `jml` starts a program
+    with the breakpoints in memory. While a program runs, the monitor does not listen: every
+    other command is refused with a reason until the break."""
+
+    capabilities = frozenset({"run", "step", "breakpoints", "cpu_registers"})
+
+    cannot = "on a serial line " + "; ".join(
+        f"{what}: {why}" for what, why in SERIAL_LIMITS.items() if what != "step into ROM"
     )
+
+    def why_not(self, capability: str) -> str:
+        return SERIAL_LIMITS.get(LIMIT_OF.get(capability, ""), self.cannot)
 
     def __init__(
         self,
@@ -690,6 +712,21 @@ class MonitorTarget(Target):
         self.client = MonitorClient(self.link, retries, record_bytes)
         self.description = f"{port} at {baud} baud"
         self.last_upload: UploadStats | None = None
+        self.debugger = BrkDebugger(self.client)
+        self._pending: Break | None = None  # a break the console pump caught first
+
+    @property
+    def running(self) -> bool:
+        """True while a started program runs (the monitor does not listen until its break)."""
+        return self.debugger.running
+
+    def _listening(self, what: str) -> None:
+        if self.debugger.running:
+            raise TargetError(
+                f"cannot {what}: the program is running and the monitor does not listen "
+                "until it stops at a breakpoint or its own BRK",
+                hint="wait for a breakpoint, or press the board's reset button",
+            )
 
     @contextmanager
     def _stoppable(self, uses_registers: bool = False) -> Iterator[None]:
@@ -716,6 +753,7 @@ class MonitorTarget(Target):
             )
 
     def read_registers(self) -> Registers:
+        self._listening("read the registers")
         with self._stoppable():
             return self.client.read_registers()
 
@@ -726,15 +764,18 @@ class MonitorTarget(Target):
         self.client.notice = notice
 
     def write_registers(self, **values: int) -> None:
+        self._listening("set registers")
         check_registers(values)
         with self._stoppable(uses_registers=True):
             self.client.write_registers(values)
 
     def read_memory(self, address: int, length: int) -> bytes:
+        self._listening("read memory")
         with self._stoppable():
             return self.client.read_memory(address, length)
 
     def write_memory(self, address: int, data: bytes) -> None:
+        self._listening("write memory")
         with self._stoppable():
             self.client.write_memory(address, data)
 
@@ -744,6 +785,7 @@ class MonitorTarget(Target):
         """Check the map (unless `force`), snapshot the monitor's RAM, upload, and compare
         the snapshot again (`monitor_ram`): a record stored at a damaged address is
         reported as `MonitorRamDamaged`, never passed over."""
+        self._listening("load a program")
         if not force:
             check_image(image, self.board)
         with self._stoppable():
@@ -752,18 +794,72 @@ class MonitorTarget(Target):
             monitor_ram.check_after(self.client.read_memory, before, image)
 
     def jml(self, address: int) -> None:
+        """`G` at `address` with the breakpoints in memory; the console is then watched for
+        the break."""
+        self._listening(f"start ${address:06X}")
+        self._pending = None
         with self._stoppable(uses_registers=True):
+            if self.debugger.breakpoints:
+                self.client.write_registers({"pc": address})
+                self._pending = self.debugger.resume(self.client.read_registers_checked())
+                return
             self.client.go(address)
+        self.debugger.started()
 
     def jsl(self, address: int, timeout: float | None = None) -> Registers:
+        self._listening(f"call ${address:06X}")
         with self._stoppable(uses_registers=True):
             return self.client.call(address, timeout)
 
+    # -- run control by BRK ---------------------------------------------------------------
+    @property
+    def breakpoints(self) -> set[int]:
+        return self.debugger.breakpoints
+
+    def run_for(
+        self, cycles: int | None = None, seconds: float | None = None, realtime: bool = False
+    ) -> str:
+        """Continue from the break (or go on waiting for a running program's break) for up
+        to `seconds` (None: until it comes); return why it stopped, "cycles" if it did not."""
+        if cycles is not None:
+            raise self._lacks("cycles")
+        dbg = self.debugger
+        hit, self._pending = self._pending, None
+        if hit is None and not dbg.running:
+            hit = dbg.resume(self.client.read_registers_checked())
+        if hit is None:
+            hit = dbg.wait(seconds)
+        return "cycles" if hit is None else hit.reason
+
+    def step(self) -> int:
+        self._listening("step")
+        self._pending = None
+        self.debugger.step(self.client.read_registers_checked())
+        return 0
+
+    def cpu_registers(self) -> Registers:
+        self._listening("read the registers")
+        return self.client.read_registers()
+
+    def write_cpu_registers(self, **values: int) -> None:
+        if "e" in values:
+            raise TargetError("the monitor cannot set E: it always starts code in native mode")
+        self.write_registers(**values)
+
     def console_write(self, data: bytes) -> None:
-        self.client.at_prompt = False
+        if not self.debugger.running:
+            self.client.at_prompt = False
         self.link.write(data)
 
     def console_read(self, timeout: float = 0.0) -> bytes:
+        printed = self.debugger.take_output()  # what a program printed before its break
+        if printed:
+            return printed
+        if self.debugger.running:
+            hit = self.debugger.poll(timeout)
+            if hit is not None:
+                self._pending = hit
+            return self.debugger.take_output()
         if not self.link.buffer:
             self.link.poll(timeout)
             deadline = time.monotonic() + timeout
@@ -772,6 +868,9 @@ class MonitorTarget(Target):
         return self.link.discard()
 
     def close(self) -> None:
+        left = self.debugger.left_behind()
+        if left and self.client.notice is not None:
+            self.client.notice(f"the program is still running; {left}")
         close = getattr(self.serial, "close", None)
         if close is not None:
             close()

@@ -30,6 +30,7 @@ from w65tool.target.link import PortLost
 from w65tool.tui import inspect
 from w65tool.tui import messages as msg
 from w65tool.tui.addresses import format_address, locate, resolve
+from w65tool.tui.board_debug import SERIAL_LIMITS, cannot_stop, mark_serial_limits
 from w65tool.tui.listing import around_pc, instruction_at
 from w65tool.tui.names import chip_names, in_rom, program_labels, rom_routine
 from w65tool.tui.screens.file_picker import FilePicker
@@ -139,7 +140,11 @@ class W65App(App[None]):
     ) -> None:
         super().__init__()
         self.session = Session(target, connect)
-        self.session.running = self.session.emulated and (running is None or running)
+        self.session.running = (
+            self.session.emulated
+            and not self.session.by_brk  # a real board's program is started with JML
+            and (running is None or running)
+        )
         self.given_symbols: dict[str, int] = dict(symbols or {})
         self.program_symbols: dict[str, int] = {}  # the labels of the program last uploaded
         self.debug_map: DebugMap | None = None  # its source lines, where known
@@ -190,6 +195,8 @@ class W65App(App[None]):
         self._share_symbols()
         if session.emulated:
             self.post_message(msg.BreakpointsShown(frozenset(session.target.breakpoints)))
+        if session.by_brk:
+            mark_serial_limits(self)
         self._show_panel("disassembly")
         self.pump()
         self.set_interval(FOLLOW_SECONDS, self._follow)
@@ -204,6 +211,8 @@ class W65App(App[None]):
         session = self.session
         if not session.connected:
             return "disconnected"
+        if session.by_brk and not session.running and not session.in_program:
+            return "connected"  # the monitor at its prompt: no program started yet
         if session.emulated:
             return "running" if session.running else "halted"
         return "connected"
@@ -372,7 +381,7 @@ class W65App(App[None]):
 
     def _rom_note(self, where: int) -> str:
         """What the code view says instead of the emulated ROM's trap bytes."""
-        if not (self.session.emulated and in_rom(where)):
+        if not (self.session.emulated and not self.session.by_brk and in_rom(where)):
             return ""
         name = rom_routine(where) or "the monitor's code"
         return (
@@ -395,7 +404,7 @@ class W65App(App[None]):
 
     def _follow(self) -> None:
         """While the emulated board runs, keep the views in step (one read at a time)."""
-        if self.session.running and not self._following:
+        if self.session.running and not self.session.by_brk and not self._following:
             self._following = True
             self.follow_views()
 
@@ -467,7 +476,9 @@ class W65App(App[None]):
 
     def action_lap(self) -> None:
         """Start the lap count from the cycles shown now."""
-        if self._emulator_only("Lap") and self._cycles is not None:
+        if self.session.by_brk:
+            self.show_error(f"Lap: {SERIAL_LIMITS['cycle counts']}")
+        elif self._emulator_only("Lap") and self._cycles is not None:
             self.lap_start = self._cycles
             self._show_cycles()
 
@@ -635,7 +646,9 @@ class W65App(App[None]):
             self.control("run")
 
     def action_stop(self) -> None:
-        if self._emulator_only("Stop"):
+        if self.session.by_brk:
+            self.show_error(f"Stop: {cannot_stop(self.session.target)}")
+        elif self._emulator_only("Stop"):
             self.session.stop()
 
     def action_step(self) -> None:
@@ -744,6 +757,12 @@ class W65App(App[None]):
         text = event.text.strip()
         kind, _, rest = text.partition(" ")
         if kind.lower() in WATCH_KINDS and rest.strip():
+            target = self.session.target
+            if not target.can("watchpoints"):
+                self.show_error(
+                    f"no watchpoints on {target.description}: {target.why_not('watchpoints')}"
+                )
+                return
             try:
                 first, last = self._range(rest)
             except W65Error as err:
@@ -819,7 +838,7 @@ class W65App(App[None]):
     # -- console --------------------------------------------------------------------------
     @on(ConsoleView.Send)
     def _console_send(self, event: ConsoleView.Send) -> None:
-        if self.session.emulated and not self.session.running:
+        if self.session.emulated and not self.session.by_brk and not self.session.running:
             self.notify("the board is halted: Run (F5) lets the monitor answer", timeout=4)
         self.console_write(event.data)
 

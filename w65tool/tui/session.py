@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from w65tool.addresses import format_address
 from w65tool.board.bus import Watch
 from w65tool.chip import ROM_FIRST
-from w65tool.target.base import Registers, Target
+from w65tool.target.base import Registers, Target, TargetError
 from w65tool.target.link import PortLost
 
 RUN_SLICE = 0.05
@@ -95,6 +95,12 @@ class Session:
     def emulated(self) -> bool:
         """True when the target declares run control (run, step, breakpoints)."""
         return self.target.can("run")
+
+    @property
+    def by_brk(self) -> bool:
+        """True when run control goes through a monitor by BRK (a board on a serial line):
+        a running program cannot be stopped, read or reset from here."""
+        return self.target.can("run") and not self.target.can("stop")
 
     # -- exclusive use --------------------------------------------------------------------
     @contextmanager
@@ -187,8 +193,16 @@ class Session:
             self._drop_step_over(target)
             regs = target.cpu_registers()
             mnemonic, size = read_line(target, regs)
-            target.step()
             back = regs.pc & 0xFF0000 | (regs.pc + size) & 0xFFFF
+            if self.by_brk and mnemonic in ("jsr", "jsl"):
+                # through the monitor the call runs to a BRK at its return: the routine may
+                # be in ROM, where no BRK can follow it
+                added = back not in target.breakpoints
+                target.breakpoints.add(back)
+                self._over = StepOver(back, regs.s, added)
+                self.running = True
+                return View(regs, True)
+            target.step()
             now = target.cpu_registers()
             if mnemonic in ("jsr", "jsl") and now.pc != back:
                 added = back not in target.breakpoints
@@ -214,6 +228,12 @@ class Session:
         leaves the stack above where it is now), a breakpoint, or `budget` instructions.
         Returns the view and why it stopped ("step out", "breakpoint", "budget", or the
         watchpoint's message)."""
+        if self.by_brk:
+            raise TargetError(
+                "step out cannot be done through the monitor: it would take a BRK and a "
+                "round trip on the line for every instruction of the routine",
+                hint="set a breakpoint after the call and continue (F5)",
+            )
         with self.use() as target:
             self.running = False
             self.in_program = True
@@ -240,6 +260,8 @@ class Session:
 
     def _leave_breakpoint(self, target: Target) -> None:
         """Execute the instruction at a breakpoint, which a run would otherwise stop before."""
+        if self.by_brk:
+            return  # the target steps off a breakpoint itself when it continues
         regs = target.cpu_registers()
         if regs.pc in target.breakpoints:
             target.step()
@@ -285,8 +307,8 @@ class Session:
             self._drop_step_over(target)
             result.halted, self._reason = self._reason, None
         result.console = target.console_read(0)
-        leds = target.leds
-        if leds != self._leds:
+        leds = getattr(target, "leds", None)  # a board on a serial line shows no lamps
+        if leds is not None and leds != self._leds:
             self._leds = leds
             result.leds = leds
 
@@ -375,6 +397,11 @@ class Session:
                 target.close()
             self.target = self.connect() if port is None else self.connect(port)
             self.connected = True
+            # the same board kept its memory: BRKs placed before the line went are still there
+            before = getattr(target, "debugger", None)
+            after = getattr(self.target, "debugger", None)
+            if port is None and before is not None and after is not None:
+                after.adopt(before)
             return self.target.description
 
     def mark_lost(self) -> None:
