@@ -6,7 +6,7 @@ monitor's emulated serial rings at the real baud rate: the same code paths `w65 
 
 import pytest
 import serial
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from w65tool.board.board import Board
@@ -141,6 +141,7 @@ def test_a_damaged_register_id_is_reported_not_repaired():
 # benchmarks/lossy_line.py.
 @settings(max_examples=3, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
+@example(seed=182288)  # a damaged write that leaves the monitor not answering
 def test_register_writes_on_a_noisy_line_are_exactly_what_was_reported(seed):
     noisy_register_write(seed)
 
@@ -160,17 +161,21 @@ def noisy_register_write(seed: int) -> bool:
     except TargetError:
         ok = False
     port.flip = 0.0
+    if not ok:
+        # a failure promises nothing about the board: a damaged character can reach the
+        # monitor as another command and leave it not answering (seed 182288 does)
+        target.close()
+        return ok
     after = target.read_registers()
-    if ok:
-        assert (after.pc, after.a) == (0x2000, 0x1234)
-        assert (after.x, after.y, after.s, after.d, after.dbr, after.p) == (
-            before.x,
-            before.y,
-            before.s,
-            before.d,
-            before.dbr,
-            before.p,
-        )
+    assert (after.pc, after.a) == (0x2000, 0x1234)
+    assert (after.x, after.y, after.s, after.d, after.dbr, after.p) == (
+        before.x,
+        before.y,
+        before.s,
+        before.d,
+        before.dbr,
+        before.p,
+    )
     target.close()
     return ok
 
@@ -226,6 +231,7 @@ def test_fast_runs_the_transfer_at_38400_and_comes_back(sxb):
 
 @settings(max_examples=3, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
+@example(seed=182288)  # a damaged write that leaves the monitor not answering
 def test_noisy_line_never_gives_a_false_success_on_the_rom_monitor(seed):
     noisy_load(seed)
 

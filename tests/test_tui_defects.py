@@ -72,9 +72,12 @@ class TestStuckProgram:
             await settle(pilot)
             target.write_registers(p=0x34)  # I set in the saved context, as the issue shows
             app.query_one("#address", Input).value = "start"
+            started = target.board.seconds  # the board has run since power-on: count from here
             await press(pilot, "f2")
             await until(pilot, lambda: app.session.running, "the program runs")
-            await until(pilot, lambda: target.board.seconds > 0.5, "the program runs a while")
+            await until(
+                pilot, lambda: target.board.seconds > started + 0.5, "the program runs a while"
+            )
             await press(pilot, "f6")
             status = app.query_one(StatusBar)
             await until(pilot, lambda: status.state == "halted", "the board halts")
