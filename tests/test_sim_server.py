@@ -294,12 +294,12 @@ def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path):
     seed = 5
     faults = LineFaults(drop=0.005, corrupt=0.005, seed=seed)
     status, err, data, memory = lossy_load(
-        tmp_path, seed, 256, faults, "--no-progress", "--timeout", "0.1"
+        tmp_path, seed, 64, faults, "--no-progress", "--timeout", "0.1"
     )
     assert faults.counts["dropped"] + faults.counts["corrupted"] > 0
     assert "Traceback" not in err
     if status == 0:
-        assert memory == data and "verified 256 bytes" in err
+        assert memory == data and "verified 64 bytes" in err
     else:
         assert status == 1
         [error] = [line for line in err.splitlines() if line.startswith("w65: error:")]
@@ -310,14 +310,13 @@ def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path):
 
 def test_loads_with_verify_succeed_at_one_percent_damaged_characters(tmp_path):
     # 0.5 % dropped and 0.5 % corrupted characters each way: a 45-character record or dump
-    # line fails about one try in three, and every seed must still load and verify. Three
-    # seeds here; benchmarks/lossy_line.py sweeps twenty.
-    for seed in range(3):
-        faults = LineFaults(drop=0.005, corrupt=0.005, seed=seed)
-        status, err, data, memory = lossy_load(
-            tmp_path, seed, 64, faults, "--no-progress", "--timeout", "0.1"
-        )
-        assert (status, memory) == (0, data), f"seed {seed}: {err}"
+    # line fails about one try in three, and every seed must still load and verify. One
+    # seed here (each load takes seconds of retries); benchmarks/lossy_line.py sweeps twenty.
+    faults = LineFaults(drop=0.005, corrupt=0.005, seed=0)
+    status, err, data, memory = lossy_load(
+        tmp_path, 0, 64, faults, "--no-progress", "--timeout", "0.1"
+    )
+    assert (status, memory) == (0, data), err
 
 
 def _wait_for(condition, what: str, timeout: float = 10.0) -> None:
