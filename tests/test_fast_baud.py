@@ -72,3 +72,18 @@ def test_a_helper_that_does_not_read_back_is_not_run(monkeypatch):
         pass
     assert board.uart3.char_cycles() == 3840
     assert target.client.read_registers_checked() == regs  # no `J` was sent
+
+
+def test_ctrl_c_at_the_fast_rate_leaves_the_board_there_and_says_so():
+    """Switching back takes seconds of commands: Ctrl-C does not wait for it, it says where
+    the board's prompt now answers."""
+    board, target = connect()
+    said: list[str] = []
+    target.set_notice(said.append)
+    with pytest.raises(KeyboardInterrupt), BaudSwitch(target.client, 38400, avoid=program()):
+        assert board.uart3.char_cycles() == 960
+        raise KeyboardInterrupt
+    assert board.uart3.char_cycles() == 960 and target.link.port.baudrate == 38400
+    assert any("stays at 38400 baud" in line for line in said)
+    target.client.at_prompt = False
+    target.client.sync()  # the prompt answers at the rate it was left at

@@ -88,6 +88,14 @@ class BaudSwitch:
     def __exit__(self, kind: object, error: object, tb: object) -> None:
         if self.client.link.port.baudrate == self.original:
             return
+        if isinstance(error, KeyboardInterrupt):
+            # switching back takes seconds of commands; Ctrl-C promises an exit within one
+            rate = self.client.link.port.baudrate
+            self.client._say(
+                f"interrupted: the board stays at {rate} baud (its prompt answers there, "
+                f"e.g. `--baud {rate}`); its reset button brings it back to {self.original}"
+            )
+            return
         try:
             self.switch(self.original)
         except TargetError:
