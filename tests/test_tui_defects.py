@@ -333,3 +333,35 @@ class TestStepOut:
             await settle(pilot)
             assert target.cpu_registers().pc == 0x00CC  # the bra after the jsr
             assert shown_pc(target) == app.query_one("#reg-pc", Input).value
+
+
+class TestReconnectElsewhere:
+    def test_a_new_port_does_not_adopt_brks_and_says_where_they_were_left(self):
+        """Another port may be another board: the BRKs of the old one are not restored there,
+        and the user is told which addresses still hold one."""
+        from tui_fakes import FakeTarget
+
+        from w65tool.tui.session import Session
+
+        class Debugger:
+            adopted = False
+
+            def left_behind(self) -> str:
+                return "a BRK still replaces the original byte at 00:1003"
+
+            def adopt(self, other) -> None:
+                self.adopted = True
+
+        old, new = FakeTarget(), FakeTarget()
+        old.debugger, new.debugger = Debugger(), Debugger()
+        session = Session(old, connect=lambda port=None: new)
+        session.reconnect("/dev/ttyOTHER")
+        assert not new.debugger.adopted
+        assert session.left_behind == (
+            f"on {old.description}, a BRK still replaces the original byte at 00:1003"
+        )
+        session.left_behind = ""
+        old.closed = False
+        session.target, new.debugger.adopted = old, False
+        session.reconnect()  # the same port again: the same board, its BRKs adopted
+        assert new.debugger.adopted and session.left_behind == ""

@@ -970,6 +970,9 @@ class W65App(App[None]):
         """Open the target again, on `port` when given, else as at start."""
         with self.reporting("reconnect"):
             self.post_message(msg.Reconnected(self.session.reconnect(port)))
+            left, self.session.left_behind = self.session.left_behind, ""
+            if left:
+                self.post_message(msg.TargetFailed(f"reconnect: {left}"))
 
     @while_running
     def on_reconnected(self, message: msg.Reconnected) -> None:

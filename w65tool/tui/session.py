@@ -90,6 +90,7 @@ class Session:
     _reason: str | None = None
     in_program: bool = False  # a program was started or stepped: show the CPU's registers
     disabled: set[int] = field(default_factory=set)  # breakpoints kept in the list, not armed
+    left_behind: str = ""  # BRKs left on the board of a port given up for another, said once
 
     @property
     def emulated(self) -> bool:
@@ -402,6 +403,9 @@ class Session:
             after = getattr(self.target, "debugger", None)
             if port is None and before is not None and after is not None:
                 after.adopt(before)
+            elif before is not None and before.left_behind():
+                # another port may be another board: its bytes are not ours to restore
+                self.left_behind = f"on {target.description}, {before.left_behind()}"
             return self.target.description
 
     def mark_lost(self) -> None:
