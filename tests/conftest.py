@@ -1,10 +1,19 @@
 """Test setup shared by the whole suite."""
 
+import os
+
 import pytest
 from bare_programs import BLINK
 
 from w65tool.cpu import CPU, FlatBus
 from w65tool.image import Image
+
+
+def pytest_xdist_auto_num_workers(config):
+    """`-n auto`: one worker more than the cores. Many tests spend seconds waiting on a
+    serial line's time-outs or a pseudo-terminal, and the extra worker runs in those waits
+    (on two cores: 149 s instead of 190 s for the whole suite)."""
+    return (os.cpu_count() or 1) + 1
 
 
 def pytest_configure(config):
