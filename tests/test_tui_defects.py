@@ -365,3 +365,29 @@ class TestReconnectElsewhere:
         session.target, new.debugger.adopted = old, False
         session.reconnect()  # the same port again: the same board, its BRKs adopted
         assert new.debugger.adopted and session.left_behind == ""
+
+
+class TestForcedUpload:
+    VECTORS = "  .org $0100\n  .byte $5C, $00, $10, $00\n"  # a JML over the BRK slot
+
+    @async_test
+    async def test_the_memory_map_refuses_an_upload_unless_forced(self, target, tmp_path):
+        source = tmp_path / "slot.asm"
+        source.write_text(self.VECTORS)
+        app = make_app(target, running=True, program=str(source))
+        async with app.run_test(size=(120, 40)) as pilot:
+            panel = app.query_one(UploadPanel)
+            await until(pilot, lambda: "BRK and NMI slots" in panel.report, "the refusal")
+            assert "w65 tui --force uploads it anyway" in panel.report
+            assert bytes(target.board.bus.ram[0x0100:0x0104]) != b"\x5c\x00\x10\x00"
+
+    @async_test
+    async def test_a_forced_upload_loads_verifies_and_says_so(self, target, tmp_path):
+        source = tmp_path / "slot.asm"
+        source.write_text(self.VECTORS)
+        app = make_app(target, running=True, program=str(source), force=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            panel = app.query_one(UploadPanel)
+            await until(pilot, lambda: "loaded and verified" in panel.report, "the upload")
+            assert "warning: --force: the program writes $00:0100" in panel.report
+            assert bytes(target.board.bus.ram[0x0100:0x0104]) == b"\x5c\x00\x10\x00"

@@ -41,6 +41,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="with --sim: start with the emulated board halted instead of running",
     )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="upload even where the board's memory map forbids it (the monitor's RAM, I/O, "
+        "ROM, missing memory); each such upload says so",
+    )
     add_connection_arguments(parser)
 
 
@@ -81,6 +87,7 @@ def build_app(args: argparse.Namespace) -> W65App:
         running=not args.halted,
         connect=None if args.sim else reopen,
         program=args.program,
+        force=args.force,
     )
 
 

@@ -22,6 +22,7 @@ from textual.widgets import Input, Tab, Tabs
 from textual.worker import get_current_worker
 
 from w65tool.board.bus import Watch
+from w65tool.board.memory_map import MemoryMapError
 from w65tool.debug_map import DebugMap
 from w65tool.errors import W65Error
 from w65tool.program import Program, read_program
@@ -137,8 +138,10 @@ class W65App(App[None]):
         running: bool | None = None,
         connect: Callable[[], Target] | None = None,
         program: str | None = None,
+        force: bool = False,
     ) -> None:
         super().__init__()
+        self.force = force  # uploads go where the memory map forbids (w65 tui --force)
         self.session = Session(target, connect)
         self.session.running = (
             self.session.emulated
@@ -915,8 +918,16 @@ class W65App(App[None]):
         def verifying(done: int, total: int) -> None:
             self.post_message(msg.UploadProgress(done, total, "verifying"))
 
+        forced = ""
         with self.session.use() as target:
-            target.load(image, sending)
+            try:
+                target.load(image, sending)
+            except MemoryMapError as err:  # raised before anything is stored
+                if not self.force:
+                    err.hint = f"{err.hint}; w65 tui --force uploads it anyway"
+                    raise
+                forced = f"warning: --force: {err.message}"
+                target.load(image, sending, force=True)
             verifying(0, len(image))
             mismatches = target.verify(image, verifying)
         if mismatches:
@@ -931,6 +942,8 @@ class W65App(App[None]):
         if program.entry is not None:
             lines.append(f"entry {format_address(program.entry)} (in Address: F2 JML, F3 JSL)")
         lines += program.warnings
+        if forced:
+            lines.append(forced)
         return "\n".join(lines)
 
     @while_running
@@ -1020,11 +1033,14 @@ def make_app(
     running: bool | None = None,
     connect: Callable[[], Target] | None = None,
     program: str | None = None,
+    force: bool = False,
 ) -> W65App:
     """The TUI over `target`.
 
     `symbols` names addresses (name -> value); `running` (emulated board only) says whether
     the board starts running, as a powered board does (the default), or halted; `connect`
     reopens the target after a lost connection (Ctrl+R); `program` is a file to upload at
-    start."""
-    return W65App(target, symbols=symbols, running=running, connect=connect, program=program)
+    start; `force` lets uploads reach places the board's memory map forbids, each saying so."""
+    return W65App(
+        target, symbols=symbols, running=running, connect=connect, program=program, force=force
+    )
