@@ -7,7 +7,7 @@ import os
 import pytest
 from test_tui_sim import notices, open_tui, type_into, value
 from tui_sim_board import BoardProcess
-from tui_support import async_test, settle, until
+from tui_support import async_test, screen_text, settle, until
 
 from w65tool.tui.widgets.disassembly import DisassemblyView
 from w65tool.tui.widgets.status_bar import StatusBar
@@ -45,6 +45,9 @@ async def test_breakpoint_step_continue_on_the_board_through_the_monitor(tmp_pat
             await settle(pilot)
             subtitle = str(app.query_one(DisassemblyView).border_subtitle)
             assert "BRK" in subtitle and "no stop" in subtitle
+            text = screen_text(app)  # the saved PC is the sim's ROM, which holds only traps
+            assert "wdm #$42" not in text
+            assert "ROM_START" in text and "w65 sim" in text
             await type_into(pilot, "#breakpoint", "loop")
             await settle(pilot)
             await pilot.press("f2")  # JML start, the breakpoint written in as it starts

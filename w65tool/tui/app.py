@@ -376,21 +376,35 @@ class W65App(App[None]):
         debug = self.debug_map
         place = debug.place(center) if debug is not None else None
         if place is None or debug is None:
-            return msg.CodeShown(lines, pc, self._rom_note(center))
+            return msg.CodeShown(lines, pc, self._rom_note(center, lines))
         at_pc = debug.place(pc)
         pc_line = at_pc.line if at_pc is not None and at_pc.file == place.file else 0
         source = debug.lines_around(place.file, place.line, SOURCE_BEFORE, CODE_LINES)
         return msg.CodeShown(lines, pc, "", source, place.file, pc_line)
 
-    def _rom_note(self, where: int) -> str:
+    def _rom_note(self, where: int, lines: list) -> str:
         """What the code view says instead of the emulated ROM's trap bytes."""
-        if not (self.session.emulated and not self.session.by_brk and in_rom(where)):
+        if not in_rom(where):
             return ""
         name = rom_routine(where) or "the monitor's code"
+        if not self.session.by_brk:
+            if not self.session.emulated:
+                return ""
+            return (
+                f"{format_address(where)} in {name}: the ROM monitor is emulated here (its "
+                "routines run inside w65, the ROM holds only their entry traps), so there is no "
+                "65816 code to show. Run (F5) to let it go on, Stop (F6) when it is back in "
+                "your program."
+            )
+        # Through a serial line the board may be `w65 sim`, whose ROM holds WDM traps (WDM is
+        # the opcode WDC reserved for future use); a real board shows the ROM's own code.
+        here = next((line for line in lines if line.address == where), None)
+        if here is None or here.mnemonic != "wdm":
+            return ""
         return (
-            f"{format_address(where)} in {name}: the ROM monitor is emulated here (its routines "
-            "run inside w65, the ROM holds only their entry traps), so there is no 65816 code "
-            "to show. Run (F5) to let it go on, Stop (F6) when it is back in your program."
+            f"{format_address(where)} in {name}: this board's ROM monitor is emulated (w65 sim: "
+            "its routines run inside w65, the ROM holds only their entry traps), so there is "
+            "no 65816 code to show."
         )
 
     def _read_memory_window(self, target: Target) -> msg.MemoryShown:
