@@ -156,6 +156,11 @@ class TestBreakpointPanel:
             assert app.query_one("#breakpoint", Input).value == "blink.asm:2"
             await break_field(pilot, "other.asm:3")
             assert "no source file other.asm (known: blink.asm)" in app.query_one("#status").error
+            await break_field(pilot, "00C7")  # the operand of `sta $DF23` at $00C6
+            error = app.query_one("#status").error
+            assert "00:00C7 is inside the bytes of blink.asm:8, which start at 00:00C6" in error
+            assert app.query_one("#breakpoint", Input).value == "00C7"
+            assert target.breakpoints == {SUB}
             await break_field(pilot, "clear")
             assert target.breakpoints == set() and "none" in break_list(app)
 

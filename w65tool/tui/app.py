@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from pathlib import Path
 from typing import ClassVar, TypeVar
 
 from textual import on, work
@@ -805,9 +806,26 @@ class W65App(App[None]):
         if command in ("disable", "delete") and address not in known:
             self.show_error(f"no breakpoint at {format_address(address)} to {command}")
             return
+        inside = self._inside_instruction(address)
+        if command == "toggle" and address not in known and inside:
+            self.show_error(inside)  # what was typed stays, to be corrected
+            return
         self.query_one("#breakpoint", Input).value = ""
         self.accepted()
         self.manage_breakpoint(command, address)
+
+    def _inside_instruction(self, address: int) -> str:
+        """Why a breakpoint cannot go at `address` when the program's debug map shows it
+        inside the bytes of a line (an operand): the emulator would never stop there, and a
+        board's BRK would change the operand. '' where it may go."""
+        place = self.debug_map.place(address) if self.debug_map is not None else None
+        if place is None or place.address == address:
+            return ""
+        where = f"{Path(place.file).name}:{place.line}"
+        return (
+            f"{format_address(address)} is inside the bytes of {where}, which start at "
+            f"{format_address(place.address)}: a breakpoint goes on an instruction's first byte"
+        )
 
     def _range(self, text: str) -> tuple[int, int]:
         """`ADDR` or `ADDR-END` (each hex, a symbol or file:line) as (first, last)."""
