@@ -355,16 +355,13 @@ class TestReconnectElsewhere:
         old, new = FakeTarget(), FakeTarget()
         old.debugger, new.debugger = Debugger(), Debugger()
         session = Session(old, connect=lambda port=None: new)
-        session.reconnect("/dev/ttyOTHER")
+        _, left = session.reconnect("/dev/ttyOTHER")
         assert not new.debugger.adopted
-        assert session.left_behind == (
-            f"on {old.description}, a BRK still replaces the original byte at 00:1003"
-        )
-        session.left_behind = ""
+        assert left == f"on {old.description}, a BRK still replaces the original byte at 00:1003"
         old.closed = False
         session.target, new.debugger.adopted = old, False
-        session.reconnect()  # the same port again: the same board, its BRKs adopted
-        assert new.debugger.adopted and session.left_behind == ""
+        _, left = session.reconnect()  # the same port again: the same board, its BRKs adopted
+        assert new.debugger.adopted and left == ""
 
 
 class TestForcedUpload:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from w65tool.addresses import format_address
 from w65tool.board.kinds import KINDS
 from w65tool.chip import IO_FIRST, IO_LAST, ROM_FIRST, ROM_LAST
 from w65tool.errors import W65Error
@@ -160,4 +161,4 @@ def _free_for(kind: str, monitor: bool) -> tuple[tuple[int, int], ...]:
 
 
 def _addr(address: int) -> str:
-    return f"${address >> 16:02X}:{address & 0xFFFF:04X}"
+    return "$" + format_address(address)

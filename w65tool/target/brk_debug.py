@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from w65tool.addresses import format_address
 from w65tool.chip import ROM_FIRST, ROM_LAST
 from w65tool.isa import OPCODES
 from w65tool.target.base import Registers, TargetError
@@ -115,8 +116,8 @@ class BrkDebugger:
             except TargetError as err:
                 left = self.disarm()
                 raise TargetError(
-                    f"cannot {why}: no BRK can be placed at {address >> 16:02X}:"
-                    f"{address & 0xFFFF:04X} ({err.message})" + _still(left),
+                    f"cannot {why}: no BRK can be placed at {format_address(address)} "
+                    f"({err.message})" + _still(left),
                     hint=SERIAL_LIMITS["breakpoints in ROM"],
                 ) from None
             self.armed[address] = original
@@ -190,7 +191,7 @@ class BrkDebugger:
     def successors(self, registers: Registers, over_rom_calls: bool = False) -> set[int]:
         """Every address the instruction at the saved PC can pass control to."""
         pc = registers.pc
-        where = f"{pc >> 16:02X}:{pc & 0xFFFF:04X}"
+        where = format_address(pc)
         if ROM_FIRST <= pc <= ROM_LAST:
             raise TargetError(
                 f"cannot step at {where}: it is the monitor's ROM (no program is halted)",
@@ -238,8 +239,8 @@ class BrkDebugger:
         if rom:
             at = min(rom)
             raise TargetError(
-                f"cannot step at {where}: the {name.upper()} goes to {at >> 16:02X}:"
-                f"{at & 0xFFFF:04X} in the monitor's ROM, where no BRK can be placed",
+                f"cannot step at {where}: the {name.upper()} goes to {format_address(at)} "
+                "in the monitor's ROM, where no BRK can be placed",
                 hint="step over the call instead" if name in ("jsr", "jsl") else None,
             )
         return targets
@@ -294,7 +295,7 @@ class BrkDebugger:
                 self.client.write_registers({"pc": at})
             except TargetError as err:
                 raise TargetError(
-                    f"the program stopped at {at >> 16:02X}:{at & 0xFFFF:04X}, but the saved PC "
+                    f"the program stopped at {format_address(at)}, but the saved PC "
                     f"could not be set back there from BRK + 2 ({err.message}){_still(left)}",
                     hint="set PC to the breakpoint before continuing",
                 ) from None
@@ -343,5 +344,5 @@ def _unheld(buffer: bytearray) -> int:
 def _still(addresses: list[int]) -> str:
     if not addresses:
         return ""
-    where = ", ".join(f"{a >> 16:02X}:{a & 0xFFFF:04X}" for a in addresses)
+    where = ", ".join(format_address(a) for a in addresses)
     return f"; a BRK still replaces the original byte at {where}"

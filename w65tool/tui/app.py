@@ -1014,10 +1014,7 @@ class W65App(App[None]):
     def reconnect(self, port: str | None = None) -> None:
         """Open the target again, on `port` when given, else as at start."""
         with self.reporting("reconnect"):
-            self.post_message(msg.Reconnected(self.session.reconnect(port)))
-            left, self.session.left_behind = self.session.left_behind, ""
-            if left:
-                self.post_message(msg.TargetFailed(f"reconnect: {left}"))
+            self.post_message(msg.Reconnected(*self.session.reconnect(port)))
 
     @while_running
     def on_reconnected(self, message: msg.Reconnected) -> None:
@@ -1026,6 +1023,8 @@ class W65App(App[None]):
         status.state = self._state_name()
         status.error = ""
         self.notify(f"connected to {message.description}", timeout=3)
+        if message.left_behind:
+            self.show_error(f"reconnect: {message.left_behind}")
         self.refresh_views()
 
     # -- help and quitting ----------------------------------------------------------------

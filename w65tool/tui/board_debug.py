@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from w65tool.addresses import format_address
 from w65tool.target.base import Target
 from w65tool.target.brk_debug import SERIAL_LIMITS
 
@@ -29,7 +30,7 @@ def cannot_stop(target: Target) -> str:
     """Why Stop cannot work, and what still holds a BRK while the program runs."""
     debugger = getattr(target, "debugger", None)
     armed = sorted(debugger.armed) if debugger is not None and debugger.running else []
-    where = ", ".join(f"{a >> 16:02X}:{a & 0xFFFF:04X}" for a in armed)
+    where = ", ".join(format_address(a) for a in armed)
     left = f"; BRKs wait at {where} until the program reaches one" if armed else ""
     return SERIAL_LIMITS["stop"] + left
 

@@ -96,9 +96,10 @@ class TargetFailed(Message):
 
 @dataclass
 class Reconnected(Message):
-    """The target was opened again."""
+    """The target was opened again; `left_behind` names BRKs left on the board given up."""
 
     description: str
+    left_behind: str = ""
 
 
 @dataclass

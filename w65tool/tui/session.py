@@ -90,7 +90,6 @@ class Session:
     _reason: str | None = None
     in_program: bool = False  # a program was started or stepped: show the CPU's registers
     disabled: set[int] = field(default_factory=set)  # breakpoints kept in the list, not armed
-    left_behind: str = ""  # BRKs left on the board of a port given up for another, said once
 
     @property
     def emulated(self) -> bool:
@@ -389,8 +388,9 @@ class Session:
         )
 
     # -- connection -----------------------------------------------------------------------
-    def reconnect(self, port: str | None = None) -> str:
-        """Close the target and open it again; return its description."""
+    def reconnect(self, port: str | None = None) -> tuple[str, str]:
+        """Close the target and open it again; return its description, and where the board
+        of a port given up for another still holds BRKs ('' if nowhere)."""
         if self.connect is None:
             raise OSError("this target cannot be reopened")
         with self.use() as target:
@@ -401,12 +401,13 @@ class Session:
             # the same board kept its memory: BRKs placed before the line went are still there
             before = getattr(target, "debugger", None)
             after = getattr(self.target, "debugger", None)
+            left = ""
             if port is None and before is not None and after is not None:
                 after.adopt(before)
             elif before is not None and before.left_behind():
                 # another port may be another board: its bytes are not ours to restore
-                self.left_behind = f"on {target.description}, {before.left_behind()}"
-            return self.target.description
+                left = f"on {target.description}, {before.left_behind()}"
+            return self.target.description, left
 
     def mark_lost(self) -> None:
         """Record that the target stopped answering at the transport level."""
