@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from w65tool.chip import IO_FIRST, ROM_FIRST
+from w65tool.cpu.bus import PageFlags
 
 UNMAPPED = 0xFF
 ADDRESS_SPACE = 1 << 24
@@ -76,8 +77,8 @@ class Bus:
     ) -> None:
         """`external_ram` is the (first, last) address of the board's SRAM in bank 0."""
         self.ram = bytearray(ADDRESS_SPACE)
-        self.read_hooks = bytearray(b"\x01") * 65536
-        self.write_hooks = bytearray(b"\x01") * 65536
+        self.read_hooks = PageFlags(1)
+        self.write_hooks = PageFlags(1)
         self._kind = bytearray([_NONE]) * 65536
         self._external = external_ram
         self.io_read = io_read

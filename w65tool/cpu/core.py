@@ -9,6 +9,7 @@ from w65tool.cpu.blocks import BlockCache
 from w65tool.cpu.kernel import ACCESSORS, block_compiler, make_core
 
 ALL_PAGES_HOOKED = bytes([1]) * 0x10000
+EXACT_FETCH = [1] * 0x10000  # hooks without `fetch` (not PageFlags): test each instruction
 
 
 class Bus(Protocol):
@@ -75,7 +76,8 @@ class CPU:
         if ram is None or read_hooks is None or write_hooks is None:
             ram, read_hooks, write_hooks = bytearray(), ALL_PAGES_HOOKED, ALL_PAGES_HOOKED
         self._blocks = blocks = BlockCache(ram)
-        core = make_core(self, bus.read, bus.write, ram, read_hooks, write_hooks, blocks)
+        fetch = getattr(read_hooks, "fetch", EXACT_FETCH)
+        core = make_core(self, bus.read, bus.write, ram, read_hooks, write_hooks, fetch, blocks)
         blocks.bind(block_compiler(core["cell_owner"]))
         for name in ACCESSORS:
             setattr(self, f"_get_{name}", core[f"reg_get_{name}"])

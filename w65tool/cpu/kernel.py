@@ -137,7 +137,8 @@ def step():
             return n
     icount += 1
     t = pb | pc
-    if rh[t >> 8] or (t & 0xFF) > 0xFB:
+    # fh (PageFlags.fetch, bus.py): clear where every instruction of the page is in RAM
+    if fh[t >> 8] and (rh[t >> 8] or (t & 0xFF) > 0xFB):
         n = slow[bus_read(t) if rh[t >> 8] else ram[t]](t)
     else:
         n = ops[ram[t]](t)
@@ -185,7 +186,7 @@ RUN_LOOP = """
 def {name}(max_cycles{params}):
     start = cyc
     limit = cyc + max_cycles
-    memory, hooks = ram, rh  # locals: the fastest names CPython has
+    memory, hooks, fetch = ram, rh, fh  # locals: the fastest names CPython has
     count = 0  # instructions, added to icount on the way out
 {first}    while cyc < limit:
         if attn:
@@ -200,7 +201,7 @@ def {name}(max_cycles{params}):
                 cyc += n
                 continue
         t = pb | pc
-{check}        if hooks[t >> 8] or (t & 0xFF) > 0xFB:
+{check}        if fetch[t >> 8] and (hooks[t >> 8] or (t & 0xFF) > 0xFB):
             count += 1
             cyc = slow[bus_read(t) if hooks[t >> 8] else memory[t]](t) + cyc
             continue
@@ -312,7 +313,7 @@ def declare_cells(source: str) -> str:
 
 
 def generate() -> str:
-    """The source of `make_core(cpu, bus_read, bus_write, ram, rh, wh, blocks)`."""
+    """The source of `make_core(cpu, bus_read, bus_write, ram, rh, wh, fh, blocks)`."""
     bodies: dict[str, str] = {}  # handler source -> function name
     tables: list[list[str]] = []
     for w in [*STATES, *(replace(w, inline=True) for w in STATES)]:
@@ -347,7 +348,7 @@ def generate() -> str:
     exports.append("cell_owner")
     exports += [f"reg_{kind}_{reg}" for reg in ACCESSORS for kind in ("get", "set")]
     header = [
-        "def make_core(cpu, bus_read, bus_write, ram, rh, wh, blocks):",
+        "def make_core(cpu, bus_read, bus_write, ram, rh, wh, fh, blocks):",
         "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = icount = kstate = 0",
         "    guard = 0",
         "    s = 0x1FF",
@@ -382,7 +383,7 @@ def _compile() -> Callable[..., dict[str, Any]]:
 
 
 make_core = _compile()
-"""make_core(cpu, bus_read, bus_write, ram, rh, wh, blocks) -> dict of the core's functions."""
+"""make_core(cpu, bus_read, bus_write, ram, rh, wh, fh, blocks) -> dict of the core's functions."""
 
 _NAMES = tuple(sorted(SHARED))
 _OUTER = "def outer():\n    " + " = ".join(_NAMES) + " = None\n"
