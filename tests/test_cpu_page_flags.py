@@ -29,6 +29,7 @@ def test_fetch_follows_every_assignment() -> None:
     flags[0x10] = 0
     assert flags.fetch == expected_fetch(bytes(flags))
     assert flags.fetch[0x0F] == 0
+    assert flags.listed == list(flags)
 
 
 def test_all_set_flags_clear_no_page() -> None:
@@ -52,6 +53,7 @@ def test_changes_that_would_skip_the_update_are_refused(change) -> None:
     with pytest.raises(TypeError, match="index or slice"):
         change(flags)
     assert len(flags) == PAGES and flags.fetch == expected_fetch(bytes(flags))
+    assert flags.listed == list(flags)
 
 
 @pytest.mark.parametrize(
@@ -63,6 +65,7 @@ def test_copies_carry_their_own_fetch_list(clone) -> None:
     twin = clone(flags)
     assert type(twin) is PageFlags and bytes(twin) == bytes(flags)
     assert twin.fetch == flags.fetch and twin.fetch is not flags.fetch
+    assert twin.listed == flags.listed and twin.listed is not flags.listed
 
 
 class IOBus(FlatBus):
@@ -100,3 +103,16 @@ def test_the_program_counter_wraps_in_its_bank_at_the_last_page() -> None:
     cpu.pc = 0xFFFF
     cpu.step()
     assert cpu.a & 0xFF == 0x5A and cpu.pc == 0x0001
+
+
+def test_a_data_page_hooked_after_the_cpu_was_made_goes_through_the_bus() -> None:
+    bus = IOBus()
+    cpu = CPU(bus)
+    bus.load(0x0200, bytes([0xAD, 0x10, 0x03]))  # lda $0310
+    cpu.pc = 0x0200
+    cpu.step()
+    assert cpu.a & 0xFF == 0x00  # RAM
+    bus.read_hooks[0x03] = 1
+    cpu.pc = 0x0200
+    cpu.step()
+    assert cpu.a & 0xFF == 0xEA  # the bus

@@ -12,17 +12,19 @@ PAGES = MEMORY_SIZE >> 8
 class PageFlags(bytearray):
     """One flag per 256-byte page of the 24-bit space (set: the core goes through the bus).
 
-    Besides the flags it keeps `fetch`, a list the core reads before each instruction it runs
-    alone: `fetch[p]` is 0 only when any instruction starting in page `p` may be fetched
-    straight from RAM, that is when neither `p` nor the page after it is flagged and `p` is
-    not the last page of its bank (where the program counter wraps). A clear `fetch` spares
-    the core two tests per instruction; a set one sends it to the exact test. The list is
-    kept current on every assignment, so the flags change only by index or slice: methods
-    that would change the length or bypass the update are refused.
+    Besides the flags it keeps two lists for the core (CPython indexes a list faster than a
+    `bytearray`): `listed`, the same flags, and `fetch`, which the core reads before each
+    instruction it runs alone: `fetch[p]` is 0 only when any instruction starting in page `p`
+    may be fetched straight from RAM, that is when neither `p` nor the page after it is
+    flagged and `p` is not the last page of its bank (where the program counter wraps). A
+    clear `fetch` spares the core two tests per instruction; a set one sends it to the exact
+    test. Both lists are kept current on every assignment, so the flags change only by index
+    or slice: methods that would change the length or bypass the update are refused.
     """
 
     def __init__(self, value: int = 0) -> None:
         super().__init__(bytes([value]) * PAGES)
+        self.listed = [value] * PAGES
         self.fetch = [1] * PAGES
         self._refresh(0, PAGES)
 
@@ -34,6 +36,7 @@ class PageFlags(bytearray):
 
     def __setitem__(self, index: Any, value: Any) -> None:
         super().__setitem__(index, value)
+        self.listed[index] = self[index]
         if isinstance(index, slice):
             changed = range(*index.indices(PAGES))
             if changed:

@@ -77,6 +77,8 @@ class CPU:
             ram, read_hooks, write_hooks = bytearray(), ALL_PAGES_HOOKED, ALL_PAGES_HOOKED
         self._blocks = blocks = BlockCache(ram)
         fetch = getattr(read_hooks, "fetch", EXACT_FETCH)
+        read_hooks = getattr(read_hooks, "listed", read_hooks)  # PageFlags: the list copy
+        write_hooks = getattr(write_hooks, "listed", write_hooks)
         core = make_core(self, bus.read, bus.write, ram, read_hooks, write_hooks, fetch, blocks)
         blocks.bind(block_compiler(core["cell_owner"]))
         for name in ACCESSORS:
