@@ -96,8 +96,8 @@ def best_times(measures: dict[str, Callable[[], float]], rounds: int) -> dict[st
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--instructions", type=int, default=300_000)
-    parser.add_argument("--rounds", type=int, default=5, help="best of this many runs each")
+    parser.add_argument("--instructions", type=int, default=150_000)
+    parser.add_argument("--rounds", type=int, default=9, help="best of this many runs each")
     parser.add_argument("--board-seconds", type=float, default=2.0)
     args = parser.parse_args()
     n, rounds = args.instructions, args.rounds

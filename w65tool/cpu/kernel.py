@@ -22,6 +22,7 @@ from typing import Any
 from w65tool.cpu.access import STATES, State, push, read
 from w65tool.cpu.alu import add_decimal, subtract_decimal
 from w65tool.cpu.blocks import BLOCK_CYCLES
+from w65tool.cpu.code_cache import compile_cached
 from w65tool.cpu.families import handler_body
 from w65tool.isa import OPCODES
 
@@ -378,7 +379,7 @@ NAMESPACE: dict[str, Any] = {
 
 
 def _compile() -> Callable[..., dict[str, Any]]:
-    exec(compile(generate(), "<w65tool.cpu generated core>", "exec"), NAMESPACE)
+    exec(compile_cached(generate(), "<w65tool.cpu generated core>"), NAMESPACE)
     return NAMESPACE["make_core"]
 
 
