@@ -64,6 +64,20 @@ def test_emulation_mode_has_only_8_bit_registers(m8, x8):
         Widths(m8, x8, emulation=True)
 
 
+@pytest.mark.parametrize(
+    ("p", "e", "expected"),
+    [
+        (0x30, 0, Widths(True, True)),
+        (0x20, 0, Widths(True, False)),
+        (0x10, None, Widths(False, True)),  # a target that cannot tell E: read as native
+        (0xCF, 0, Widths(False, False)),
+        (0x00, 1, Widths(True, True, True)),  # emulation: 8 bits whatever P holds
+    ],
+)
+def test_widths_from_the_status_register(p, e, expected):
+    assert Widths.from_status(p, e) == expected
+
+
 def _stored_names(cls: ast.ClassDef) -> set[str]:
     """Fields a class body stores: annotated names, `__slots__` entries, `self.name =`."""
     names = set()

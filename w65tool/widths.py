@@ -37,6 +37,13 @@ class Widths:
         set_field(self, "x8", x8)
         set_field(self, "emulation", emulation)
 
+    @classmethod
+    def from_status(cls, p: int, e: int | None) -> Widths:
+        """The widths status register `p` and emulation flag `e` give: in emulation mode both
+        registers are 8-bit whatever P holds; `e` None (a target that cannot tell) reads as
+        native mode."""
+        return cls(bool(e or p & 0x20), bool(e or p & 0x10), bool(e))
+
     def _fields(self) -> tuple[bool, bool, bool]:
         return (self.m8, self.x8, self.emulation)
 
