@@ -45,17 +45,9 @@ _RESERVED = frozenset({"a", "x", "y", "s"}) | MNEMONICS
 _NAME_OR_NUMBER = re.compile(r"\$[0-9A-Fa-f]+|([A-Za-z_][A-Za-z0-9_]*)")
 
 
-@dataclass(frozen=True, slots=True)
-class State:
-    """Register widths the disassembler decodes with: 8-bit A (`m8`), 8-bit X/Y (`x8`)."""
-
-    m8: bool = True
-    x8: bool = True
-    emulation: bool = False
-
-    def __post_init__(self) -> None:
-        if self.emulation and not (self.m8 and self.x8):
-            raise ValueError("emulation mode has 8-bit registers only")
+State = widths.Widths
+"""Register widths the disassembler decodes with, `State(m8, x8, emulation)`: the one record
+of widths (`w65tool.widths.Widths`), which the CPU's handlers are specialised for too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,9 +109,7 @@ class _Tracker:
 
     def __init__(self, state: State) -> None:
         self.state = state
-        self.model = widths.known(
-            8 if state.m8 else 16, 8 if state.x8 else 16, 1 if state.emulation else 0
-        )
+        self.model = widths.known(state)
         self.pushed: list[widths.State] = []  # what PHP saved, for PLP
 
     def forget_carry(self) -> None:

@@ -21,6 +21,7 @@ from w65tool.board.uart import UARTs
 from w65tool.chip import FCLK_HZ, IO_FIRST, IO_LAST, ROM_FIRST, ROM_LAST
 from w65tool.errors import W65Error
 from w65tool.image import Image
+from w65tool.widths import Widths
 
 IoListener = Callable[[int, int, str, int], None]
 """Told of every I/O register write as `(cycle, address, name, value)`."""
@@ -183,10 +184,8 @@ class Board:
         """True when `address` is a byte of the instruction at `pc` (its fetch)."""
         from w65tool.isa import OPCODES
 
-        cpu = self.cpu
-        m8 = bool(cpu.e or cpu.p & 0x20)
-        x8 = bool(cpu.e or cpu.p & 0x10)
-        size = OPCODES[self.bus.ram[pc]].length(m8, x8)
+        widths = Widths.from_status(self.cpu.p, self.cpu.e)
+        size = OPCODES[self.bus.ram[pc]].length(widths.m8, widths.x8)
         return pc & 0xFF0000 == address & 0xFF0000 and 0 <= (address - pc) & 0xFFFF < size
 
     # -- running --------------------------------------------------------------------------

@@ -322,7 +322,7 @@ def run_emulated(args: argparse.Namespace, image: Image, entry: int, until_pc: i
 
 def _trace_slice(board: Board, out: Output, end: int, until_pc: int | None) -> str:
     """Run to cycle `end` one instruction at a time, printing each; why it stopped."""
-    from w65tool.disasm import disassemble
+    from w65tool.disasm import State, disassemble
 
     cpu = board.cpu
     first = True
@@ -340,9 +340,8 @@ def _trace_slice(board: Board, out: Output, end: int, until_pc: int | None) -> s
                 return "wai"
             continue
         data = bytes(board.bus.peek(pc + i) for i in range(4))
-        m8 = bool(cpu.p & 0x20) or bool(cpu.e)
-        x8 = bool(cpu.p & 0x10) or bool(cpu.e)
-        line = disassemble(data, pc, m8=m8, x8=x8, emulation=bool(cpu.e))[0]
+        w = State.from_status(cpu.p, cpu.e)
+        line = disassemble(data, pc, m8=w.m8, x8=w.x8, emulation=w.emulation)[0]
         regs = registers(board)
         out.instruction(cpu.cycles, pc, data[: line.size], line.text, regs)
         board.step()

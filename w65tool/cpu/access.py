@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from w65tool.widths import Widths
+
 
 @dataclass(frozen=True, slots=True)
-class State:
-    """What a handler is specialised for: register widths, and where its bytes are."""
+class HandlerKey:
+    """What a handler is specialised for: register widths and mode, and where its bytes are."""
 
-    e: bool  # emulation mode (implies m8 and x8)
-    m8: bool  # 8-bit accumulator and memory
-    x8: bool  # 8-bit index registers
+    widths: Widths  # the record the disassembler decodes with too
     # The whole instruction lies in one unhooked page and not at the end of its bank: the
     # operand bytes are read straight from RAM after the opcode at `t`, and PC needs no wrap.
     # The run loop checks this once per instruction and picks the matching table.
@@ -32,16 +32,17 @@ class State:
     @property
     def tag(self) -> str:
         """Short name used in generated function names."""
-        widths = "e" if self.e else ("m8" if self.m8 else "m16") + ("x8" if self.x8 else "x16")
-        return widths + ("_i" if self.inline else "")
+        r = self.widths
+        tag = "e" if r.emulation else ("m8" if r.m8 else "m16") + ("x8" if r.x8 else "x16")
+        return tag + ("_i" if self.inline else "")
 
 
-STATES: tuple[State, ...] = (
-    State(True, True, True),
-    State(False, True, True),
-    State(False, True, False),
-    State(False, False, True),
-    State(False, False, False),
+STATES: tuple[HandlerKey, ...] = (
+    HandlerKey(Widths(True, True, True)),
+    HandlerKey(Widths(True, True)),
+    HandlerKey(Widths(True, False)),
+    HandlerKey(Widths(False, True)),
+    HandlerKey(Widths(False, False)),
 )
 """The five dispatch tables: emulation, then native M/X = 8/8, 8/16, 16/8, 16/16."""
 
@@ -76,7 +77,7 @@ def write(addr: str, value: str) -> list[str]:
     ]
 
 
-def fetch_byte(var: str, k: int, w: State) -> list[str]:
+def fetch_byte(var: str, k: int, w: HandlerKey) -> list[str]:
     """Operand byte `k` (1 = the byte after the opcode) into `var`.
 
     The program counter wraps within its bank: an instruction at $xxFFFF takes its operand
@@ -87,7 +88,7 @@ def fetch_byte(var: str, k: int, w: State) -> list[str]:
     return read(var, f"pb | ((pc + {k}) & 0xFFFF)")
 
 
-def fetch(var: str, size: int, w: State) -> list[str]:
+def fetch(var: str, size: int, w: HandlerKey) -> list[str]:
     """The `size` operand bytes after the opcode, little-endian, into `var`."""
     if w.inline:
         shifted = [f"ram[t + {k + 1}] << {8 * k}" for k in range(1, size)]
@@ -98,30 +99,31 @@ def fetch(var: str, size: int, w: State) -> list[str]:
     return lines
 
 
-def advance(size: int, w: State) -> str:
+def advance(size: int, w: HandlerKey) -> str:
     """Move PC past an instruction of `size` bytes (within the bank)."""
     return f"pc += {size}" if w.inline else f"pc = (pc + {size}) & 0xFFFF"
 
 
-def direct(offset: str, w: State) -> str:
+def direct(offset: str, w: HandlerKey) -> str:
     """Bank-0 address of direct-page byte `offset` (operand, maybe plus an index).
 
     Native mode: D + offset wraps at 64 KiB. Emulation mode with DL = 0: the direct page is a
     6502 zero page and offset wraps within it; with DL != 0 it behaves as in native mode.
     """
-    if w.e and offset != "o":  # a lone operand byte never leaves the page when DL = 0
+    # a lone operand byte never leaves the page when DL = 0
+    if w.widths.emulation and offset != "o":
         return f"((d | (({offset}) & 0xFF)) if not d & 0xFF else ((d + {offset}) & 0xFFFF))"
     return f"((d + {offset}) & 0xFFFF)"
 
 
-def direct_x_pointer_high(low: str, w: State) -> str:
+def direct_x_pointer_high(low: str, w: HandlerKey) -> str:
     """Bank-0 address of the high byte of a `(dp,X)` pointer whose low byte is at `low`.
 
     Emulation mode with DL != 0: the chip takes the high byte from the low byte's page (a
     pointer at $02FF has its high byte at $0200). With DL = 0 the whole direct page wraps
     anyway, and in native mode the pointer's two bytes are consecutive in bank 0.
     """
-    if w.e:
+    if w.widths.emulation:
         return f"(({low}) & 0xFF00) | ((({low}) + 1) & 0xFF)"
     return f"((({low}) + 1) & 0xFFFF)"
 
@@ -135,15 +137,15 @@ DL_CYCLE = "d & 0xFF"
 """When the low byte of D is not zero, every direct-page access takes one more cycle."""
 
 
-def push(value: str, w: State) -> list[str]:
+def push(value: str, w: HandlerKey) -> list[str]:
     """Push a byte. Emulation mode: S stays in page 1."""
-    step = "s = 0x100 | ((s - 1) & 0xFF)" if w.e else "s = (s - 1) & 0xFFFF"
+    step = "s = 0x100 | ((s - 1) & 0xFF)" if w.widths.emulation else "s = (s - 1) & 0xFFFF"
     return [*write("s", value), step]
 
 
-def pull(var: str, w: State) -> list[str]:
+def pull(var: str, w: HandlerKey) -> list[str]:
     """Pull a byte. Emulation mode: S stays in page 1."""
-    step = "s = 0x100 | ((s + 1) & 0xFF)" if w.e else "s = (s + 1) & 0xFFFF"
+    step = "s = 0x100 | ((s + 1) & 0xFF)" if w.widths.emulation else "s = (s + 1) & 0xFFFF"
     return [step, *read(var, "s")]
 
 
@@ -161,14 +163,14 @@ def pull_new(var: str) -> list[str]:
     return ["s = (s + 1) & 0xFFFF", *read(var, "s")]
 
 
-def fix_stack(w: State) -> list[str]:
+def fix_stack(w: HandlerKey) -> list[str]:
     """After a `push_new`/`pull_new` instruction in emulation mode, S returns to page 1."""
-    return ["s = 0x100 | (s & 0xFF)"] if w.e else []
+    return ["s = 0x100 | (s & 0xFF)"] if w.widths.emulation else []
 
 
-def index_cycle(base: str, index: str, w: State) -> str:
+def index_cycle(base: str, index: str, w: HandlerKey) -> str:
     """The condition of the extra cycle of an indexed read: always with 16-bit index
     registers, else when adding the index crosses a page ("1": unconditional)."""
-    if not w.x8:
+    if not w.widths.x8:
         return "1"
     return f"({base} ^ ({base} + {index})) > 0xFF"

@@ -70,7 +70,7 @@ def _handler(code: int, k: int) -> tuple[str, tuple[str, ...]]:
         return "alone", body
     if op.mnemonic in CONDITIONAL:
         return "branch", body
-    size = op.length(INLINE[k].m8, INLINE[k].x8)
+    size = op.length(INLINE[k].widths.m8, INLINE[k].widths.x8)
     inner = (
         len(body) >= 2
         and body[-2] == f"pc += {size}"
@@ -90,7 +90,7 @@ def jump_target(code: bytes, address: int, k: int) -> tuple[int, int] | None:
     if op == 0x80:  # bra
         after = (address + 2) & 0xFFFF
         target = (after + code[1] - ((code[1] & 0x80) << 1)) & 0xFFFF
-        return target, 4 if w.e and (target ^ after) > 0xFF else 3
+        return target, 4 if w.widths.emulation and (target ^ after) > 0xFF else 3
     if op == 0x82:  # brl
         return (address + 3 + (code[1] | code[2] << 8)) & 0xFFFF, 4
     return None
@@ -110,7 +110,7 @@ def scan(ram: bytearray, t: int, k: int) -> tuple[tuple[tuple[int, int], ...], i
         kind, _ = _handler(code, k)
         if kind == "alone":
             break
-        size = OPCODES[code].length(w.m8, w.x8)
+        size = OPCODES[code].length(w.widths.m8, w.widths.x8)
         seen.add(address)
         count += 1
         if kind == "last":
@@ -163,7 +163,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
         while offset < len(code):
             op = OPCODES[code[offset]]
             kind, body = _handler(op.code, k)
-            operands = code[offset : offset + op.length(w.m8, w.x8)]
+            operands = code[offset : offset + op.length(w.widths.m8, w.widths.x8)]
             text = [OPERAND.sub(lambda m, b=operands: str(b[int(m[1])]), line) for line in body]
             decoded.append((begin + offset, op, kind, text, operands, piece))
             landings.add((piece, begin + offset))
@@ -232,7 +232,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
             # there. Not taken (2 cycles), the block goes on.
             after = (address + 2) & 0xFFFF
             target = (after + operands[1] - ((operands[1] & 0x80) << 1)) & 0xFFFF
-            taken = 4 if w.e and (target ^ after) > 0xFF else 3
+            taken = 4 if w.widths.emulation and (target ^ after) > 0xFF else 3
             condition = BRANCH_TAKEN[op.mnemonic]
             landing = bank | target
             static += 2

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from w65tool.cpu.access import (
     DL_CYCLE,
-    State,
+    HandlerKey,
     advance,
     direct,
     direct_new,
@@ -40,9 +40,9 @@ WRITE_OPS = frozenset({"sta", "stx", "sty", "stz"})
 MODIFY_OPS = frozenset({"asl", "lsr", "rol", "ror", "inc", "dec", "tsb", "trb"})
 
 
-def _bits(op: Opcode, w: State) -> int:
+def _bits(op: Opcode, w: HandlerKey) -> int:
     """Operand width of a data instruction: X decides for index registers, M for the rest."""
-    eight = w.x8 if op.mnemonic in INDEX_OPS else w.m8
+    eight = w.widths.x8 if op.mnemonic in INDEX_OPS else w.widths.m8
     return 8 if eight else 16
 
 
@@ -58,7 +58,7 @@ def _cycles(base: int, extras: list[str]) -> str:
     return " + ".join([str(fixed), *(f"(1 if {c} else 0)" for c in conditions)])
 
 
-def locate(mode: str, w: State, wide: bool, is_read: bool) -> tuple[list[str], list[str]]:
+def locate(mode: str, w: HandlerKey, wide: bool, is_read: bool) -> tuple[list[str], list[str]]:
     """Lines leaving the effective address in `ea` (and the next byte's in `ea2` when `wide`),
     plus the conditional cycle terms of the mode."""
     lines: list[str] = []
@@ -121,10 +121,10 @@ def locate(mode: str, w: State, wide: bool, is_read: bool) -> tuple[list[str], l
     return lines, extras
 
 
-def read_family(op: Opcode, w: State) -> list[str]:
+def read_family(op: Opcode, w: HandlerKey) -> list[str]:
     """Loads, arithmetic, logic, compares and BIT: fetch an operand, apply the ALU."""
     bits = _bits(op, w)
-    size = op.length(w.m8, w.x8)
+    size = op.length(w.widths.m8, w.widths.x8)
     extras = ["1"] if bits == 16 else []
     if op.mode.name in ("imm_m", "imm_x"):
         lines = fetch("v", size - 1, w)
@@ -139,7 +139,7 @@ def read_family(op: Opcode, w: State) -> list[str]:
     return [*lines, *alu, advance(size, w), f"return {_cycles(op.cycles, extras)}"]
 
 
-def write_family(op: Opcode, w: State) -> list[str]:
+def write_family(op: Opcode, w: HandlerKey) -> list[str]:
     """Stores: STA, STX, STY, STZ."""
     bits = _bits(op, w)
     source = {"sta": "a", "stx": "x", "sty": "y", "stz": "0"}[op.mnemonic]
@@ -157,9 +157,9 @@ def write_family(op: Opcode, w: State) -> list[str]:
     return [*lines, advance(op.size, w), f"return {_cycles(op.cycles, extras)}"]
 
 
-def modify_family(op: Opcode, w: State) -> list[str]:
+def modify_family(op: Opcode, w: HandlerKey) -> list[str]:
     """Read-modify-write: shifts, rotates, INC, DEC, TSB, TRB, on A or memory."""
-    bits = 8 if w.m8 else 16
+    bits = 8 if w.widths.m8 else 16
     if op.mode.name == "acc":
         take = "v = a & 0xFF" if bits == 8 else "v = a"
         put = "a = (a & 0xFF00) | v" if bits == 8 else "a = v"
@@ -191,11 +191,11 @@ BRANCH_TAKEN = {
 }
 
 
-def _branch(op: Opcode, w: State) -> list[str]:
+def _branch(op: Opcode, w: HandlerKey) -> list[str]:
     jump = [
         "n = (pc + o - ((o & 0x80) << 1)) & 0xFFFF",
         # Emulation mode only: a taken branch that crosses a page costs one more cycle.
-        "c = 4 if (n ^ pc) > 0xFF else 3" if w.e else "c = 3",
+        "c = 4 if (n ^ pc) > 0xFF else 3" if w.widths.emulation else "c = 3",
         "pc = n",
         "return c",
     ]
@@ -205,7 +205,7 @@ def _branch(op: Opcode, w: State) -> list[str]:
     return [*lines, f"if {BRANCH_TAKEN[op.mnemonic]}:", *(f"    {j}" for j in jump), "return 2"]
 
 
-def pc_family(op: Opcode, w: State) -> list[str]:
+def pc_family(op: Opcode, w: HandlerKey) -> list[str]:
     """Branches, jumps, calls and returns."""
     name, mode = op.mnemonic, op.mode.name
     if name in BRANCH_TAKEN:
@@ -294,18 +294,18 @@ def pc_family(op: Opcode, w: State) -> list[str]:
         ]
     if name == "rti":
         lines = [*pull("v", w), "set_p(v)", *pull("v", w), *pull("u", w), "pc = v | u << 8"]
-        if w.e:
+        if w.widths.emulation:
             return [*lines, "return 6"]
         return [*lines, *pull("u", w), "pb = u << 16", "return 7"]
     raise ValueError(f"no program-counter instruction {name} {mode}")
 
 
-def _push_register(value: str, wide: bool, w: State, cycles: int) -> list[str]:
+def _push_register(value: str, wide: bool, w: HandlerKey, cycles: int) -> list[str]:
     lines = [*push(f"{value} >> 8", w), *push(f"{value} & 0xFF", w)] if wide else push(value, w)
     return [*lines, advance(1, w), f"return {cycles + wide}"]
 
 
-def _pull_register(reg: str, wide: bool, w: State, cycles: int) -> list[str]:
+def _pull_register(reg: str, wide: bool, w: HandlerKey, cycles: int) -> list[str]:
     if wide:
         lines = [*pull("v", w), *pull("u", w), "v |= u << 8", f"{reg} = v", nz("v", 16)]
     else:
@@ -334,17 +334,17 @@ FLAG_OPS = {
 }
 
 
-def other_family(op: Opcode, w: State) -> list[str]:
+def other_family(op: Opcode, w: HandlerKey) -> list[str]:
     """Everything else: stack, flags, transfers, interrupts, block moves, WAI/STP/WDM."""
     name = op.mnemonic
-    m16, x16 = not w.m8, not w.x8
+    m16, x16 = not w.widths.m8, not w.widths.x8
     xbits = 16 if x16 else 8
     done = [advance(op.size, w), f"return {op.cycles}"]
     if name in FLAG_OPS:
         return [FLAG_OPS[name], *done]
     if name in ("brk", "cop"):
         # The signature byte is skipped; the pushed status has B set in emulation mode.
-        enter = "enter_e" if w.e else "enter_n"
+        enter = "enter_e" if w.widths.emulation else "enter_n"
         return [*fetch("o", 1, w), f"return {enter}({name!r}, (pc + 2) & 0xFFFF, get_p())"]
     if name == "wdm":
         # The hook runs with PC past both bytes and the two cycles counted; it may change
@@ -442,9 +442,9 @@ def other_family(op: Opcode, w: State) -> list[str]:
     if name in transfers:
         return [*_transfer(*transfers[name]), *done]
     if name == "tcs":
-        return ["s = 0x100 | (a & 0xFF)" if w.e else "s = a", *done]
+        return ["s = 0x100 | (a & 0xFF)" if w.widths.emulation else "s = a", *done]
     if name == "txs":
-        return ["s = 0x100 | x" if w.e else "s = x", *done]
+        return ["s = 0x100 | x" if w.widths.emulation else "s = x", *done]
     if name in ("inx", "iny", "dex", "dey"):
         reg, step = name[2], "+" if name[0] == "i" else "-"
         mask = "0xFFFF" if x16 else "0xFF"
@@ -472,7 +472,7 @@ def other_family(op: Opcode, w: State) -> list[str]:
     raise ValueError(f"no handler for {name}")
 
 
-FAMILIES: dict[str, Callable[[Opcode, State], list[str]]] = {}
+FAMILIES: dict[str, Callable[[Opcode, HandlerKey], list[str]]] = {}
 for _names, _family in (
     (READ_OPS, read_family),
     (WRITE_OPS, write_family),
@@ -482,6 +482,6 @@ for _names, _family in (
     FAMILIES.update(dict.fromkeys(_names, _family))
 
 
-def handler_body(op: Opcode, w: State) -> list[str]:
+def handler_body(op: Opcode, w: HandlerKey) -> list[str]:
     """Source lines of the handler of opcode row `op` in width state `w`."""
     return FAMILIES.get(op.mnemonic, other_family)(op, w)

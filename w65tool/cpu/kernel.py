@@ -19,7 +19,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from w65tool.cpu.access import STATES, State, push, read
+from w65tool.cpu.access import STATES, HandlerKey, push, read
 from w65tool.cpu.alu import add_decimal, subtract_decimal
 from w65tool.cpu.blocks import BLOCK_CYCLES
 from w65tool.cpu.code_cache import compile_cached
@@ -265,22 +265,23 @@ ACCESSORS = {  # register -> (getter expression, setter statement using `value`)
 }
 
 
-def _enter(w: State) -> list[str]:
+def _enter(w: HandlerKey) -> list[str]:
     """Interrupt entry (BRK, COP, IRQ, NMI, ABORT): push, then fetch the vector."""
-    lines = [] if w.e else push("pb >> 16", w)
+    e = w.widths.emulation
+    lines = [] if e else push("pb >> 16", w)
     lines += [*push("ret >> 8", w), *push("ret & 0xFF", w), *push("status", w)]
     lines += [
         "fi = 1",
         "fd = 0",
         "hook = cpu.vector_hook",
-        f"vector = VECTORS[kind][{int(w.e)}] if hook is None else hook(kind, {w.e})",
+        f"vector = VECTORS[kind][{int(e)}] if hook is None else hook(kind, {e})",
         *read("v", "vector"),
         *read("u", "(vector + 1) & 0xFFFFFF"),
         "pc = v | u << 8",
         "pb = 0",
-        f"return {7 if w.e else 8}",
+        f"return {7 if e else 8}",
     ]
-    return [f"def enter_{'e' if w.e else 'n'}(kind, ret, status):", *_indent(lines)]
+    return [f"def enter_{'e' if e else 'n'}(kind, ret, status):", *_indent(lines)]
 
 
 def _indent(lines: list[str], depth: int = 1) -> list[str]:

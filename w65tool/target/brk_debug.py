@@ -34,6 +34,7 @@ from w65tool.chip import ROM_FIRST, ROM_LAST
 from w65tool.isa import OPCODES
 from w65tool.target.base import Registers, TargetError
 from w65tool.target.protocol import BANNER, DISPLAY_RE, parse_register_display
+from w65tool.widths import Widths
 
 if TYPE_CHECKING:
     from w65tool.target.monitor import MonitorClient
@@ -197,12 +198,12 @@ class BrkDebugger:
                 f"cannot step at {where}: it is the monitor's ROM (no program is halted)",
                 hint="start a program with Go, or set a breakpoint and continue",
             )
-        m8, x8 = bool(registers.p & 0x20), bool(registers.p & 0x10)
+        widths = Widths.from_status(registers.p, registers.e)
         code = self.client.read_memory(pc, 4)
         op = OPCODES[code[0]]
         if op.mnemonic in NO_STEP:
             raise TargetError(f"cannot step at {where}: {NO_STEP[op.mnemonic]}")
-        size = op.length(m8, x8)
+        size = op.length(widths.m8, widths.x8)
         after = _in_bank(pc, size)
         operand = int.from_bytes(code[1:size], "little")
         name, mode = op.mnemonic, op.mode.name

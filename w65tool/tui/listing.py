@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from w65tool.disasm import Line, disassemble_memory
+from w65tool.disasm import Line, State, disassemble_memory
 
 BACK = 24
 """Bytes before PC tried as starting points for the lines shown above it."""
@@ -22,7 +22,8 @@ Reader = Callable[[int, int], bytes]
 
 def widths(p: int, e: int | None) -> dict[str, bool]:
     """The disassembler's width arguments for status register `p` and emulation flag `e`."""
-    return {"m8": bool(p & 0x20), "x8": bool(p & 0x10), "emulation": bool(e)}
+    state = State.from_status(p, e)
+    return {"m8": state.m8, "x8": state.x8, "emulation": state.emulation}
 
 
 def around_pc(
