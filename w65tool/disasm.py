@@ -110,7 +110,7 @@ class _Tracker:
     def __init__(self, state: State) -> None:
         self.state = state
         self.model = widths.known(state)
-        self.pushed: list[widths.State] = []  # what PHP saved, for PLP
+        self.pushed: list[widths.Tracked] = []  # what PHP saved, for PLP
 
     def forget_carry(self) -> None:
         """After bytes not decoded: the carry they left is not known."""

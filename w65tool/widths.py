@@ -6,7 +6,7 @@ with it (as `disasm.State`) and the CPU's generated handlers are specialised for
 
 The one model of how instructions change the widths: the assembler follows it to size each
 immediate, and the disassembler to decode one, so both read the same bytes the same way.
-A tracking state is a tuple `(m, m_at, x, x_at, e, c)`: `m` and `x` are 8, 16 or None (unknown),
+A `Tracked` state is a tuple `(m, m_at, x, x_at, e, c)`: `m` and `x` are 8, 16 or None (unknown),
 `m_at`/`x_at` the index of the line that set them (-1: the start or --default-width), `e` the
 emulation flag and `c` the carry (0, 1 or None), tracked so that `clc`/`sec` + `xce` can be
 followed. Tuples compare and hash cheaply, which the passes rely on.
@@ -70,7 +70,7 @@ class Widths:
 
 
 # A tracking state (see above): unlike `Widths`, it may not know a width, and holds the carry.
-State = tuple[int | None, int, int | None, int, int | None, int | None]
+Tracked = tuple[int | None, int, int | None, int, int | None, int | None]
 
 M, M_AT, X, X_AT, E, C = range(6)
 
@@ -86,24 +86,26 @@ CHANGES_CARRY = frozenset(
 CHANGES_STATE = CHANGES_CARRY | {"rep", "sep", "clc", "sec", "xce", "php"}
 
 
-def start(default: int | None) -> State:
+def start(default: int | None) -> Tracked:
     """The state at the top of a program: unknown, or --default-width for both registers."""
     return (default, -1, default, -1, None, None)
 
 
-def known(widths: Widths) -> State:
+def known(widths: Widths) -> Tracked:
     """The tracking state of known `widths`, the carry unknown."""
     m = 8 if widths.m8 else 16
     x = 8 if widths.x8 else 16
     return (m, -1, x, -1, 1 if widths.emulation else 0, None)
 
 
-def without_carry(state: State) -> State:
+def without_carry(state: Tracked) -> Tracked:
     """`state` with the carry unknown."""
     return (*state[:C], None)  # type: ignore[return-value]
 
 
-def after(state: State, mnemonic: str, value: int | None, at: int, stack: list[State]) -> State:
+def after(
+    state: Tracked, mnemonic: str, value: int | None, at: int, stack: list[Tracked]
+) -> Tracked:
     """The state after `mnemonic` (with its immediate `value`, if any) on line `at`.
 
     REP/SEP with a constant set or clear M (bit 5) and X (bit 4), in native mode; CLC/SEC set

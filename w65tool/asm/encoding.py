@@ -142,7 +142,9 @@ class Encoder:
         else:
             self._error(f"'{st.mnemonic}' needs an operand", st.col + len(st.mnemonic))
 
-    def _immediate(self, st: Instruction, modes: dict[str, int], state: widths.State) -> int | None:
+    def _immediate(
+        self, st: Instruction, modes: dict[str, int], state: widths.Tracked
+    ) -> int | None:
         op = st.operand
         expr = op.exprs[0]
         value = expr if isinstance(expr, int) else expr.ev(self)  # `evaluate`, inlined
@@ -294,7 +296,7 @@ class Encoder:
                 )
         self._emit(bytes((modes["block"], first, second)))
 
-    def _branch(self, st: Instruction, modes: dict[str, int], state: widths.State) -> None:
+    def _branch(self, st: Instruction, modes: dict[str, int], state: widths.Tracked) -> None:
         op = st.operand
         if op.shape != "addr":
             self._bad_mode(st)
@@ -338,7 +340,7 @@ class Encoder:
             + (offset & (0xFFFF if long else 0xFF)).to_bytes(size - 1, "little")
         )
 
-    def _address(self, st: Instruction, modes: dict[str, int], state: widths.State) -> None:
+    def _address(self, st: Instruction, modes: dict[str, int], state: widths.Tracked) -> None:
         op = st.operand
         family = FAMILIES[op.shape]
         mnemonic = st.mnemonic

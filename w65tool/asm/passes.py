@@ -32,9 +32,9 @@ def _an(bits: int) -> str:
     return "an 8" if bits == 8 else "a 16"
 
 
-Jump = tuple[widths.State, int]  # the widths a jump arrives with, and its line
+Jump = tuple[widths.Tracked, int]  # the widths a jump arrives with, and its line
 Conflict = tuple[str, int, int, int, int]  # register, width and line, other width and line
-Arrival = tuple[widths.State, tuple[Conflict, ...]]
+Arrival = tuple[widths.Tracked, tuple[Conflict, ...]]
 # Instructions whose effect on the widths depends on more than the widths before them (an
 # immediate, the saved widths): the second pass walks them always.
 _WALKED = frozenset({"rep", "sep", "php", "plp"})
@@ -44,7 +44,7 @@ def _line_of(jump: Jump) -> int:
     return jump[1]
 
 
-def _arrival(state: widths.State, fall: bool, sources: list[Jump] | None) -> Arrival:
+def _arrival(state: widths.Tracked, fall: bool, sources: list[Jump] | None) -> Arrival:
     """The widths at a label reached by `sources` (and by falling through, when `fall`).
 
     The fall-through's widths win, else the first jump's; a register reached with two known
@@ -73,7 +73,7 @@ def _arrival(state: widths.State, fall: bool, sources: list[Jump] | None) -> Arr
     return incoming[0][0], tuple(conflicts)
 
 
-def _bare(state: widths.State) -> tuple:
+def _bare(state: widths.Tracked) -> tuple:
     """A state without the lines that set its widths."""
     return state[widths.M], state[widths.X], state[widths.E], state[widths.C]
 
@@ -87,7 +87,7 @@ class PassResult:
         self,
         out: list[tuple[int, bytes] | None],
         addrs: list[int],
-        states: list[widths.State | None],
+        states: list[widths.Tracked | None],
         entry: int | None,
         sink: Sink,
         symbols: dict[str, int],
@@ -210,11 +210,11 @@ class Assembler(Symbols, Encoder, DirectiveHandlers, Directives):
         self.sink = Sink(self.policy)
         self.out: list[tuple[int, bytes] | None] = [None] * n
         self.addrs = [0] * n
-        self.states: list[widths.State | None] = [None] * n
+        self.states: list[widths.Tracked | None] = [None] * n
         self.pc = 0
         self.here = 0
-        self.state: widths.State = widths.start(self.default_width)
-        self.php: list[widths.State] = []
+        self.state: widths.Tracked = widths.start(self.default_width)
+        self.php: list[widths.Tracked] = []
         self.fall = True
         self.last_code = -1
         self.dpage = 0
@@ -232,7 +232,7 @@ class Assembler(Symbols, Encoder, DirectiveHandlers, Directives):
         self.relocatable: set[str] = set()
         self.reported: set[tuple[int, int]] = set()
         self.missing: list[tuple[int, Sym]] = []  # undefined symbols read: (line, node)
-        self.arrivals: list[tuple[int, widths.State, bool, Arrival]] = []
+        self.arrivals: list[tuple[int, widths.Tracked, bool, Arrival]] = []
         self.jumps_next: dict[int, list[Jump]] = {}
         self.label_pcs: dict[int, int] = {}
         self.cited_lines = False  # whether a note named the line that set a width
