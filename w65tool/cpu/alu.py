@@ -17,6 +17,41 @@ def nz(var: str, bits: int) -> str:
     return f"fn = fz = {var}" if bits == 8 else f"fz = {var}; fn = {var} >> 8"
 
 
+def status(m8: bool, x8: bool) -> str:
+    """P as one expression in a handler where M and X are known (`m8`, `x8`; both in
+    emulation mode): `get_p()` of the core, with its two width bits constant."""
+    widths = (0x20 if m8 else 0) | (0x10 if x8 else 0)
+    return (
+        "(fn & 0x80) | (0x40 if fv else 0) | fd << 3 | fi << 2 | (0 if fz else 2)"
+        f" | (1 if fc else 0) | {widths:#04x}"
+    )
+
+
+def set_status(var: str, m8: bool, x8: bool, emulation: bool) -> list[str]:
+    """Lines setting P from `var` in a handler where M and X are known: the flags are
+    unpacked in place; only a change of width calls the core's `set_p`, which also masks X
+    and Y and swaps the dispatch tables. In emulation mode M and X stay set whatever `var`."""
+    flags = [
+        f"fn = {var}",
+        f"fv = {var} & 0x40",
+        f"fd = {var} >> 3 & 1",
+        f"fi = {var} >> 2 & 1",
+        f"fz = ({var} & 2) ^ 2",
+        f"fc = {var} & 1",
+        "if irq and not fi:  # a held IRQ line is unmasked: look before the next instruction",
+        "    attn = True",
+    ]
+    if emulation:
+        return flags
+    widths = (0x20 if m8 else 0) | (0x10 if x8 else 0)
+    return [
+        f"if ({var} & 0x30) != {widths:#04x}:",
+        f"    set_p({var})",
+        "else:",
+        *(f"    {line}" for line in flags),
+    ]
+
+
 def _set_acc(value: str, bits: int) -> str:
     return f"a = (a & 0xFF00) | {value}" if bits == 8 else f"a = {value}"
 

@@ -30,7 +30,7 @@ from w65tool.cpu.access import (
     read,
     write,
 )
-from w65tool.cpu.alu import bit_immediate, modify_op, nz, read_op
+from w65tool.cpu.alu import bit_immediate, modify_op, nz, read_op, set_status, status
 from w65tool.isa import Opcode
 
 INDEX_OPS = frozenset({"ldx", "ldy", "cpx", "cpy", "stx", "sty"})
@@ -293,11 +293,22 @@ def pc_family(op: Opcode, w: HandlerKey) -> list[str]:
             "return 6",
         ]
     if name == "rti":
-        lines = [*pull("v", w), "set_p(v)", *pull("v", w), *pull("u", w), "pc = v | u << 8"]
+        lines = [*pull("v", w), *_set_status("v", w), *pull("v", w), *pull("u", w)]
+        lines.append("pc = v | u << 8")
         if w.widths.emulation:
             return [*lines, "return 6"]
         return [*lines, *pull("u", w), "pb = u << 16", "return 7"]
     raise ValueError(f"no program-counter instruction {name} {mode}")
+
+
+def _status(w: HandlerKey) -> str:
+    """P in a handler specialised on `w` (M and X are constants there)."""
+    return status(w.widths.m8, w.widths.x8)
+
+
+def _set_status(var: str, w: HandlerKey) -> list[str]:
+    """Set P from `var` in a handler specialised on `w`."""
+    return set_status(var, w.widths.m8, w.widths.x8, w.widths.emulation)
 
 
 def _push_register(value: str, wide: bool, w: HandlerKey, cycles: int) -> list[str]:
@@ -345,7 +356,8 @@ def other_family(op: Opcode, w: HandlerKey) -> list[str]:
     if name in ("brk", "cop"):
         # The signature byte is skipped; the pushed status has B set in emulation mode.
         enter = "enter_e" if w.widths.emulation else "enter_n"
-        return [*fetch("o", 1, w), f"return {enter}({name!r}, (pc + 2) & 0xFFFF, get_p())"]
+        pushed = _status(w)
+        return [*fetch("o", 1, w), f"return {enter}({name!r}, (pc + 2) & 0xFFFF, {pushed})"]
     if name == "wdm":
         # The hook runs with PC past both bytes and the two cycles counted; it may change
         # registers, PC and the cycle count, so the handler returns what the count moved
@@ -367,9 +379,9 @@ def other_family(op: Opcode, w: HandlerKey) -> list[str]:
     if name == "nop":
         return done
     if name == "php":
-        return _push_register("get_p()", False, w, op.cycles)
+        return _push_register(_status(w), False, w, op.cycles)
     if name == "plp":
-        return [*pull("v", w), "set_p(v)", *done]
+        return [*pull("v", w), *_set_status("v", w), *done]
     if name == "pha":
         return _push_register("a" if m16 else "a & 0xFF", m16, w, op.cycles)
     if name in ("phx", "phy"):
@@ -420,9 +432,9 @@ def other_family(op: Opcode, w: HandlerKey) -> list[str]:
             *done,
         ]
     if name == "rep":
-        return [*fetch("o", 1, w), "set_p(get_p() & ~o)", *done]
+        return [*fetch("o", 1, w), f"set_p(({_status(w)}) & ~o)", *done]
     if name == "sep":
-        return [*fetch("o", 1, w), "set_p(get_p() | o)", *done]
+        return [*fetch("o", 1, w), f"set_p({_status(w)} | o)", *done]
     if name == "xce":
         return ["exchange_ce()", *done]
     if name == "xba":
