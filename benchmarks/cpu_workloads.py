@@ -23,6 +23,7 @@ import time
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -43,22 +44,30 @@ def image_of(name: str) -> list[tuple[int, bytes]]:
     return [*workloads.workload_data(), *result.image.segments()]
 
 
-def ours(memory: list[tuple[int, bytes]], count: int, how: str) -> float:
-    """Seconds for about `count` instructions on our core; `how`: run, step or step+pc."""
+def machine(memory: list[tuple[int, bytes]], start: int) -> CPU:
+    """Our core on a `FlatBus` holding `memory`, about to run from `start`."""
     bus = FlatBus()
     for address, data in memory:
         bus.load(address, data)
     cpu = CPU(bus)
-    cpu.pc = workloads.ORIGIN
+    cpu.pc = start
+    return cpu
+
+
+def ours(
+    memory: list[tuple[int, bytes]], count: int, how: str, start: int = workloads.ORIGIN
+) -> float:
+    """Seconds for about `count` instructions on our core from `start`; `how`: run, step or
+    step+pc."""
+    cpu = machine(memory, start)
     if how == "run":
-        probe = CPU(bus)
-        probe.pc = workloads.ORIGIN
+        probe = machine(memory, start)  # a bus of its own: its writes must not reach `cpu`
         budget = sum(probe.step() for _ in range(count // 10)) * 10  # cycles of ~count
-        start = time.perf_counter()
+        began = time.perf_counter()
         cpu.run(budget)
-        return (time.perf_counter() - start) * count / cpu.instructions
+        return (time.perf_counter() - began) * count / cpu.instructions
     step = cpu.step
-    start = time.perf_counter()
+    began = time.perf_counter()
     if how == "step":
         for _ in range(count):
             step()
@@ -66,22 +75,27 @@ def ours(memory: list[tuple[int, bytes]], count: int, how: str) -> float:
         for _ in range(count):
             step()
             cpu.pc  # noqa: B018 - the read is what is measured
-    return time.perf_counter() - start
+    return time.perf_counter() - began
 
 
-def py65(memory: list[tuple[int, bytes]], count: int) -> float:
-    """Seconds for `count` instructions on py65."""
+def py65_machine(memory: list[tuple[int, bytes]], start: int) -> Any:
+    """py65's `MPU` holding `memory` (all below $10000), about to run from `start`."""
     from py65.devices.mpu6502 import MPU
 
     mpu = MPU()
     for address, data in memory:
         mpu.memory[address : address + len(data)] = data
-    mpu.pc = workloads.ORIGIN
-    step = mpu.step
-    start = time.perf_counter()
+    mpu.pc = start
+    return mpu
+
+
+def py65(memory: list[tuple[int, bytes]], count: int, start: int = workloads.ORIGIN) -> float:
+    """Seconds for `count` instructions on py65 from `start`."""
+    step = py65_machine(memory, start).step
+    began = time.perf_counter()
     for _ in range(count):
         step()
-    return time.perf_counter() - start
+    return time.perf_counter() - began
 
 
 def best_times(measures: dict[str, Callable[[], float]], rounds: int) -> dict[str, float]:
