@@ -249,6 +249,8 @@ def main() -> int:
     parser.add_argument("--to-trap", action="store_true", help="check agreement up to a trap")
     parser.add_argument("--limit", type=int, default=100_000_000, help="most instructions")
     args = parser.parse_args()
+    if args.instructions < 100 or args.rounds < 1 or args.limit < 1:
+        parser.error("--instructions must be at least 100, --rounds and --limit at least 1")
     try:
         memory, start = load_program(args.path, args.load, args.start)
     except W65Error as err:
