@@ -256,3 +256,127 @@ def test_blocks_go_on_through_jumps_and_calls_in_their_page(stack, native):
         stepped.step()
     assert max(len(pieces) for pieces in ran._blocks._code.values()) > 1
     assert state(ran) == state(stepped)
+
+
+CHECKS = """
+        .org $0200
+        .a8
+        .i8
+start:  ldx #0
+loop:   lda $1000,x
+        ora #{keep}         ; native: M and X stay 8-bit
+        pha
+        plp                 ; flags from the data, I too: an IRQ may be taken here
+        .a8                 ; (the widths stay 8-bit: emulation mode, or `keep`)
+        .i8
+        php
+        pla
+        cmp $1000,x
+        beq ok1
+        jsr error           ; in another page: the block leaves, or goes on past it
+ok1:    and #$0f
+        bne ok2
+        jmp skip            ; in another page
+ok2:    sta $2000,x
+        lda $1100,x
+        sta $0380           ; bit 0 drives the IRQ line (a hooked page)
+        cli
+        sei
+back:   inx
+        bne loop
+        jmp start
+        .org $0400
+error:  pha                 ; mark each way out as taken
+        lda #$80
+        tsb $2102
+        pla
+        rts
+skip:   lda #$80
+        tsb $2103
+        jmp back
+        .org $0500
+        .a8
+irq:    pha
+        lda #0
+        sta $0380           ; the line drops
+        pla
+        rti
+"""
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("native", [False, True])
+def test_blocks_go_on_past_calls_a_branch_skips_and_stop_after_plp_and_cli(seed, native):
+    """Checks the way test programs write them (`beq ok / jsr error / ok:`), PLP and CLI
+    unmasking a held IRQ line inside blocks: compiled blocks and single steps agree."""
+    from w65tool.asm import assemble_source
+
+    code = assemble_source(CHECKS.replace("{keep}", "$30" if native else "$00"))
+    machines = []
+    for _ in range(2):
+        bus = LoggingBus()
+        bus.ram[0x1000:0x1200] = random.Random(seed).randbytes(0x200)
+        for address, data in code.image.segments():
+            bus.load(address, data)
+        bus.load(0xFFEE, bytes([0x00, 0x05]))  # native IRQ
+        bus.load(0xFFFE, bytes([0x00, 0x05]))  # emulation IRQ/BRK
+        cpu = CPU(bus)
+        bus.cpu = cpu
+        cpu.pc = 0x0200
+        if native:
+            cpu.e = 0
+            cpu.p = 0x34
+        machines.append(cpu)
+    ran, stepped = machines
+    chunks = random.Random(seed)
+    while ran.cycles < 60_000:
+        ran.run(chunks.randrange(1, 600))
+    while stepped.cycles < ran.cycles:
+        stepped.step()
+    assert state(ran) == state(stepped)
+    assert ran.bus.ram[0x2102] and ran.bus.ram[0x2103]  # both ways out were taken
+    ok1 = code.symbols["ok1"]  # right after `jsr error`
+
+    def covers(pieces, address: int) -> bool:
+        return any(start <= address < start + len(data) for start, data in pieces)
+
+    # a block runs on past the call its branch skips
+    assert any(covers(p, ok1 - 3) and covers(p, ok1) for p in ran._blocks._code.values())
+
+
+def test_a_plp_that_changes_the_widths_ends_its_block():
+    from w65tool.asm import assemble_source
+
+    source = """
+        .org $0200
+        .a8
+        .i8
+loop:   sep #$30
+        .a8
+        lda #$00
+        pha
+        plp                 ; M and X become 16-bit: the rest of the block is decoded
+        .a16                ; for 8 bits and must not run
+        .i16
+        lda #$1234
+        ldx #$5678
+        inc $1000
+        jmp loop
+"""
+    code = assemble_source(source).image.segments()
+    machines = []
+    for _ in range(2):
+        bus = LoggingBus()
+        for address, data in code:
+            bus.load(address, data)
+        cpu = CPU(bus)
+        bus.cpu = cpu
+        cpu.pc = 0x0200
+        cpu.e = 0
+        machines.append(cpu)
+    ran, stepped = machines
+    ran.run(5_000)
+    while stepped.cycles < ran.cycles:
+        stepped.step()
+    assert state(ran) == state(stepped)
+    assert compiled_blocks(ran) and ran.bus.ram[0x1000] | ran.bus.ram[0x1001] << 8 > 100

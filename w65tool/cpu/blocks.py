@@ -52,11 +52,18 @@ INLINE = tuple(replace(w, inline=True) for w in STATES)
 
 # A handler line naming one of these changes the flow, the widths or the interrupt mask.
 ENDS_BLOCK = re.compile(r"\b(?:pc|set_p|exchange_ce|attn|select|cyc|return)\b")
+# PLP and CLI may unmask a held IRQ line (raising `attn`) and PLP may change the widths
+# (`set_p` then swaps the tables, `kstate`): they run inside a block, which stops right after
+# them when either happened (`CHECKED_EXIT`), and goes on in the same state otherwise.
+CHECKED = frozenset({"plp", "cli"})
+ENDS_CHECKED_BLOCK = re.compile(r"\b(?:pc|exchange_ce|select|cyc|return)\b")
+CHECKED_EXIT = "if attn or kstate != {k}: bail = 1"
 OPERAND = re.compile(r"ram\[t \+ (\d)\]")
 READ = re.compile(r"^(\s*)(\w+) = bus_read\((\w+)\) if rh\[\3 >> 8\] else ram\[\3\]$")
 BUS_WRITE = re.compile(r"^(\s*)bus_write\(")
 INVALIDATE = re.compile(r"^(\s*)invalidate\(")
 RETURN = re.compile(r"^(\s*)return (.+)$")
+CONSTANT_OPERAND = re.compile(r"^([ov]) = ([\d |<]+)$")
 
 
 @cache
@@ -71,12 +78,9 @@ def _handler(code: int, k: int) -> tuple[str, tuple[str, ...]]:
     if op.mnemonic in CONDITIONAL:
         return "branch", body
     size = op.length(INLINE[k].widths.m8, INLINE[k].widths.x8)
-    inner = (
-        len(body) >= 2
-        and body[-2] == f"pc += {size}"
-        and RETURN.match(body[-1]) is not None
-        and not any(ENDS_BLOCK.search(line) for line in body[:-2])
-    )
+    inner = len(body) >= 2 and body[-2] == f"pc += {size}" and RETURN.match(body[-1]) is not None
+    ends = ENDS_CHECKED_BLOCK if op.mnemonic in CHECKED else ENDS_BLOCK
+    inner = inner and not any(ends.search(line) for line in body[:-2])
     return ("inner" if inner else "last"), body
 
 
@@ -99,12 +103,15 @@ def jump_target(code: bytes, address: int, k: int) -> tuple[int, int] | None:
 def scan(ram: bytearray, t: int, k: int) -> tuple[tuple[tuple[int, int], ...], int]:
     """The pieces (start, end address) and the instruction count of the block starting at
     `t` in width state `k`. A jump, call or branch always taken to a constant address of the
-    same page not yet in the block goes on there, in a new piece."""
+    same page not yet in the block goes on there, in a new piece. An instruction that leaves
+    the block (a call elsewhere, a return) does not end it when an earlier conditional branch
+    of the block lands right after it (`beq ok / jsr error / ok:`): the block goes on there."""
     w = INLINE[k]
     pieces: list[tuple[int, int]] = []
     begin = address = t
     count = 0
     seen: set[int] = set()
+    landings: set[int] = set()  # where the block's forward branches go
     while count < MAX_INSTRUCTIONS and (address & 0xFF) <= 0xFB:
         code = ram[address]
         kind, _ = _handler(code, k)
@@ -113,11 +120,16 @@ def scan(ram: bytearray, t: int, k: int) -> tuple[tuple[tuple[int, int], ...], i
         size = OPCODES[code].length(w.widths.m8, w.widths.x8)
         seen.add(address)
         count += 1
-        if kind == "last":
+        if kind == "branch":
+            offset = ram[address + 1]
+            landings.add(address + 2 + offset - ((offset & 0x80) << 1))
+        elif kind == "last":
             jump = jump_target(bytes(ram[address : address + size]), address, k)
             address += size
             following = (t & 0xFF0000) | jump[0] if jump else -1
             if following >> 8 != t >> 8 or following in seen:
+                if address in landings:
+                    continue
                 break
             pieces.append((begin, address))
             begin = address = following
@@ -126,6 +138,19 @@ def scan(ram: bytearray, t: int, k: int) -> tuple[tuple[tuple[int, int], ...], i
     if address > begin:
         pieces.append((begin, address))
     return tuple(pieces), count
+
+
+def _fold_operand(lines: list[str]) -> list[str]:
+    """An operand made of constant bytes (`o = 52 | 18 << 8`, `v = 7`) written into the lines
+    that use it, instead of a variable, unless they assign the variable again."""
+    if not lines or not (match := CONSTANT_OPERAND.match(lines[0])):
+        return lines
+    name, value = match[1], str(eval(match[2], {"__builtins__": {}}))  # digits, | and <<
+    assigns = re.compile(rf"^\s*{name}\s*(?:[-+&|^]|<<|>>)?=[^=]|\b{name} = ")
+    if any(assigns.search(line) for line in lines[1:]):
+        return lines
+    uses = re.compile(rf"\b{name}\b")
+    return [uses.sub(value, line) for line in lines[1:]]
 
 
 def _accesses(lines: list[str], now: str) -> list[str]:
@@ -165,6 +190,8 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
             kind, body = _handler(op.code, k)
             operands = code[offset : offset + op.length(w.widths.m8, w.widths.x8)]
             text = [OPERAND.sub(lambda m, b=operands: str(b[int(m[1])]), line) for line in body]
+            if kind == "inner":
+                text = _fold_operand(text)
             decoded.append((begin + offset, op, kind, text, operands, piece))
             landings.add((piece, begin + offset))
             offset += len(operands)
@@ -217,6 +244,8 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
         jump = jump_target(operands, address, k) if kind == "last" else None
         if kind == "inner":
             accesses = _accesses(text[:-2], now)
+            if op.mnemonic in CHECKED:
+                accesses.append(CHECKED_EXIT.format(k=k))
             lines += [pad + line for line in accesses]
             cycles = RETURN.match(text[-1])[2]  # type: ignore[index]
             if cycles.isdigit():
@@ -253,7 +282,8 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
             pad = pad[:-4]
         elif jump is not None:
             # JMP, JSR, BRA, BRL to a constant: JSR's pushes, then on in the next piece, or
-            # out of the block.
+            # out of the block (when it is the last, or the next instruction follows it in
+            # its piece: a landing of a branch that skips it).
             target, cycles = jump
             if op.mnemonic == "jsr":
                 pushes = [re.sub(r"\bpc\b", str(address & 0xFFFF), line) for line in text[1:-2]]
@@ -264,24 +294,26 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
                     after += "; return"
                     lines += [f"{pad}if bail:", f"{pad}    pc = {target}; {after}"]
             static += cycles
-            if n + 1 == len(decoded):
+            if n + 1 == len(decoded) or decoded[n + 1][5] == piece:
                 leave(target, str(static))
-        else:  # the last instruction leaves PC and the returns as they are
-            lines.append(f"pc = {address & 0xFFFF}")
+        else:  # an instruction that leaves: PC and the returns as the handler has them
+            lines.append(f"{pad}pc = {address & 0xFFFF}")
             # a branch back to the block's start (a loop) runs the block again, as above
             again = op.mnemonic in BRANCHES
             for line in _accesses(text, now):
                 if match := RETURN.match(line):
                     indent, cycles = match.groups()
-                    line = f"{indent}cyc = {now} + ({cycles}); icount += {count}{minus}"
+                    exit_lines = [f"{indent}cyc = {now} + ({cycles}); icount += {count}{minus}"]
                     if again:
                         loop = f"pc == {start} and not attn and cyc < guard"
-                        line += f"\n{indent}if {loop}:\n{indent}    continue\n{indent}return"
-                    else:
-                        line += "; return"
-                lines.append(line)
+                        exit_lines += [f"{indent}if {loop}:", f"{indent}    continue"]
+                    exit_lines.append(f"{indent}return")
+                    lines += [pad + part for part in exit_lines]
+                else:
+                    lines.append(pad + line)
             looping = looping or again
-            break
+            if n + 1 == len(decoded):
+                break
     else:
         if jump is None:
             land(bank | ((pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF))
