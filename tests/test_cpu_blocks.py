@@ -380,3 +380,35 @@ loop:   sep #$30
         stepped.step()
     assert state(ran) == state(stepped)
     assert compiled_blocks(ran) and ran.bus.ram[0x1000] | ran.bus.ram[0x1001] << 8 > 100
+
+
+def test_code_that_patches_itself_on_every_pass_is_soon_left_uncompiled(monkeypatch):
+    """A block written over each pass is dropped each pass: compiling it again each time
+    would cost more than it saves, so its address must get hotter each time (backing off)."""
+    from w65tool.cpu.blocks import BlockCache
+
+    builds = []
+    build = BlockCache._build
+
+    def counted(self, t, k):
+        builds.append(t)
+        return build(self, t, k)
+
+    monkeypatch.setattr(BlockCache, "_build", counted)
+    machines = []
+    for _ in range(2):
+        bus = FlatBus()
+        bus.load(0x0200, LOOP)
+        cpu = CPU(bus)
+        cpu.pc = 0x0200
+        machines.append(cpu)
+    ran, stepped = machines
+    ran.run(400_000)  # about 20,000 passes, each rewriting the loop's first operand
+    while stepped.cycles < ran.cycles:
+        stepped.step()
+    assert (ran.a, ran.pc, bytes(ran.bus.ram[:0x1100])) == (
+        stepped.a,
+        stepped.pc,
+        bytes(stepped.bus.ram[:0x1100]),
+    )
+    assert builds.count(0x0200) <= 12  # not one build per pass

@@ -8,7 +8,10 @@ does not end a block: not taken, the block goes on; taken, it skips ahead inside
 when its (constant) target is an instruction further on (the skipped instructions run under
 `if not taken:`, branches nested), and leaves the block at the target otherwise. JMP, JSR,
 BRA and BRL to a constant address of the same page not yet in the block do not end it
-either: the block goes on there, in a new piece (a call's pushes included). It joins
+either: the block goes on there, in a new piece (a call's pushes included). A call, jump or
+return that leaves the block does not end it when a conditional branch of the block lands
+right after it (a test's `beq ok / jsr error / ok:`); PLP and CLI stay inside blocks, which
+stop right after them when they unmask a held IRQ line or change the widths. It joins
 the handlers (the same generated text `step()` runs) into one function with the operand
 bytes as constants: one call instead of one dispatch per instruction, and no operand
 fetches.
@@ -20,7 +23,8 @@ a raised IRQ line, a stop request or a remapped page before the next one; so doe
 a byte of any compiled block (`marks`), which drops every block of that page first. Memory
 changed from outside the core (a loader, a test, a `wdm_hook`) is caught by `suspect_all()`,
 which `run()` calls on entry and WDM after its hook: each block is then checked against the
-bytes it was compiled from the first time it is reached again. A block that ends in a branch
+bytes it was compiled from the first time it is reached again; a block dropped because its
+own bytes were written backs off (`MAX_BACKOFF`). A block that ends in a branch
 back to its own start (a tight loop), taken mid-block or at its end, runs the block again at
 once, under the run loop's own conditions.
 """
@@ -44,6 +48,11 @@ blocks only while this many cycles remain, so a run still ends at the first inst
 boundary at or past its limit."""
 HOT = 32
 """Times the run loop reaches an address before a block is compiled from it."""
+MAX_BACKOFF = 12
+"""Each time a block is dropped because its code was written, its address must be reached
+twice as often again before it is compiled anew, up to HOT << MAX_BACKOFF times: code that
+rewrites itself on every pass (an operand patched before each call) soon runs uncompiled
+instead of being compiled again and again."""
 
 ALONE = frozenset({"brk", "cop", "wdm", "wai", "stp", "mvn", "mvp"})
 BRANCHES = frozenset({"bcc", "bcs", "beq", "bne", "bmi", "bpl", "bvc", "bvs", "bra", "brl"})
@@ -350,6 +359,7 @@ class BlockCache:
         self._code: dict[tuple[int, int], tuple[tuple[int, bytes], ...]] = {}
         self._pages: dict[int, set[tuple[int, int]]] = {}
         self._heat: dict[int, int] = {}
+        self._dropped: dict[int, int] = {}  # k << 24 | t -> times its block was written over
         self._compile: Callable[[str], Callable[[], None]] | None = None
 
     def bind(self, compile_block: Callable[[str], Callable[[], None]]) -> None:
@@ -367,7 +377,7 @@ class BlockCache:
                 return block
         key = k << 24 | t
         heat = self._heat.get(key, 0) + 1
-        if heat < HOT:
+        if heat < HOT << self._dropped.get(key, 0):
             self._heat[key] = heat
             return None
         del self._heat[key]
@@ -394,7 +404,10 @@ class BlockCache:
         for k, t in self._pages.pop(page, ()):
             self.maps[k].pop(t, None)
             self._suspects[k].pop(t, None)
-            self._code.pop((k, t), None)
+            pieces = self._code.pop((k, t), ())
+            if any(a <= address < a + len(code) for a, code in pieces):  # its own bytes
+                key = k << 24 | t
+                self._dropped[key] = min(self._dropped.get(key, 0) + 1, MAX_BACKOFF)
         self.marks[page << 8 : (page + 1) << 8] = bytes(256)
 
     def suspect_all(self) -> None:
