@@ -1,8 +1,9 @@
 """The 65C816's arithmetic and logic, one snippet per operation and width.
 
 Flags are kept lazily in the generated core: `fz` is zero exactly when Z is set; N is bit 7 of
-`fn` (8-bit results store the result, 16-bit ones its high byte); `fv` and `fc` are truthy
-when V and C are set; `fd`, `fi`, `fm`, `fx` are 0 or 1.
+`fn` (8-bit results store the result, 16-bit ones its high byte); `fv` is truthy when V is
+set; `fc` is 0 or 1 (or False or True); `fd` and `fi` are 0 or their bit of P (8 and 4), so
+that P is assembled with `|` alone; `fm`, `fx` are 0 or 1.
 
 Read operations take the operand in `v` and update registers and flags; modify operations
 (shifts, INC/DEC, TSB/TRB) turn `v` into the value to write back. Decimal-mode ADC/SBC call
@@ -21,10 +22,7 @@ def status(m8: bool, x8: bool) -> str:
     """P as one expression in a handler where M and X are known (`m8`, `x8`; both in
     emulation mode): `get_p()` of the core, with its two width bits constant."""
     widths = (0x20 if m8 else 0) | (0x10 if x8 else 0)
-    return (
-        "(fn & 0x80) | (0x40 if fv else 0) | fd << 3 | fi << 2 | (0 if fz else 2)"
-        f" | (1 if fc else 0) | {widths:#04x}"
-    )
+    return f"(fn & 0x80) | (0x40 if fv else 0) | fd | fi | (0 if fz else 2) | fc | {widths:#04x}"
 
 
 def set_status(var: str, m8: bool, x8: bool, emulation: bool) -> list[str]:
@@ -34,8 +32,8 @@ def set_status(var: str, m8: bool, x8: bool, emulation: bool) -> list[str]:
     flags = [
         f"fn = {var}",
         f"fv = {var} & 0x40",
-        f"fd = {var} >> 3 & 1",
-        f"fi = {var} >> 2 & 1",
+        f"fd = {var} & 8",
+        f"fi = {var} & 4",
         f"fz = ({var} & 2) ^ 2",
         f"fc = {var} & 1",
         "if irq and not fi:  # a held IRQ line is unmasked: look before the next instruction",

@@ -338,9 +338,9 @@ FLAG_OPS = {
     "clc": "fc = 0",
     "sec": "fc = 1",
     "cli": "fi = 0; attn = attn or irq",  # a held IRQ line is now unmasked
-    "sei": "fi = 1",
+    "sei": "fi = 4",
     "cld": "fd = 0",
-    "sed": "fd = 1",
+    "sed": "fd = 8",
     "clv": "fv = 0",
 }
 

@@ -54,8 +54,8 @@ RESET_VECTOR = 0xFFFC
 RUNTIME = """
 def get_p():
     return (
-        (fn & 0x80) | (0x40 if fv else 0) | fm << 5 | fx << 4 | fd << 3 | fi << 2
-        | (0 if fz else 2) | (1 if fc else 0)
+        (fn & 0x80) | (0x40 if fv else 0) | fm << 5 | fx << 4 | fd | fi
+        | (0 if fz else 2) | fc
     )
 
 def select():
@@ -68,8 +68,8 @@ def select():
 def set_p(value):
     fn = value
     fv = value & 0x40
-    fd = value >> 3 & 1
-    fi = value >> 2 & 1
+    fd = value & 8  # fd and fi hold their bit of P (alu.py)
+    fi = value & 4
     fz = (value & 2) ^ 2
     fc = value & 1
     if e:  # M and X read as 1 in emulation mode
@@ -147,7 +147,8 @@ def step():
     return n
 
 def reset():
-    e = fm = fx = fi = 1
+    e = fm = fx = 1
+    fi = 4
     fd = d = db = pb = 0
     x &= 0xFF
     y &= 0xFF
@@ -271,7 +272,7 @@ def _enter(w: HandlerKey) -> list[str]:
     lines = [] if e else push("pb >> 16", w)
     lines += [*push("ret >> 8", w), *push("ret & 0xFF", w), *push("status", w)]
     lines += [
-        "fi = 1",
+        "fi = 4",
         "fd = 0",
         "hook = cpu.vector_hook",
         f"vector = VECTORS[kind][{int(e)}] if hook is None else hook(kind, {e})",
@@ -354,7 +355,8 @@ def generate() -> str:
         "    a = x = y = d = pc = pb = db = fn = fv = fd = fc = cyc = icount = kstate = 0",
         "    guard = 0",
         "    s = 0x1FF",
-        "    e = fm = fx = fi = fz = 1",
+        "    e = fm = fx = fz = 1",
+        "    fi = 4",
         "    ops = slow = bm = None",
         "    block_maps, cb, invalidate = blocks.maps, blocks.marks, blocks.invalidate",
         "    block_miss, suspect_all = blocks.miss, blocks.suspect_all",
