@@ -73,6 +73,10 @@ BUS_WRITE = re.compile(r"^(\s*)bus_write\(")
 INVALIDATE = re.compile(r"^(\s*)invalidate\(")
 RETURN = re.compile(r"^(\s*)return (.+)$")
 CONSTANT_OPERAND = re.compile(r"^([ov]) = ([\d |<]+)$")
+# The cycle a direct-page access adds when DL != 0 (access.DL_CYCLE), in a handler's return.
+DL_ONLY = re.compile(r"^(\d+) if d & 0xFF else (\d+)$")
+DL_TERM = " + (1 if d & 0xFF else 0)"
+WRITES_D = re.compile(r"(?:^|[;\s])d = ")
 
 
 @cache
@@ -212,13 +216,21 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
     bank = t & 0xFF0000
     lines = ["c0 = cyc"]
     static = count = 0
+    # In a block that never writes D, DL is tested once on entry (`dl`) and each direct-page
+    # access counts (`dps`) instead of testing it: the time is `c0 + static + dyn + dl * dps`.
+    hoist = not any(WRITES_D.search(line) for entry in decoded for line in entry[3])
+    dps = 0
+
+    def clock(base: int | str) -> str:
+        return f"c0 + {base} + dyn" + (f" + dl * {dps}" if dps else "")
+
     looping = False
     pad = ""
     # Forward branches to a landing inside the block, nested: the instructions they jump
     # over run under `if not taken:`, and the taken path (`else:`) takes back the cycles (off
-    # `c0`) and instructions (into `dn`) they would have counted. Each is (landing, static
-    # and count after the branch, pad of its `if`, cycles when taken).
-    skips: list[tuple[int, int, int, str, int]] = []
+    # `c0`) and instructions (into `dn`) they would have counted. Each is (landing; static,
+    # count and dps after the branch; pad of its `if`; cycles when taken).
+    skips: list[tuple[int, int, int, int, str, int]] = []
 
     # `dn`: the instructions a taken skip jumped over, taken off the count at the exits
     # (not off `icount` itself, which a bus hook may read while the block runs).
@@ -227,9 +239,11 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
     def land(address: int) -> None:
         nonlocal pad, minus
         while skips and skips[-1][0] == address:
-            _, after_static, after_count, pad, taken = skips.pop()
+            _, after_static, after_count, after_dps, pad, taken = skips.pop()
             lines.append(f"{pad}else:")
             lines.append(f"{pad}    c0 += {taken - 2 - (static - after_static)}")
+            if dps > after_dps:
+                lines.append(f"{pad}    c0 -= dl * {dps - after_dps}")
             lines.append(f"{pad}    dn += {count - after_count}")
             minus = " - dn"
 
@@ -239,7 +253,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
         interrupt or stop is pending (`attn`) and a whole block still fits before the
         limit (`guard`, set by run())."""
         nonlocal looping
-        lines.append(f"{pad}pc = {target}; cyc = c0 + {cycles} + dyn; icount += {count}{minus}")
+        lines.append(f"{pad}pc = {target}; cyc = {clock(cycles)}; icount += {count}{minus}")
         if target == start:
             lines.extend([f"{pad}if not attn and cyc < guard:", f"{pad}    continue"])
             looping = True
@@ -249,7 +263,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
         land(address)
         size = len(operands)
         count += 1
-        now = f"c0 + {static} + dyn"
+        now = clock(static)
         jump = jump_target(operands, address, k) if kind == "last" else None
         if kind == "inner":
             accesses = _accesses(text[:-2], now)
@@ -257,12 +271,18 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
                 accesses.append(CHECKED_EXIT.format(k=k))
             lines += [pad + line for line in accesses]
             cycles = RETURN.match(text[-1])[2]  # type: ignore[index]
-            if cycles.isdigit():
+            if hoist and (split := DL_ONLY.match(cycles)) and int(split[1]) == int(split[2]) + 1:
+                static += int(split[2])
+                dps += 1
+            elif hoist and cycles.endswith(DL_TERM):
+                lines.append(f"{pad}dyn += {cycles.removesuffix(DL_TERM)}")
+                dps += 1
+            elif cycles.isdigit():
                 static += int(cycles)
             else:
                 lines.append(f"{pad}dyn += {cycles}")
             if any("bail = 1" in line for line in accesses):
-                after = f"cyc = c0 + {static} + dyn; icount += {count}{minus}; return"
+                after = f"cyc = {clock(static)}; icount += {count}{minus}; return"
                 lines += [f"{pad}if bail:", f"{pad}    pc = {(address + size) & 0xFFFF}; {after}"]
         elif kind == "branch":
             # The target is a constant. Taken: to a landing further on in the block's piece
@@ -280,7 +300,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
                     lines.append(f"{pad}if {condition}:")
                     lines.append(f"{pad}    c0 += {taken - 2}")
                 else:
-                    skips.append((landing, static, count, pad, taken))
+                    skips.append((landing, static, count, dps, pad, taken))
                     skipped = condition[4:] if condition.startswith("not ") else f"not {condition}"
                     lines.append(f"{pad}if {skipped}:")
                     pad += "    "
@@ -299,7 +319,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
                 accesses = _accesses(pushes, now)
                 lines += [pad + line for line in accesses]
                 if any("bail = 1" in line for line in accesses):
-                    after = f"cyc = c0 + {static + cycles} + dyn; icount += {count}{minus}"
+                    after = f"cyc = {clock(static + cycles)}; icount += {count}{minus}"
                     after += "; return"
                     lines += [f"{pad}if bail:", f"{pad}    pc = {target}; {after}"]
             static += cycles
@@ -327,7 +347,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
         if jump is None:
             land(bank | ((pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF))
             lines += [f"pc = {(pieces[-1][0] + len(pieces[-1][1])) & 0xFFFF}"]
-            lines += [f"cyc = c0 + {static} + dyn", f"icount += {count}{minus}"]
+            lines += [f"cyc = {clock(static)}", f"icount += {count}{minus}"]
             if looping:
                 lines.append("return")
     source = "\n".join(lines)
@@ -335,6 +355,8 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
     source = "dyn = 0\n" + source if "dyn +=" in source else source.replace(" + dyn", "")
     if "bail = 1" in source:
         source = "bail = 0\n" + source
+    if "dl * " in source:
+        source = "dl = 1 if d & 0xFF else 0\n" + source
     if "dn +=" in source:
         source = "dn = 0\n" + source
     if looping:
