@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from w65tool.cpu.access import STATES
@@ -189,6 +189,7 @@ def _accesses(lines: list[str], now: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=2048)  # the same code in another core (a reset, a test) is not rewritten
 def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
     """The source of `blk()`, the block at `t` in state `k` made of `pieces`: (address,
     instruction bytes) each, the next piece starting where the previous one's last
