@@ -26,6 +26,10 @@ class KeyFooter(Footer):
             if width > room:
                 break  # the rest stay in the F1 list, in order, none half drawn
             room -= width
+            if isinstance(key, FooterKey):
+                # a key starts compact and its binding to the footer's `compact` then
+                # unsets it: set it first, or each key restyles the screen twice a compose
+                key.set_reactive(FooterKey.compact, self.compact)
             yield key
 
     def on_resize(self, event: events.Resize) -> None:
