@@ -29,9 +29,12 @@ def pytest_collection_finish(session):
     gc.set_threshold(7000, 10, 10)
 
 
-def pytest_runtest_logfinish(nodeid, location):
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
     """After each test, collect its garbage and freeze what survives (caches and the
-    like), so the next test's collections walk only the objects it makes."""
+    like), so the next test's collections walk only the objects it makes. (Here, not in
+    a hook that pytest-xdist's controller also runs for every report.)"""
+    yield
     gc.collect()
     gc.freeze()
 
