@@ -244,6 +244,9 @@ class _RefusingLine:
     def write(self, data: bytes) -> bytes:
         return data
 
+    def wait(self, timeout: float) -> None:
+        time.sleep(timeout)  # nothing ever arrives: the whole wait
+
     def close(self) -> None:
         pass
 

@@ -21,7 +21,11 @@ class BoardProcess:
     """A virtual SXB in a child process: `port` is its pty; close() ends it."""
 
     def __init__(self, kind: str = "sxb") -> None:
-        context = multiprocessing.get_context("spawn")  # no fork of a threaded process
+        # No fork of this threaded process: children fork from a server process that has
+        # imported the board once (a fresh interpreter each would import and compile the
+        # emulator again: half a second of CPU a board)
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__, "w65tool.target.sim_server", "w65tool.cpu"])
         self._conn, child = context.Pipe()
         self._process = context.Process(target=serve, args=(child, kind), daemon=True)
         self._process.start()

@@ -25,7 +25,6 @@ that still hold a BRK (`BrkDebugger.armed`).
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -255,18 +254,18 @@ class BrkDebugger:
         if not self.running:
             return None
         link = self.client.link
-        deadline = time.monotonic() + wait
+        deadline = link.clock() + wait
         while True:
             reset = link.buffer.find(BANNER)
             m = DISPLAY_RE.search(link.buffer)
             if m is not None:
                 return self._caught(m, reset)
-            if time.monotonic() >= deadline:
+            if link.clock() >= deadline:
                 break
-            link.poll(deadline - time.monotonic())
+            link.poll(deadline - link.clock())
         # what the program printed, except what may be the start of a display
         keep = link.buffer.find(DISPLAY_LEAD)
-        quiet = time.monotonic() - link.last_heard > QUIET_CHARS * link.char_time
+        quiet = link.clock() - link.last_heard > QUIET_CHARS * link.char_time
         if keep < 0:
             keep = len(link.buffer) if quiet else _unheld(link.buffer)
         cut = keep if reset < 0 else min(keep, reset)
@@ -307,11 +306,12 @@ class BrkDebugger:
 
     def wait(self, timeout: float | None) -> Break | None:
         """`poll` until a break or `timeout` seconds (None: for ever)."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+        clock = self.client.link.clock
+        deadline = None if timeout is None else clock() + timeout
         while True:
-            left = 1.0 if deadline is None else deadline - time.monotonic()
+            left = 1.0 if deadline is None else deadline - clock()
             hit = self.poll(max(0.0, left))
-            if hit is not None or (deadline is not None and time.monotonic() >= deadline):
+            if hit is not None or (deadline is not None and clock() >= deadline):
                 return hit
 
     def adopt(self, other: BrkDebugger) -> None:

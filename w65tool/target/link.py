@@ -62,8 +62,10 @@ class Link:
         self.raw_log: Callable[[str, bytes], None] | None = None  # ("tx"|"rx", bytes)
         self.last_heard = 0.0  # clock() of the last byte received
         self.resets = 0  # reset banners seen (each may count more than once): compare, not add
-        # every wait reads this clock: tests put a fake one here to check deadlines exactly
-        self.clock: Callable[[], float] = time.monotonic
+        # every wait reads this clock: a port that keeps its own time (an in-process board's
+        # UART, `UartPort`) gives it, so deadlines pass in the board's time, not this
+        # machine's; tests put a fake one here to check deadlines exactly
+        self.clock: Callable[[], float] = getattr(port, "clock", time.monotonic)
         # when set, a clock() time no wait goes past (a clean-up after Ctrl-C has a budget)
         self.cutoff: float | None = None
 

@@ -21,7 +21,6 @@ Choices, from the ROM source:
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
@@ -612,7 +611,7 @@ class MonitorClient:
 
     def wait_return(self, what: str, timeout: float | None) -> Registers:
         """Wait for the register display a returning `J` program brings, and parse it."""
-        deadline = None if timeout is None else time.monotonic() + timeout
+        deadline = None if timeout is None else self.link.clock() + timeout
         while True:
             m = DISPLAY_RE.search(self.link.buffer)
             if m is not None:
@@ -623,12 +622,12 @@ class MonitorClient:
                 self.at_prompt = True
                 self.running = None
                 return regs
-            if deadline is not None and time.monotonic() >= deadline:
+            if deadline is not None and self.link.clock() >= deadline:
                 raise TargetError(
                     f"Failed to {what}: the program did not return within {timeout:.1f} s",
                     hint="it may still be running (does it end in RTL?); press reset to stop it",
                 )
-            self.link.poll(1.0 if deadline is None else deadline - time.monotonic())
+            self.link.poll(1.0 if deadline is None else deadline - self.link.clock())
 
 
 def _gaps(start: int, count: int, good: dict[int, int]) -> list[tuple[int, int]]:
@@ -862,9 +861,9 @@ class MonitorTarget(Target):
             return self.debugger.take_output()
         if not self.link.buffer:
             self.link.poll(timeout)
-            deadline = time.monotonic() + timeout
-            while not self.link.buffer and time.monotonic() < deadline:
-                self.link.poll(deadline - time.monotonic())
+            deadline = self.link.clock() + timeout
+            while not self.link.buffer and self.link.clock() < deadline:
+                self.link.poll(deadline - self.link.clock())
         return self.link.discard()
 
     def close(self) -> None:

@@ -34,6 +34,7 @@ import contextlib
 import errno
 import os
 import random
+import select
 import socket
 import threading
 import time
@@ -49,6 +50,9 @@ SLICE_SECONDS = 0.002
 BURST_SECONDS = 0.02
 """Emulated time the board runs at a stretch while unpaced with bytes in flight."""
 LOOP_SLEEP = 0.0005
+"""The pause between rounds while bytes are in flight."""
+IDLE_WAIT = 0.002
+"""Longest a round with nothing in flight waits for the client (a byte ends the wait)."""
 HOST_BUFFER = 4096
 """Bytes the host side holds each way (Linux's tty buffer); more are dropped."""
 BUSY_MESSAGE = b"w65 sim: the line is busy (one client at a time)\r\n"
@@ -132,6 +136,10 @@ class _PtyLine:
                 return b""
             raise
 
+    def wait(self, timeout: float) -> None:
+        """Return when the client has sent something, or after `timeout` seconds."""
+        select.select([self.master], [], [], timeout)
+
     def write(self, data: bytes) -> bytes:
         """Write what the pty takes; the rest is returned to be tried again."""
         try:
@@ -197,6 +205,11 @@ class _TcpLine:
             self.client = None
             self.left = True
         return data
+
+    def wait(self, timeout: float) -> None:
+        """Return when a client connects or sends something, or after `timeout` seconds."""
+        waiting = [self.server] if self.client is None else [self.server, self.client]
+        select.select(waiting, [], [], timeout)
 
     def write(self, data: bytes) -> bytes:
         if self.client is None:
@@ -336,7 +349,8 @@ class VirtualBoard:
                     out = uart.host_receive()
                     # a board that takes nothing in and sends nothing out (or a line that
                     # refuses what it sends) is idle, however much is in flight
-                    moved = bool(data or out) or (uart.host_pending(), uart.tx_pending()) != waiting
+                    now_waiting = (uart.host_pending(), uart.tx_pending())
+                    moved = bool(data or out) or now_waiting != waiting
                 out = faults.apply(out, now)
                 self.bytes_out += len(out)
                 self._pending_out += out
@@ -351,7 +365,10 @@ class VirtualBoard:
                     line.close()
                     return
                 if not burst:
-                    time.sleep(LOOP_SLEEP)
+                    if any(now_waiting) or self._pending_out or now < faults.stalled_until:
+                        time.sleep(LOOP_SLEEP)
+                    else:  # nothing in flight: sleep until the client sends (or a while)
+                        line.wait(IDLE_WAIT)
                 if board.cycles - emu0 < (time.monotonic() - wall0 - 1.0) * FCLK_HZ:
                     # the board cannot keep up (a busy program): do not try to catch up
                     wall0, emu0 = time.monotonic(), board.cycles

@@ -2,9 +2,12 @@
 
 `MonitorTarget(..., serial=UartPort(board))` speaks the monitor protocol to the emulated ROM
 monitor with no pty and no thread: reads run the board (in emulated time) until it has sent
-something or the read's timeout has passed in emulated time. Bytes therefore arrive exactly
-as the board's UART clocks them, which makes protocol tests and the loader benchmark
-deterministic. As on a real line, bytes exchanged while host and board are at different
+something or the read's timeout has passed in emulated time. The port's `clock` is the
+board's emulated time too, and a `Link` on the port reads its deadlines from it: bytes
+arrive exactly as the board's UART clocks them and every time-out lasts as long as it would
+beside a real board, however fast or loaded this machine is, which makes protocol tests and
+the loader benchmark deterministic (a time-out costs the emulation of the board's idle
+loop, not a wait). As on a real line, bytes exchanged while host and board are at different
 baud rates arrive garbled; `flip` damages bytes at random (reproducibly by `seed`) to test
 fault handling.
 """
@@ -32,6 +35,10 @@ class UartPort:
         self.flip = flip  # chance that a byte either way has one bit flipped
         self.random = random.Random(seed)
         self._pending = bytearray()
+
+    def clock(self) -> float:
+        """The board's emulated seconds since power-on: the time this line keeps."""
+        return self.board.seconds
 
     def _damage(self, data: bytes) -> bytes:
         if not self.flip:

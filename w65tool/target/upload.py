@@ -19,7 +19,6 @@ What the ROM's loader (`XS28ROM` in `R_DEBUG.ASM`) does, and what follows for a 
 
 from __future__ import annotations
 
-import time
 from collections import deque
 from dataclasses import dataclass
 
@@ -88,7 +87,7 @@ def upload_image(
     count: int | None = 0  # the loader's good-record count, when known
     current: int | None = None  # fully sent, awaiting its reply
     ahead: tuple[int, int] | None = None  # (record, characters of it already sent)
-    started = time.monotonic()
+    started = link.clock()
     if progress:
         progress(0, total)
 
@@ -166,12 +165,12 @@ def upload_image(
             if attempt == retries:
                 raise
             _recover(link, window, len(END_RECORD))
-    return UploadStats(total, len(records), time.monotonic() - started, resent)
+    return UploadStats(total, len(records), link.clock() - started, resent)
 
 
 def _wait_reply(link: Link, timeout: float) -> tuple[str, int | None]:
     """The loader's reply to one record: (`good`, count), (`bad`, None), or a failure kind."""
-    deadline = time.monotonic() + timeout
+    deadline = link.clock() + timeout
     while True:
         kind, got, used = loader_reply(bytes(link.buffer))
         if kind in ("good", "bad"):
@@ -179,7 +178,7 @@ def _wait_reply(link: Link, timeout: float) -> tuple[str, int | None]:
             return kind, got
         if kind == "garbage":
             return "garbage", None
-        left = deadline - time.monotonic()
+        left = deadline - link.clock()
         if left <= 0:
             return "timeout", None
         link.poll(left)
@@ -215,9 +214,9 @@ def _recover(link: Link, window: int, record_chars: int, escape: bool = False) -
 
 def _answer(link: Link, wait: float) -> bool:
     """Wait up to `wait` seconds for anything the loader (or the prompt) says to a CR."""
-    deadline = time.monotonic() + wait
+    deadline = link.clock() + wait
     while not any(c in link.buffer for c in (b".", b"?", b">")):
-        if time.monotonic() >= deadline:
+        if link.clock() >= deadline:
             return False
-        link.poll(deadline - time.monotonic())
+        link.poll(deadline - link.clock())
     return True

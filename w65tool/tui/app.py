@@ -19,6 +19,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal, Vertical
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import Input, Tab, Tabs
 from textual.worker import get_current_worker
 
@@ -167,6 +168,11 @@ class W65App(App[None]):
         return {**chip_names(), **self.given_symbols, **self.program_symbols}
 
     # -- layout ---------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        """The main screen, classed `-emulated` or `-board` from its first styling (a class
+        set once it is mounted would restyle every widget on it)."""
+        return Screen(id="_default", classes="-emulated" if self.session.emulated else "-board")
+
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
             yield RegisterPanel(id="registers")
@@ -188,8 +194,6 @@ class W65App(App[None]):
     def on_mount(self) -> None:
         session = self.session
         self._grid = self.query_one(HexGrid)  # workers read its window from their threads
-        self.screen.set_class(session.emulated, "-emulated")
-        self.screen.set_class(not session.emulated, "-board")
         self.query_one("#controls").border_title = "Control"
         status = self.query_one(StatusBar)
         status.target = session.target.description
