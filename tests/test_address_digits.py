@@ -167,6 +167,7 @@ def test_a_read_with_a_damaged_address_digit_reads_the_right_bytes(digit):
 
 # One seed (the run takes seconds of real line time); the long sweep is
 # benchmarks/lossy_line.py.
+@pytest.mark.waits
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminals here")
 def test_small_writes_on_a_lossy_line_land_where_asked_or_fail():
     lossy_small_writes(1, writes=6)

@@ -145,6 +145,7 @@ def test_ctrl_c_mid_upload_leaves_the_loader(tmp_path):
         assert at_prompt(vb.port)
 
 
+@pytest.mark.waits
 def test_ctrl_c_mid_verify_waits_out_one_short_dump(tmp_path):
     with VirtualBoard("sxb", pacing=False) as vb:
         path = big_image(tmp_path, 16384)

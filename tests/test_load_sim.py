@@ -74,6 +74,7 @@ def test_fast_load_on_the_virtual_board(tmp_path):
 
 # One random seed per fault and run (each takes seconds of real line time); the long sweep is
 # benchmarks/lossy_line.py.
+@pytest.mark.waits
 @pytest.mark.parametrize("kind", ["drop", "corrupt"])
 @settings(
     max_examples=1, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]

@@ -98,6 +98,7 @@ def test_a_clean_line_gives_the_whole_truth(tmp_path, capsys):
     assert load_and_check(tmp_path, capsys, seed=1, rate=0.0) == 0
 
 
+@pytest.mark.waits
 @settings(
     max_examples=4, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

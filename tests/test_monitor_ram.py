@@ -132,6 +132,7 @@ def load_hello(seed: int) -> tuple[list[int], int, str]:
     return damaged, status, err.getvalue()
 
 
+@pytest.mark.waits
 def test_noisy_line_damage_is_reported_never_verified():
     for seed in DAMAGING_SEEDS:  # until one does the damage
         damaged, status, err = load_hello(seed)

@@ -126,6 +126,7 @@ def test_sync_gets_out_of_a_half_sent_record(target, fake):
 
 # One random seed per fault and run (each takes seconds of real line time); the long sweep is
 # benchmarks/lossy_line.py.
+@pytest.mark.waits
 @pytest.mark.parametrize("where", ["flip_in", "drop_in", "flip_out", "drop_out"])
 @settings(max_examples=1, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))

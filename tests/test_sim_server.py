@@ -292,6 +292,7 @@ def test_output_nobody_reads_is_held_to_the_host_buffer(monkeypatch):
     assert held == HOST_BUFFER and held + dropped == sent
 
 
+@pytest.mark.waits
 def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path):
     # one seed (a run takes seconds of real line time); benchmarks/lossy_line.py sweeps many
     seed = 5
@@ -311,6 +312,7 @@ def test_lossy_line_gives_the_exact_file_or_an_error_naming_the_range(tmp_path):
         assert re.search(r"\$00(1[0-9A-F]{3})", error) or "board not answering" in error, error
 
 
+@pytest.mark.waits
 def test_loads_with_verify_succeed_at_one_percent_damaged_characters(tmp_path):
     # 0.5 % dropped and 0.5 % corrupted characters each way: a 45-character record or dump
     # line fails about one try in three, and every seed must still load and verify. One

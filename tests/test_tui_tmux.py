@@ -108,6 +108,7 @@ def blink(tmp_path):
     return path
 
 
+@pytest.mark.waits
 def test_a_session_on_the_emulated_board(blink, tmp_path):
     """Start with a program, JML it, stop it, break at a symbol, read the help, quit."""
     term = Tmux(
