@@ -199,7 +199,10 @@ def _branch(op: Opcode, w: HandlerKey) -> list[str]:
         "pc = n",
         "return c",
     ]
-    lines = [*fetch("o", 1, w), advance(2, w)]
+    if w.inline:  # the offset is read only when the branch is taken
+        lines, jump = [advance(2, w)], [*fetch("o", 1, w), *jump]
+    else:
+        lines = [*fetch("o", 1, w), advance(2, w)]
     if op.mnemonic == "bra":
         return [*lines, *jump]
     return [*lines, f"if {BRANCH_TAKEN[op.mnemonic]}:", *(f"    {j}" for j in jump), "return 2"]
