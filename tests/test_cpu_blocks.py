@@ -82,6 +82,47 @@ def run_both(seed: int, cycles: int) -> tuple[CPU, CPU]:
     return ran, stepped
 
 
+def twins(source: str, prepare=None, data_seed: int | None = None) -> tuple[CPU, CPU]:
+    """Two cores on logging buses holding `source` assembled (and, with `data_seed`, the same
+    random bytes at $1000-$11FF), started at $0200, each set up by `prepare(cpu)`."""
+    from w65tool.asm import assemble_source
+
+    segments = assemble_source(source).image.segments()
+    machines = []
+    for _ in range(2):
+        bus = LoggingBus()
+        if data_seed is not None:
+            bus.ram[0x1000:0x1200] = random.Random(data_seed).randbytes(0x200)
+        for address, data in segments:
+            bus.load(address, data)
+        cpu = CPU(bus)
+        bus.cpu = cpu
+        cpu.pc = 0x0200
+        if prepare is not None:
+            prepare(cpu)
+        machines.append(cpu)
+    return machines[0], machines[1]
+
+
+def run_then_step(ran: CPU, stepped: CPU, cycles: int, chunks: random.Random | None) -> None:
+    """`ran` runs `cycles` with `run()` (in chunks of random length, so that limits fall
+    anywhere, near a block's end too), then `stepped` steps as far."""
+    while ran.cycles < cycles:
+        ran.run(chunks.randrange(1, 600) if chunks else cycles - ran.cycles)
+    while stepped.cycles < ran.cycles:
+        stepped.step()
+
+
+def native(p: int):
+    """A `prepare` for `twins`: native mode with status `p`."""
+
+    def prepare(cpu: CPU) -> None:
+        cpu.e = 0
+        cpu.p = p
+
+    return prepare
+
+
 @pytest.mark.parametrize("seed", range(300))
 def test_run_with_blocks_matches_stepping(seed):
     ran, stepped = run_both(seed, 30_000)
@@ -179,31 +220,15 @@ skip3:  inx
 
 
 @pytest.mark.parametrize("seed", range(6))
-@pytest.mark.parametrize("native", [False, True])
-def test_branches_inside_blocks_count_as_single_steps(seed, native):
-    from w65tool.asm import assemble_source
-
-    code = assemble_source(BRANCHY).image.segments()
-    machines = []
-    for _ in range(2):
-        bus = LoggingBus()
-        bus.ram[0x1000:0x1200] = random.Random(seed).randbytes(0x200)
-        for address, data in code:
-            bus.load(address, data)
-        cpu = CPU(bus)
-        bus.cpu = cpu
-        cpu.pc = 0x0200
-        if native:
-            cpu.e = 0
-            cpu.p = 0x30
+@pytest.mark.parametrize("is_native", [False, True])
+def test_branches_inside_blocks_count_as_single_steps(seed, is_native):
+    def prepare(cpu: CPU) -> None:
+        if is_native:
+            native(0x30)(cpu)
         cpu.d = (0, 0x0100, 0x2000, 0x0042, 0x20F0, 0)[seed]  # DL != 0 costs a cycle
-        machines.append(cpu)
-    ran, stepped = machines
-    chunks = random.Random(seed)
-    while ran.cycles < 40_000:
-        ran.run(chunks.randrange(1, 600))  # limits anywhere, near a block's end too
-    while stepped.cycles < ran.cycles:
-        stepped.step()
+
+    ran, stepped = twins(BRANCHY, prepare, data_seed=seed)
+    run_then_step(ran, stepped, 40_000, random.Random(seed))
     assert compiled_blocks(ran)
     assert state(ran) == state(stepped)
 
@@ -229,31 +254,15 @@ done:   rts
 
 
 @pytest.mark.parametrize("stack", [0x01FF, 0x03FF])  # page 1, or a hooked page (native)
-@pytest.mark.parametrize("native", [False, True])
-def test_blocks_go_on_through_jumps_and_calls_in_their_page(stack, native):
-    from w65tool.asm import assemble_source
-
-    code = assemble_source(JUMPY).image.segments()
-    machines = []
-    for _ in range(2):
-        bus = LoggingBus()
-        bus.ram[0x1000:0x1100] = random.Random(stack).randbytes(0x100)
-        for address, data in code:
-            bus.load(address, data)
-        cpu = CPU(bus)
-        bus.cpu = cpu
-        cpu.pc = 0x0200
-        if native:
-            cpu.e = 0
-            cpu.p = 0x30
+@pytest.mark.parametrize("is_native", [False, True])
+def test_blocks_go_on_through_jumps_and_calls_in_their_page(stack, is_native):
+    def prepare(cpu: CPU) -> None:
+        if is_native:
+            native(0x30)(cpu)
             cpu.s = stack
-        machines.append(cpu)
-    ran, stepped = machines
-    chunks = random.Random(stack + native)
-    while ran.cycles < 40_000:
-        ran.run(chunks.randrange(1, 600))
-    while stepped.cycles < ran.cycles:
-        stepped.step()
+
+    ran, stepped = twins(JUMPY, prepare, data_seed=stack)
+    run_then_step(ran, stepped, 40_000, random.Random(stack + is_native))
     assert max(len(pieces) for pieces in ran._blocks._code.values()) > 1
     assert state(ran) == state(stepped)
 
@@ -305,37 +314,25 @@ irq:    pha
 
 
 @pytest.mark.parametrize("seed", range(4))
-@pytest.mark.parametrize("native", [False, True])
-def test_blocks_go_on_past_calls_a_branch_skips_and_stop_after_plp_and_cli(seed, native):
+@pytest.mark.parametrize("is_native", [False, True])
+def test_blocks_go_on_past_calls_a_branch_skips_and_stop_after_plp_and_cli(seed, is_native):
     """Checks the way test programs write them (`beq ok / jsr error / ok:`), PLP and CLI
     unmasking a held IRQ line inside blocks: compiled blocks and single steps agree."""
     from w65tool.asm import assemble_source
 
-    code = assemble_source(CHECKS.replace("{keep}", "$30" if native else "$00"))
-    machines = []
-    for _ in range(2):
-        bus = LoggingBus()
-        bus.ram[0x1000:0x1200] = random.Random(seed).randbytes(0x200)
-        for address, data in code.image.segments():
-            bus.load(address, data)
-        bus.load(0xFFEE, bytes([0x00, 0x05]))  # native IRQ
-        bus.load(0xFFFE, bytes([0x00, 0x05]))  # emulation IRQ/BRK
-        cpu = CPU(bus)
-        bus.cpu = cpu
-        cpu.pc = 0x0200
-        if native:
-            cpu.e = 0
-            cpu.p = 0x34
-        machines.append(cpu)
-    ran, stepped = machines
-    chunks = random.Random(seed)
-    while ran.cycles < 60_000:
-        ran.run(chunks.randrange(1, 600))
-    while stepped.cycles < ran.cycles:
-        stepped.step()
+    source = CHECKS.replace("{keep}", "$30" if is_native else "$00")
+
+    def prepare(cpu: CPU) -> None:
+        cpu.bus.load(0xFFEE, bytes([0x00, 0x05]))  # native IRQ
+        cpu.bus.load(0xFFFE, bytes([0x00, 0x05]))  # emulation IRQ/BRK
+        if is_native:
+            native(0x34)(cpu)
+
+    ran, stepped = twins(source, prepare, data_seed=seed)
+    run_then_step(ran, stepped, 60_000, random.Random(seed))
     assert state(ran) == state(stepped)
     assert ran.bus.ram[0x2102] and ran.bus.ram[0x2103]  # both ways out were taken
-    ok1 = code.symbols["ok1"]  # right after `jsr error`
+    ok1 = assemble_source(source).symbols["ok1"]  # right after `jsr error`
 
     def covers(pieces, address: int) -> bool:
         return any(start <= address < start + len(data) for start, data in pieces)
@@ -345,8 +342,6 @@ def test_blocks_go_on_past_calls_a_branch_skips_and_stop_after_plp_and_cli(seed,
 
 
 def test_a_plp_that_changes_the_widths_ends_its_block():
-    from w65tool.asm import assemble_source
-
     source = """
         .org $0200
         .a8
@@ -363,21 +358,8 @@ loop:   sep #$30
         inc $1000
         jmp loop
 """
-    code = assemble_source(source).image.segments()
-    machines = []
-    for _ in range(2):
-        bus = LoggingBus()
-        for address, data in code:
-            bus.load(address, data)
-        cpu = CPU(bus)
-        bus.cpu = cpu
-        cpu.pc = 0x0200
-        cpu.e = 0
-        machines.append(cpu)
-    ran, stepped = machines
-    ran.run(5_000)
-    while stepped.cycles < ran.cycles:
-        stepped.step()
+    ran, stepped = twins(source, native(0x34))
+    run_then_step(ran, stepped, 5_000, None)
     assert state(ran) == state(stepped)
     assert compiled_blocks(ran) and ran.bus.ram[0x1000] | ran.bus.ram[0x1001] << 8 > 100
 
