@@ -46,6 +46,8 @@ def test_all_set_flags_clear_no_page() -> None:
         lambda f: f.clear(),
         lambda f: f.__delitem__(0),
         lambda f: f.__iadd__(b"\x01"),
+        lambda f: f.__setitem__(slice(0, 2), b"\x01"),  # a slice of another length
+        lambda f: f.__setitem__(slice(0, 1), b"\x01\x01"),
     ],
 )
 def test_changes_that_would_skip_the_update_are_refused(change) -> None:

@@ -35,14 +35,19 @@ class PageFlags(bytearray):
             self.fetch[page] = 1 if (page & 0xFF) == 0xFF or self[page] or self[page + 1] else 0
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        super().__setitem__(index, value)
-        self.listed[index] = self[index]
         if isinstance(index, slice):
             changed = range(*index.indices(PAGES))
+            value = bytes(value)
+            if len(value) != len(changed):  # a bytearray would grow or shrink
+                raise TypeError("page flags change only by index or slice assignment")
+            super().__setitem__(index, value)
+            self.listed[index] = self[index]
             if changed:
                 self._refresh(min(changed), max(changed) + 1)
         else:
+            super().__setitem__(index, value)
             page = index.__index__() % PAGES
+            self.listed[page] = self[page]
             self._refresh(page, page + 1)
 
     def _refuse(self, *_: object) -> NoReturn:
