@@ -54,21 +54,23 @@ def _address(addr: str) -> tuple[list[str], str]:
     return [f"m = {addr}"], "m"
 
 
-def read(var: str, addr: str) -> list[str]:
-    """Read the byte at 24-bit `addr` into `var`: RAM directly unless the page is hooked."""
+def read(var: str, addr: str, page: str = "") -> list[str]:
+    """Read the byte at 24-bit `addr` into `var`: RAM directly unless the page is hooked
+    (`page`: the page's number when it is known, as the stack's in emulation mode)."""
     lines, m = _address(addr)
-    return [*lines, f"{var} = bus_read({m}) if rh[{m} >> 8] else ram[{m}]"]
+    return [*lines, f"{var} = bus_read({m}) if rh[{page or m + ' >> 8'}] else ram[{m}]"]
 
 
-def write(addr: str, value: str) -> list[str]:
-    """Write byte `value` to 24-bit `addr`: RAM directly unless the page is hooked.
+def write(addr: str, value: str, page: str = "") -> list[str]:
+    """Write byte `value` to 24-bit `addr`: RAM directly unless the page is hooked (`page`
+    as for `read`).
 
     A RAM byte that belongs to a compiled block (`cb`, see `blocks.py`) drops the blocks of
     its page, so code that rewrites itself runs as written."""
     lines, m = _address(addr)
     return [
         *lines,
-        f"if wh[{m} >> 8]:",
+        f"if wh[{page or m + ' >> 8'}]:",
         f"    bus_write({m}, {value})",
         "else:",
         f"    ram[{m}] = {value}",
@@ -139,14 +141,16 @@ DL_CYCLE = "d & 0xFF"
 
 def push(value: str, w: HandlerKey) -> list[str]:
     """Push a byte. Emulation mode: S stays in page 1."""
-    step = "s = 0x100 | ((s - 1) & 0xFF)" if w.widths.emulation else "s = (s - 1) & 0xFFFF"
-    return [*write("s", value), step]
+    if w.widths.emulation:
+        return [*write("s", value, page="1"), "s = 0x100 | ((s - 1) & 0xFF)"]
+    return [*write("s", value), "s = (s - 1) & 0xFFFF"]
 
 
 def pull(var: str, w: HandlerKey) -> list[str]:
     """Pull a byte. Emulation mode: S stays in page 1."""
-    step = "s = 0x100 | ((s + 1) & 0xFF)" if w.widths.emulation else "s = (s + 1) & 0xFFFF"
-    return [step, *read(var, "s")]
+    if w.widths.emulation:
+        return ["s = 0x100 | ((s + 1) & 0xFF)", *read(var, "s", page="1")]
+    return ["s = (s + 1) & 0xFFFF", *read(var, "s")]
 
 
 def push_new(value: str) -> list[str]:

@@ -68,7 +68,7 @@ CHECKED = frozenset({"plp", "cli"})
 ENDS_CHECKED_BLOCK = re.compile(r"\b(?:pc|exchange_ce|select|cyc|return)\b")
 CHECKED_EXIT = "if attn or kstate != {k}: bail = 1"
 OPERAND = re.compile(r"ram\[t \+ (\d)\]")
-READ = re.compile(r"^(\s*)(\w+) = bus_read\((\w+)\) if rh\[\3 >> 8\] else ram\[\3\]$")
+READ = re.compile(r"^(\s*)(\w+) = bus_read\((\w+)\) if rh\[(\3 >> 8|\d+)\] else ram\[\3\]$")
 BUS_WRITE = re.compile(r"^(\s*)bus_write\(")
 INVALIDATE = re.compile(r"^(\s*)invalidate\(")
 RETURN = re.compile(r"^(\s*)return (.+)$")
@@ -172,9 +172,9 @@ def _accesses(lines: list[str], now: str) -> list[str]:
     out: list[str] = []
     for line in lines:
         if match := READ.match(line):
-            pad, var, m = match.groups()
+            pad, var, m, page = match.groups()
             out += [
-                f"{pad}if rh[{m} >> 8]:",
+                f"{pad}if rh[{page}]:",
                 f"{pad}    cyc = {now}; bail = 1",
                 f"{pad}    {var} = bus_read({m})",
                 f"{pad}else:",
