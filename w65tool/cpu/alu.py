@@ -18,18 +18,20 @@ def nz(var: str, bits: int) -> str:
     return f"fn = fz = {var}" if bits == 8 else f"fz = {var}; fn = {var} >> 8"
 
 
-def status(m8: bool, x8: bool) -> str:
-    """P as one expression in a handler where M and X are known (`m8`, `x8`; both in
-    emulation mode): `get_p()` of the core, with its two width bits constant."""
-    widths = (0x20 if m8 else 0) | (0x10 if x8 else 0)
-    return f"(fn & 0x80) | (0x40 if fv else 0) | fd | fi | (0 if fz else 2) | fc | {widths:#04x}"
+def width_bits(m8: bool, x8: bool) -> int:
+    """P's M and X bits for known widths (both set in emulation mode)."""
+    return (0x20 if m8 else 0) | (0x10 if x8 else 0)
 
 
-def set_status(var: str, m8: bool, x8: bool, emulation: bool) -> list[str]:
-    """Lines setting P from `var` in a handler where M and X are known: the flags are
-    unpacked in place; only a change of width calls the core's `set_p`, which also masks X
-    and Y and swaps the dispatch tables. In emulation mode M and X stay set whatever `var`."""
-    flags = [
+def status(widths: str) -> str:
+    """P as one expression, its M and X bits given by `widths` (an expression, or a
+    constant in a handler where they are known)."""
+    return f"(fn & 0x80) | (0x40 if fv else 0) | fd | fi | (0 if fz else 2) | fc | {widths}"
+
+
+def unpack_status(var: str) -> list[str]:
+    """Lines setting every flag of P but M and X from `var`."""
+    return [
         f"fn = {var}",
         f"fv = {var} & 0x40",
         f"fd = {var} & 8",
@@ -39,9 +41,16 @@ def set_status(var: str, m8: bool, x8: bool, emulation: bool) -> list[str]:
         "if irq and not fi:  # a held IRQ line is unmasked: look before the next instruction",
         "    attn = True",
     ]
+
+
+def set_status(var: str, m8: bool, x8: bool, emulation: bool) -> list[str]:
+    """Lines setting P from `var` in a handler where M and X are known: the flags are
+    unpacked in place; only a change of width calls the core's `set_p`, which also masks X
+    and Y and swaps the dispatch tables. In emulation mode M and X stay set whatever `var`."""
+    flags = unpack_status(var)
     if emulation:
         return flags
-    widths = (0x20 if m8 else 0) | (0x10 if x8 else 0)
+    widths = width_bits(m8, x8)
     return [
         f"if ({var} & 0x30) != {widths:#04x}:",
         f"    set_p({var})",

@@ -30,7 +30,15 @@ from w65tool.cpu.access import (
     read,
     write,
 )
-from w65tool.cpu.alu import bit_immediate, modify_op, nz, read_op, set_status, status
+from w65tool.cpu.alu import (
+    bit_immediate,
+    modify_op,
+    nz,
+    read_op,
+    set_status,
+    status,
+    width_bits,
+)
 from w65tool.isa import Opcode
 
 INDEX_OPS = frozenset({"ldx", "ldy", "cpx", "cpy", "stx", "sty"})
@@ -306,7 +314,7 @@ def pc_family(op: Opcode, w: HandlerKey) -> list[str]:
 
 def _status(w: HandlerKey) -> str:
     """P in a handler specialised on `w` (M and X are constants there)."""
-    return status(w.widths.m8, w.widths.x8)
+    return status(f"{width_bits(w.widths.m8, w.widths.x8):#04x}")
 
 
 def _set_status(var: str, w: HandlerKey) -> list[str]:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from w65tool.cpu.access import STATES, HandlerKey, push, read
-from w65tool.cpu.alu import add_decimal, subtract_decimal
+from w65tool.cpu.alu import add_decimal, status, subtract_decimal, unpack_status
 from w65tool.cpu.blocks import BLOCK_CYCLES
 from w65tool.cpu.code_cache import compile_cached
 from w65tool.cpu.families import handler_body
@@ -51,12 +51,13 @@ VECTORS = {  # kind -> (native vector, emulation vector), bank 0
 }
 RESET_VECTOR = 0xFFFC
 
-RUNTIME = """
+# P from the flags and back, for register writes and interrupts: the snippets of alu.py the
+# handlers build and unpack P with.
+UNPACK_P = "\n".join(f"    {line}" for line in unpack_status("value"))
+
+RUNTIME = f"""
 def get_p():
-    return (
-        (fn & 0x80) | (0x40 if fv else 0) | fm << 5 | fx << 4 | fd | fi
-        | (0 if fz else 2) | fc
-    )
+    return {status("fm << 5 | fx << 4")}
 
 def select():
     k = 0 if e else 1 + (0 if fm else 2) + (0 if fx else 1)
@@ -66,12 +67,7 @@ def select():
     kstate = k
 
 def set_p(value):
-    fn = value
-    fv = value & 0x40
-    fd = value & 8  # fd and fi hold their bit of P (alu.py)
-    fi = value & 4
-    fz = (value & 2) ^ 2
-    fc = value & 1
+{UNPACK_P}
     if e:  # M and X read as 1 in emulation mode
         fm = fx = 1
     else:
@@ -80,8 +76,6 @@ def set_p(value):
     if fx:  # 8-bit index registers lose their high bytes
         x &= 0xFF
         y &= 0xFF
-    if irq and not fi:  # a held IRQ line is unmasked: look before the next instruction
-        attn = True
     select()
 
 def set_e(value):
