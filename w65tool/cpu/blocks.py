@@ -97,6 +97,12 @@ def _handler(code: int, k: int) -> tuple[str, tuple[str, ...]]:
     return ("inner" if inner else "last"), body
 
 
+def branch_target(address: int, offset: int) -> int:
+    """Where a two-byte branch at 24-bit `address` with offset byte `offset` goes, in its
+    bank."""
+    return (address & 0xFF0000) | ((address + 2 + offset - ((offset & 0x80) << 1)) & 0xFFFF)
+
+
 def jump_target(code: bytes, address: int, k: int) -> tuple[int, int] | None:
     """(target, cycles) of an instruction at `address` that goes to a constant address in
     its bank (JMP abs, JSR abs, BRA, BRL), else None; `code` holds the instruction's bytes."""
@@ -106,7 +112,7 @@ def jump_target(code: bytes, address: int, k: int) -> tuple[int, int] | None:
         return code[1] | code[2] << 8, 3 if op == 0x4C else 6
     if op == 0x80:  # bra
         after = (address + 2) & 0xFFFF
-        target = (after + code[1] - ((code[1] & 0x80) << 1)) & 0xFFFF
+        target = branch_target(address, code[1]) & 0xFFFF
         return target, 4 if w.widths.emulation and (target ^ after) > 0xFF else 3
     if op == 0x82:  # brl
         return (address + 3 + (code[1] | code[2] << 8)) & 0xFFFF, 4
@@ -134,8 +140,7 @@ def scan(ram: bytearray, t: int, k: int) -> tuple[tuple[tuple[int, int], ...], i
         seen.add(address)
         count += 1
         if kind == "branch":
-            offset = ram[address + 1]
-            landings.add(address + 2 + offset - ((offset & 0x80) << 1))
+            landings.add(branch_target(address, ram[address + 1]))
         elif kind == "last":
             jump = jump_target(bytes(ram[address : address + size]), address, k)
             address += size
@@ -290,7 +295,7 @@ def block_source(pieces: tuple[tuple[int, bytes], ...], t: int, k: int) -> str:
             # (within the innermost skip), the block skips to it; to anywhere else, it leaves
             # there. Not taken (2 cycles), the block goes on.
             after = (address + 2) & 0xFFFF
-            target = (after + operands[1] - ((operands[1] & 0x80) << 1)) & 0xFFFF
+            target = branch_target(address, operands[1]) & 0xFFFF
             taken = 4 if w.widths.emulation and (target ^ after) > 0xFF else 3
             condition = BRANCH_TAKEN[op.mnemonic]
             landing = bank | target
