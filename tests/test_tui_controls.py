@@ -7,7 +7,15 @@ import time
 import pytest
 from textual import events
 from textual.widgets import Button, Input
-from tui_support import async_test, blink_image, press, screen_text, settle, until
+from tui_support import (
+    async_test,
+    blink_image,
+    press,
+    screen_text,
+    settle,
+    type_into,
+    until,
+)
 
 from w65tool.target.emulator import EmulatedTarget
 from w65tool.tui import make_app
@@ -38,13 +46,6 @@ def symbols():
 
 def app_for(target, symbols=None, **kwargs):
     return make_app(target, symbols=symbols, running=False, **kwargs)
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    """Click a field, put `text` in it (keys are slow in bulk), press Enter."""
-    await pilot.click(selector)
-    pilot.app.query_one(selector, Input).value = text
-    await pilot.press("enter")
 
 
 def pc(target) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Input, Label
-from tui_support import BLINK, async_test, screen_text, settle, until
+from tui_support import BLINK, async_test, screen_text, settle, type_into, until
 
 from w65tool.target.emulator import EmulatedTarget
 from w65tool.tui import make_app
@@ -122,10 +122,7 @@ class TestRunToCursor:
 
 
 async def break_field(pilot, text: str) -> None:
-    app = pilot.app
-    app.query_one("#breakpoint", Input).value = text
-    app.query_one("#breakpoint", Input).focus()
-    await pilot.press("enter")
+    await type_into(pilot, "#breakpoint", text, click=False)
     await settle(pilot)
 
 
@@ -221,10 +218,7 @@ class TestWatchpoints:
 
 
 async def watch_field(pilot, text: str) -> None:
-    app = pilot.app
-    app.query_one("#watch-input", Input).value = text
-    app.query_one("#watch-input", Input).focus()
-    await pilot.press("enter")
+    await type_into(pilot, "#watch-input", text, click=False)
     await settle(pilot)
 
 

@@ -8,7 +8,7 @@ import threading
 import pytest
 from textual.widgets import Input
 from tui_fakes import FakeTarget
-from tui_support import async_test, press, screen_text, settle, until
+from tui_support import async_test, press, screen_text, settle, type_into, until
 
 from w65tool.target.base import RUN_CONTROL, TargetError
 from w65tool.target.emulator import EmulatedTarget
@@ -197,9 +197,7 @@ class TestRom:
 
 async def type_into_pc(pilot, text: str) -> None:
     """Set PC through its field, as a user does."""
-    await pilot.click("#reg-pc")
-    pilot.app.query_one("#reg-pc", Input).value = text
-    await pilot.press("enter")
+    await type_into(pilot, "#reg-pc", text)
     await settle(pilot)
 
 

@@ -12,7 +12,7 @@ import os
 import pytest
 from textual.widgets import Input, ProgressBar
 from tui_sim_board import BoardProcess
-from tui_support import async_test, screen_text, settle, until
+from tui_support import async_test, screen_text, settle, type_into, until
 
 from w65tool.cli import build_parser
 from w65tool.cli.tui_cmd import build_app
@@ -59,13 +59,6 @@ def open_tui(port: str, *options: str):
     """The app and its options, built as `w65 tui --port PORT [options]` builds them."""
     args = build_parser("tui").parse_args(["tui", "--port", port, *options])
     return build_app(args), args
-
-
-async def type_into(pilot, selector: str, text: str) -> None:
-    """Click a field, put `text` in it, press Enter."""
-    await pilot.click(selector)
-    pilot.app.query_one(selector, Input).value = text
-    await pilot.press("enter")
 
 
 async def upload(pilot, path) -> None:

@@ -101,6 +101,19 @@ async def press(pilot, *keys: str) -> None:
         await pilot.pause(0.01)
 
 
+async def type_into(pilot, selector: str, text: str, *, click: bool = True) -> None:
+    """Put `text` in the field at `selector` (keys are slow in bulk) and press Enter. The
+    field is clicked, as a user does, or only focused (`click=False`)."""
+    from textual.widgets import Input
+
+    if click:
+        await pilot.click(selector)
+    else:
+        pilot.app.query_one(selector, Input).focus()
+    pilot.app.query_one(selector, Input).value = text
+    await pilot.press("enter")
+
+
 async def until(pilot, condition, what: str, timeout: float = 30.0) -> None:
     """Let the app run until `condition()` holds (fails the test after `timeout` s)."""
     deadline = time.monotonic() + timeout
