@@ -163,13 +163,19 @@ twice: asl a
 """
 
 
-def test_step_follows_jsl_rtl_and_an_indexed_jump(board):
-    _, target = board
+def stopped_at_the_rom_call(target) -> tuple[dict[str, int], int]:
+    """CALLS loaded and run to its JSL into the ROM: (its symbols, that JSL's address)."""
     _, sym = load(target, CALLS)
     jsl_rom = sym["start"] + 6
     target.breakpoints.add(jsl_rom)
     target.jml(sym["start"])
     assert target.run_for(seconds=5) == "breakpoint"
+    return sym, jsl_rom
+
+
+def test_step_follows_jsl_rtl_and_an_indexed_jump(board):
+    _, target = board
+    sym, jsl_rom = stopped_at_the_rom_call(target)
     target.breakpoints.clear()
     with pytest.raises(TargetError, match="ROM"):
         target.step()
@@ -186,11 +192,7 @@ def test_session_step_over_runs_a_rom_call_through_to_its_return(board):
     from w65tool.tui.session import Session
 
     _, target = board
-    _, sym = load(target, CALLS)
-    jsl_rom = sym["start"] + 6
-    target.breakpoints.add(jsl_rom)
-    target.jml(sym["start"])
-    assert target.run_for(seconds=5) == "breakpoint"
+    _, jsl_rom = stopped_at_the_rom_call(target)
     session = Session(target)
     assert session.by_brk
 
