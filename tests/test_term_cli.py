@@ -39,33 +39,17 @@ def _read_until(fd: int, marker: bytes, timeout: float = 15.0) -> bytes:
 def test_a_quit_signal_restores_the_terminal_and_exits_cleanly(signum):
     master, slave = os.openpty()
     cooked = termios.tcgetattr(slave)
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
     with VirtualBoard("sxb", pacing=False) as vb:
-        child = subprocess.Popen(
-            [sys.executable, "-m", "w65tool", "term", "--port", vb.port],
-            stdin=slave,
-            stdout=slave,
-            stderr=slave,
-            env=env,
-            cwd=ROOT,
-        )
+        child = _term_on(vb.port, slave)
         try:
             shown = _read_until(master, b"Ctrl-] quits")
             assert not termios.tcgetattr(slave)[3] & termios.ICANON  # raw while it runs
             child.send_signal(signum)
             status = child.wait(timeout=15)
-            while select.select([master], [], [], 0)[0]:  # what it printed on the way out
-                try:
-                    shown += os.read(master, 4096)
-                except OSError:
-                    break
         finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
-    restored = termios.tcgetattr(slave)
-    os.close(master)
-    os.close(slave)
+            _ended(child)
+    shown = _rest(master, shown)
+    restored = _closed(master, slave)
     assert status == 0
     assert restored == cooked
     assert b"Traceback" not in shown
@@ -81,6 +65,21 @@ def _term_on(port: str, slave: int) -> subprocess.Popen:
         env=env,
         cwd=ROOT,
     )
+
+
+def _ended(child: subprocess.Popen) -> None:
+    """The child gone, whatever happened in the test (none is left behind)."""
+    if child.poll() is None:
+        child.kill()
+        child.wait()
+
+
+def _closed(master: int, slave: int) -> list:
+    """The user's terminal's attributes as the child left them; the pty is then closed."""
+    restored = termios.tcgetattr(slave)
+    os.close(master)
+    os.close(slave)
+    return restored
 
 
 def _rest(fd: int, shown: bytes) -> bytes:
@@ -106,13 +105,9 @@ def test_ctrl_c_restores_the_terminal_and_exits_130():
             child.send_signal(signal.SIGINT)
             status = child.wait(timeout=15)
         finally:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
+            _ended(child)
     shown = _rest(master, shown)
-    restored = termios.tcgetattr(slave)
-    os.close(master)
-    os.close(slave)
+    restored = _closed(master, slave)
     assert status == 130
     assert restored == cooked
     assert b"w65: interrupted" in shown and b"Traceback" not in shown
@@ -129,14 +124,10 @@ def test_a_lost_port_is_one_error_line_with_the_terminal_restored():
         os.close(line_master)  # the cable is pulled: reads of the port fail (EIO)
         status = child.wait(timeout=15)
     finally:
-        if child.poll() is None:
-            child.kill()
-            child.wait()
+        _ended(child)
         os.close(line_slave)
     shown = _rest(master, shown)
-    restored = termios.tcgetattr(slave)
-    os.close(master)
-    os.close(slave)
+    restored = _closed(master, slave)
     assert status == 1
     assert restored == cooked
     after = shown.split(b"Ctrl-] quits", 1)[1].decode()
