@@ -93,11 +93,11 @@ def fetch_byte(var: str, k: int, w: HandlerKey) -> list[str]:
 def fetch(var: str, size: int, w: HandlerKey) -> list[str]:
     """The `size` operand bytes after the opcode, little-endian, into `var`."""
     if w.inline:
-        shifted = [f"ram[t + {k + 1}] << {8 * k}" for k in range(1, size)]
-        return [" | ".join([f"{var} = ram[t + 1]", *shifted])]
+        shifted = [f"(ram[t + {k + 1}] << {8 * k})" for k in range(1, size)]
+        return [" + ".join([f"{var} = ram[t + 1]", *shifted])]
     lines = fetch_byte(var, 1, w)
     for k in range(2, size + 1):
-        lines += [*fetch_byte("u", k, w), f"{var} |= u << {8 * (k - 1)}"]
+        lines += [*fetch_byte("u", k, w), f"{var} += u << {8 * (k - 1)}"]
     return lines
 
 
@@ -142,15 +142,15 @@ DL_CYCLE = "d & 0xFF"
 def push(value: str, w: HandlerKey) -> list[str]:
     """Push a byte. Emulation mode: S stays in page 1."""
     if w.widths.emulation:
-        return [*write("s", value, page="1"), "s = 0x100 | ((s - 1) & 0xFF)"]
-    return [*write("s", value), "s = (s - 1) & 0xFFFF"]
+        return [*write("s", value, page="1"), "s = s - 1 if s > 0x100 else 0x1FF"]
+    return [*write("s", value), "s = s - 1 if s else 0xFFFF"]
 
 
 def pull(var: str, w: HandlerKey) -> list[str]:
     """Pull a byte. Emulation mode: S stays in page 1."""
     if w.widths.emulation:
-        return ["s = 0x100 | ((s + 1) & 0xFF)", *read(var, "s", page="1")]
-    return ["s = (s + 1) & 0xFFFF", *read(var, "s")]
+        return ["s = s + 1 if s < 0x1FF else 0x100", *read(var, "s", page="1")]
+    return ["s = s + 1 if s < 0xFFFF else 0", *read(var, "s")]
 
 
 def push_new(value: str) -> list[str]:

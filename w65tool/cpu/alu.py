@@ -26,7 +26,7 @@ def width_bits(m8: bool, x8: bool) -> int:
 def status(widths: str) -> str:
     """P as one expression, its M and X bits given by `widths` (an expression, or a
     constant in a handler where they are known)."""
-    return f"(fn & 0x80) | (0x40 if fv else 0) | fd | fi | (0 if fz else 2) | fc | {widths}"
+    return f"(fn & 0x80) + (0x40 if fv else 0) + fd + fi + (0 if fz else 2) + fc + ({widths})"
 
 
 def unpack_status(var: str) -> list[str]:
@@ -36,7 +36,7 @@ def unpack_status(var: str) -> list[str]:
         f"fv = {var} & 0x40",
         f"fd = {var} & 8",
         f"fi = {var} & 4",
-        f"fz = ({var} & 2) ^ 2",
+        f"fz = 0 if {var} & 2 else 1",
         f"fc = {var} & 1",
         "if irq and not fi:  # a held IRQ line is unmasked: look before the next instruction",
         "    attn = True",
@@ -60,7 +60,7 @@ def set_status(var: str, m8: bool, x8: bool, emulation: bool) -> list[str]:
 
 
 def _set_acc(value: str, bits: int) -> str:
-    return f"a = (a & 0xFF00) | {value}" if bits == 8 else f"a = {value}"
+    return f"a = (a & 0xFF00) + {value}" if bits == 8 else f"a = {value}"
 
 
 def read_op(mnemonic: str, bits: int) -> list[str]:

@@ -105,7 +105,7 @@ def locate(mode: str, w: HandlerKey, wide: bool, is_read: bool) -> tuple[list[st
     elif mode in ("abs", "abs_x", "abs_y"):
         lines += fetch("o", 2, w)
         if mode == "abs":
-            lines.append("ea = db | o")
+            lines.append("ea = db + o")
         else:
             index = mode[-1]
             lines.append(f"ea = (db + o + {index}) & 0xFFFFFF")
@@ -170,7 +170,7 @@ def modify_family(op: Opcode, w: HandlerKey) -> list[str]:
     bits = 8 if w.widths.m8 else 16
     if op.mode.name == "acc":
         take = "v = a & 0xFF" if bits == 8 else "v = a"
-        put = "a = (a & 0xFF00) | v" if bits == 8 else "a = v"
+        put = "a = (a & 0xFF00) + v" if bits == 8 else "a = v"
         return [take, *modify_op(op.mnemonic, bits), put, advance(1, w), f"return {op.cycles}"]
     lines, extras = locate(op.mode.name, w, bits == 16, is_read=False)
     lines += read("v", "ea")
@@ -331,7 +331,7 @@ def _pull_register(reg: str, wide: bool, w: HandlerKey, cycles: int) -> list[str
     if wide:
         lines = [*pull("v", w), *pull("u", w), "v |= u << 8", f"{reg} = v", nz("v", 16)]
     else:
-        put = "a = (a & 0xFF00) | v" if reg == "a" else f"{reg} = v"
+        put = "a = (a & 0xFF00) + v" if reg == "a" else f"{reg} = v"
         lines = [*pull("v", w), put, nz("v", 8)]
     return [*lines, advance(1, w), f"return {cycles + wide}"]
 
@@ -341,7 +341,7 @@ def _transfer(source: str, dest: str, bits: int) -> list[str]:
     if bits == 16:
         return [f"{dest} = {source}", nz(dest, 16)]
     if dest == "a":
-        return [f"v = {source} & 0xFF", "a = (a & 0xFF00) | v", nz("v", 8)]
+        return [f"v = {source} & 0xFF", "a = (a & 0xFF00) + v", nz("v", 8)]
     return [f"{dest} = {source} & 0xFF", nz(dest, 8)]
 
 

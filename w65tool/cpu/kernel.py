@@ -131,7 +131,7 @@ def step():
             cyc += n
             return n
     icount += 1
-    t = pb | pc
+    t = pb + pc
     # fh (PageFlags.fetch, bus.py): clear where every instruction of the page is in RAM
     if fh[t >> 8] and (rh[t >> 8] or (t & 0xFF) > 0xFB):
         n = slow[bus_read(t) if rh[t >> 8] else ram[t]](t)
@@ -196,7 +196,7 @@ def {name}(max_cycles{params}):
             if n:
                 cyc += n
                 continue
-        t = pb | pc
+        t = pb + pc
 {check}        if fetch[t >> 8] and (hooks[t >> 8] or (t & 0xFF) > 0xFB):
             count += 1
             cyc = slow[bus_read(t) if hooks[t >> 8] else memory[t]](t) + cyc
@@ -223,7 +223,7 @@ BLOCKS = """\
             if f:
                 f()
                 while cyc < guard and not attn:
-                    t = pb | pc
+                    t = pb + pc
                     f = bm.get(t)
                     if not f or hooks[t >> 8]:
                         break
@@ -232,7 +232,7 @@ BLOCKS = """\
 """
 # A run may start on a breakpoint (resuming from it): that one address is passed once.
 FIRST = """\
-    first = pb | pc
+    first = pb + pc
 """
 BREAK_CHECK = """\
         if t in breakpoints and t != first:
