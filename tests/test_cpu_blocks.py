@@ -394,3 +394,21 @@ def test_code_that_patches_itself_on_every_pass_is_soon_left_uncompiled(monkeypa
         bytes(stepped.bus.ram[:0x1100]),
     )
     assert builds.count(0x0200) <= 12  # not one build per pass
+
+
+@pytest.mark.parametrize("passes", [200, 300])
+def test_a_loop_compiles_once_it_has_run_as_often_as_shipped(passes):
+    """With the shipped threshold (the suite lowers it, conftest.py), a loop runs one
+    instruction at a time for its first 255 passes, and is compiled after them."""
+    from conftest import SHIPPED_HOT
+
+    loop = bytes([0xA2, passes & 0xFF, 0xA0, passes >> 8, 0xCA, 0xD0, 0xFD, 0x88, 0x10, 0xFA])
+    # ldx #lo / ldy #hi / loop: dex / bne loop / dey / bpl loop (X wraps: 256 a round)
+    bus = FlatBus()
+    bus.load(0x0200, loop + bytes([0xDB]))  # stp
+    cpu = CPU(bus)
+    cpu._blocks.hot = SHIPPED_HOT
+    cpu.pc = 0x0200
+    cpu.run(1_000_000)
+    assert cpu.stopped
+    assert bool(compiled_blocks(cpu)) == (passes > SHIPPED_HOT)

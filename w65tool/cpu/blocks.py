@@ -46,8 +46,12 @@ BLOCK_CYCLES = 256
 """More than any block can take (16 instructions of at most 9 cycles): the run loop enters
 blocks only while this many cycles remain, so a run still ends at the first instruction
 boundary at or past its limit."""
-HOT = 32
-"""Times the run loop reaches an address before a block is compiled from it."""
+HOT = 255
+"""Times the run loop reaches an address (one instruction at a time) before a block is
+compiled from it; at most 255, as the count is a byte (`BlockCache.heat`). Compiling a block
+costs about as much as running its instructions a few hundred times one by one, so code that
+runs only a few dozen times (a test program's many short sections) is not worth it; a loop
+that runs on soon pays it back (docs/performance.md)."""
 MAX_BACKOFF = 12
 """Each time a block is dropped because its code was written, its address must be reached
 twice as often again before it is compiled anew, up to HOT << MAX_BACKOFF times: code that
@@ -376,17 +380,21 @@ class BlockCache:
     `maps[k]` is what the run loop looks at (the kernel swaps it with the dispatch table):
     address -> block function, or False where no block of two or more instructions starts.
     `marks` flags every byte compiled into a block; the kernel's writes call `invalidate`
-    when they store to one.
+    when they store to one. `heat` counts the run loop's visits to each address without a
+    block, up to `hot`; from there the run loop asks `miss`.
     """
 
     def __init__(self, ram: bytearray) -> None:
         self.ram = ram
         self.marks = bytearray(len(ram))
+        self.heat = bytearray(len(ram))
+        self.hot = HOT
+        """This cache's `HOT` (the test suite's short programs use a lower one)."""
         self.maps: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
         self._suspects: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
         self._code: dict[tuple[int, int], tuple[tuple[int, bytes], ...]] = {}
         self._pages: dict[int, set[tuple[int, int]]] = {}
-        self._heat: dict[int, int] = {}
+        self._rounds: dict[int, int] = {}  # k << 24 | t -> times it got hot, backing off
         self._dropped: dict[int, int] = {}  # k << 24 | t -> times its block was written over
         self._compile: Callable[[str], Callable[[], None]] | None = None
 
@@ -395,8 +403,10 @@ class BlockCache:
         self._compile = compile_block
 
     def miss(self, t: int, k: int) -> Any:
-        """The block at `t` for the run loop, when `maps[k]` has none: a suspect block
-        still matching memory, a new one once `t` is hot, else None (run one instruction)."""
+        """The block at `t` for the run loop, once `t` is hot (`heat`) and `maps[k]` has
+        none: a suspect block still matching memory, else a new one, unless `t` is backing
+        off; None: run one instruction."""
+        self.heat[t] = 0
         block = self._suspects[k].pop(t, None)
         if block is not None:
             ram = self.ram
@@ -404,11 +414,11 @@ class BlockCache:
                 self.maps[k][t] = block
                 return block
         key = k << 24 | t
-        heat = self._heat.get(key, 0) + 1
-        if heat < HOT << self._dropped.get(key, 0):
-            self._heat[key] = heat
+        rounds = self._rounds.get(key, 0) + 1
+        if rounds < 1 << self._dropped.get(key, 0):
+            self._rounds[key] = rounds
             return None
-        del self._heat[key]
+        self._rounds.pop(key, None)
         block = self._build(t, k)
         self.maps[k][t] = block
         return block
@@ -430,6 +440,7 @@ class BlockCache:
         """A byte of compiled code was written: forget every block of its page."""
         page = address >> 8
         for k, t in self._pages.pop(page, ()):
+            self.heat[t] = 0
             self.maps[k].pop(t, None)
             self._suspects[k].pop(t, None)
             pieces = self._code.pop((k, t), ())
@@ -441,7 +452,11 @@ class BlockCache:
     def suspect_all(self) -> None:
         """Memory may have changed behind the core's back: check each block before its
         next use."""
+        heat = self.heat
         for live, suspects in zip(self.maps, self._suspects, strict=True):
             if live:
-                suspects.update((t, block) for t, block in live.items() if block)
+                for t, block in live.items():
+                    if block:
+                        suspects[t] = block
+                        heat[t] = self.hot  # the next visit asks `miss`, which checks it
                 live.clear()

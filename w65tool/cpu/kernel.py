@@ -182,7 +182,8 @@ RUN_LOOP = """
 def {name}(max_cycles{params}):
     start = cyc
     limit = cyc + max_cycles
-    memory, hooks, fetch = ram, rh, fh  # locals: the fastest names CPython has
+    # locals: the fastest names CPython has
+    memory, hooks, fetch, heat, hot = ram, rh, fh, blocks.heat, blocks.hot
     count = 0  # instructions, added to icount on the way out
 {first}    while cyc < limit:
         if attn:
@@ -219,7 +220,12 @@ BLOCKS = """\
         if cyc < guard:
             f = bm.get(t)
             if f is None:
-                f = block_miss(t, kstate)
+                # an address is counted here until hot; then the cache decides
+                h = heat[t]
+                if h < hot:
+                    heat[t] = h + 1
+                else:
+                    f = block_miss(t, kstate)
             if f:
                 f()
                 while cyc < guard and not attn:
