@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_cpu
 from hypothesis import given
 from hypothesis import strategies as st
@@ -123,6 +124,44 @@ def test_setting_p_in_emulation_mode_keeps_m_and_x_set():
     cpu, _ = make_cpu()
     cpu.p = 0x00
     assert cpu.p == 0x30
+
+
+def test_writing_d_between_steps_moves_the_direct_page():
+    # $0200 LDA $10 / LDA $10 / LDA $10: D = 0 has handlers of its own (no D, no DL cycle)
+    cpu, bus = make_cpu(bytes([0xA5, 0x10] * 3))
+    bus.ram[0x0010], bus.ram[0x1244], bus.ram[0x1310] = 0x11, 0x22, 0x33
+    assert (cpu.step(), cpu.a & 0xFF) == (3, 0x11)
+    cpu.d = 0x1234
+    assert (cpu.step(), cpu.a & 0xFF) == (4, 0x22)  # DL != 0: a cycle more
+    cpu.d = 0x1300
+    assert (cpu.step(), cpu.a & 0xFF) == (3, 0x33)
+
+
+@pytest.mark.parametrize("how", ["step", "run"])
+def test_tcd_and_pld_move_the_direct_page_for_the_next_instruction(how):
+    code = bytes(
+        [
+            *(0xA5, 0x10),  # 0200 lda $10      D = 0: $0010
+            *(0xA9, 0x12),  # 0202 lda #$12
+            0xEB,  # 0204 xba
+            *(0xA9, 0x34),  # 0205 lda #$34     C = $1234
+            0x5B,  # 0207 tcd
+            *(0xA6, 0x10),  # 0208 ldx $10      $1244
+            *(0xF4, 0x00, 0x00),  # 020A pea $0000
+            0x2B,  # 020D pld                D = 0 again
+            *(0xA4, 0x10),  # 020E ldy $10      $0010
+            0xDB,  # 0210 stp
+        ]
+    )
+    cpu, bus = make_cpu(code)
+    bus.ram[0x0010], bus.ram[0x1244] = 0x11, 0x22
+    if how == "step":
+        while not cpu.stopped:
+            cpu.step()
+    else:
+        cpu.run(1000)
+    assert (cpu.x, cpu.y, cpu.d) == (0x22, 0x11, 0)
+    assert cpu.cycles == 3 + 2 + 3 + 2 + 2 + 4 + 5 + 5 + 3 + 3
 
 
 def test_stack_wraps_within_page_1_in_emulation_mode():

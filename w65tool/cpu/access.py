@@ -14,7 +14,7 @@ address of its opcode) and the temporary `m` (the address of the access being ma
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from w65tool.widths import Widths
 
@@ -28,13 +28,17 @@ class HandlerKey:
     # operand bytes are read straight from RAM after the opcode at `t`, and PC needs no wrap.
     # The run loop checks this once per instruction and picks the matching table.
     inline: bool = False
+    # D = 0 (as in nearly all 6502 code): a direct-page address is the operand itself (plus
+    # an index) and no access takes DL's extra cycle. TCD, PLD and register writes that
+    # change whether D is zero swap the tables, as width changes do.
+    direct_zero: bool = False
 
     @property
     def tag(self) -> str:
         """Short name used in generated function names."""
         r = self.widths
         tag = "e" if r.emulation else ("m8" if r.m8 else "m16") + ("x8" if r.x8 else "x16")
-        return tag + ("_i" if self.inline else "")
+        return tag + ("_d0" if self.direct_zero else "") + ("_i" if self.inline else "")
 
 
 STATES: tuple[HandlerKey, ...] = (
@@ -44,7 +48,11 @@ STATES: tuple[HandlerKey, ...] = (
     HandlerKey(Widths(False, True)),
     HandlerKey(Widths(False, False)),
 )
-"""The five dispatch tables: emulation, then native M/X = 8/8, 8/16, 16/8, 16/16."""
+"""The five width states: emulation, then native M/X = 8/8, 8/16, 16/8, 16/16."""
+
+KEYS: tuple[HandlerKey, ...] = STATES + tuple(replace(w, direct_zero=True) for w in STATES)
+"""The ten dispatch tables (`kstate` indexes them): the five width states with any D, then
+the same with D = 0."""
 
 
 def _address(addr: str) -> tuple[list[str], str]:
@@ -112,10 +120,20 @@ def direct(offset: str, w: HandlerKey) -> str:
     Native mode: D + offset wraps at 64 KiB. Emulation mode with DL = 0: the direct page is a
     6502 zero page and offset wraps within it; with DL != 0 it behaves as in native mode.
     """
+    if w.direct_zero:  # D = 0: the zero page (emulation mode) or the first 64 KiB
+        wrap = "0xFF" if w.widths.emulation else "0xFFFF"
+        return offset if offset == "o" else f"(({offset}) & {wrap})"
     # a lone operand byte never leaves the page when DL = 0
     if w.widths.emulation and offset != "o":
         return f"((d | (({offset}) & 0xFF)) if not d & 0xFF else ((d + {offset}) & 0xFFFF))"
     return f"((d + {offset}) & 0xFFFF)"
+
+
+def direct_page(offset: str, w: HandlerKey) -> str:
+    """The page of `direct(offset, w)` when it is known to be page 0 ("0", for `read` and
+    `write`: no shift to find it), else ""."""
+    known = w.direct_zero and (w.widths.emulation or offset == "o")
+    return "0" if known else ""
 
 
 def direct_x_pointer_high(low: str, w: HandlerKey) -> str:
@@ -126,17 +144,21 @@ def direct_x_pointer_high(low: str, w: HandlerKey) -> str:
     anyway, and in native mode the pointer's two bytes are consecutive in bank 0.
     """
     if w.widths.emulation:
+        if w.direct_zero:  # the low byte is in page 0
+            return f"((({low}) + 1) & 0xFF)"
         return f"(({low}) & 0xFF00) | ((({low}) + 1) & 0xFF)"
     return f"((({low}) + 1) & 0xFFFF)"
 
 
-def direct_new(offset: str) -> str:
+def direct_new(offset: str, w: HandlerKey) -> str:
     """Direct-page address for the 65816's own modes ([dp], PEI): never wraps within a page."""
-    return f"((d + {offset}) & 0xFFFF)"
+    return f"(({offset}) & 0xFFFF)" if w.direct_zero else f"((d + {offset}) & 0xFFFF)"
 
 
-DL_CYCLE = "d & 0xFF"
-"""When the low byte of D is not zero, every direct-page access takes one more cycle."""
+def dl_cycle(w: HandlerKey) -> list[str]:
+    """The cycle terms of a direct-page access: when the low byte of D is not zero, every
+    one takes one more cycle (never with D = 0)."""
+    return [] if w.direct_zero else ["d & 0xFF"]
 
 
 def push(value: str, w: HandlerKey) -> list[str]:

@@ -37,7 +37,7 @@ from dataclasses import replace
 from functools import cache, lru_cache
 from typing import Any
 
-from w65tool.cpu.access import STATES
+from w65tool.cpu.access import KEYS
 from w65tool.cpu.families import BRANCH_TAKEN, handler_body
 from w65tool.isa import OPCODES
 
@@ -61,7 +61,7 @@ instead of being compiled again and again."""
 ALONE = frozenset({"brk", "cop", "wdm", "wai", "stp", "mvn", "mvp"})
 BRANCHES = frozenset({"bcc", "bcs", "beq", "bne", "bmi", "bpl", "bvc", "bvs", "bra", "brl"})
 CONDITIONAL = frozenset(BRANCH_TAKEN) - {"bra"}
-INLINE = tuple(replace(w, inline=True) for w in STATES)
+INLINE = tuple(replace(w, inline=True) for w in KEYS)
 
 # A handler line naming one of these changes the flow, the widths or the interrupt mask.
 ENDS_BLOCK = re.compile(r"\b(?:pc|set_p|exchange_ce|attn|select|cyc|return)\b")
@@ -77,7 +77,7 @@ BUS_WRITE = re.compile(r"^(\s*)bus_write\(")
 INVALIDATE = re.compile(r"^(\s*)invalidate\(")
 RETURN = re.compile(r"^(\s*)return (.+)$")
 CONSTANT_OPERAND = re.compile(r"^([ov]) = ([\d |<]+)$")
-# The cycle a direct-page access adds when DL != 0 (access.DL_CYCLE), in a handler's return.
+# The cycle a direct-page access adds when DL != 0 (access.dl_cycle), in a handler's return.
 DL_ONLY = re.compile(r"^(\d+) if d & 0xFF else (\d+)$")
 DL_TERM = " + (1 if d & 0xFF else 0)"
 WRITES_D = re.compile(r"(?:^|[;\s])d = ")
@@ -390,8 +390,8 @@ class BlockCache:
         self.heat = bytearray(len(ram))
         self.hot = HOT
         """This cache's `HOT` (the test suite's short programs use a lower one)."""
-        self.maps: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
-        self._suspects: tuple[dict[int, Any], ...] = tuple({} for _ in STATES)
+        self.maps: tuple[dict[int, Any], ...] = tuple({} for _ in KEYS)
+        self._suspects: tuple[dict[int, Any], ...] = tuple({} for _ in KEYS)
         self._code: dict[tuple[int, int], tuple[tuple[int, bytes], ...]] = {}
         self._pages: dict[int, set[tuple[int, int]]] = {}
         self._rounds: dict[int, int] = {}  # k << 24 | t -> times it got hot, backing off

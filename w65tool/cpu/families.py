@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from w65tool.cpu.access import (
-    DL_CYCLE,
     HandlerKey,
     advance,
     direct,
     direct_new,
+    direct_page,
     direct_x_pointer_high,
+    dl_cycle,
     fetch,
     fetch_byte,
     fix_stack,
@@ -54,6 +55,10 @@ def _bits(op: Opcode, w: HandlerKey) -> int:
     return 8 if eight else 16
 
 
+D_CHANGED = ["select()"]
+"""After TCD and PLD: D = 0 or not picks the dispatch tables (`HandlerKey.direct_zero`)."""
+
+
 def _cycles(base: int, extras: list[str]) -> str:
     """The cycle-count expression: `base` plus extras, each a number or a condition that
     adds one cycle when true."""
@@ -66,25 +71,29 @@ def _cycles(base: int, extras: list[str]) -> str:
     return " + ".join([str(fixed), *(f"(1 if {c} else 0)" for c in conditions)])
 
 
-def locate(mode: str, w: HandlerKey, wide: bool, is_read: bool) -> tuple[list[str], list[str]]:
+def locate(mode: str, w: HandlerKey, wide: bool, is_read: bool) -> tuple[list[str], list[str], str]:
     """Lines leaving the effective address in `ea` (and the next byte's in `ea2` when `wide`),
-    plus the conditional cycle terms of the mode."""
+    the conditional cycle terms of the mode, and `ea`'s page when it is known ("0"), else
+    ""."""
     lines: list[str] = []
     extras: list[str] = []
+    page = ""
     second = "ea2 = (ea + 1) & 0xFFFFFF"  # data-bank and long addresses carry across banks
     if mode in ("dp", "dp_x", "dp_y"):
         offset = {"dp": "o", "dp_x": "o + x", "dp_y": "o + y"}[mode]
         lines += [*fetch("o", 1, w), f"ea = {direct(offset, w)}"]
         second = f"ea2 = {direct(offset + ' + 1', w)}"
-        extras.append(DL_CYCLE)
+        extras += dl_cycle(w)
+        page = direct_page(offset, w)
     elif mode in ("dp_ind", "dp_x_ind", "dp_ind_y"):
         lines += fetch("o", 1, w)
         if mode == "dp_x_ind":
-            lines += [f"q = {direct('o + x', w)}", *read("p", "q")]
-            lines += read("u", direct_x_pointer_high("q", w))
+            zero = direct_page("o + x", w)
+            lines += [f"q = {direct('o + x', w)}", *read("p", "q", zero)]
+            lines += read("u", direct_x_pointer_high("q", w), zero)
         else:
-            lines += read("p", direct("o", w))
-            lines += read("u", direct("o + 1", w))
+            lines += read("p", direct("o", w), direct_page("o", w))
+            lines += read("u", direct("o + 1", w), direct_page("o + 1", w))
         lines.append("p |= u << 8")
         if mode == "dp_ind_y":
             lines.append("ea = (db + p + y) & 0xFFFFFF")
@@ -92,16 +101,16 @@ def locate(mode: str, w: HandlerKey, wide: bool, is_read: bool) -> tuple[list[st
                 extras.append(index_cycle("p", "y", w))
         else:
             lines.append("ea = db + p")
-        extras.append(DL_CYCLE)
+        extras += dl_cycle(w)
     elif mode in ("dp_lind", "dp_lind_y"):
         lines += fetch("o", 1, w)
-        lines += read("p", direct_new("o"))
-        lines += read("u", direct_new("o + 1"))
+        lines += read("p", direct_new("o", w))
+        lines += read("u", direct_new("o + 1", w))
         lines.append("p |= u << 8")
-        lines += read("u", direct_new("o + 2"))
+        lines += read("u", direct_new("o + 2", w))
         lines.append("p |= u << 16")
         lines.append("ea = p" if mode == "dp_lind" else "ea = (p + y) & 0xFFFFFF")
-        extras.append(DL_CYCLE)
+        extras += dl_cycle(w)
     elif mode in ("abs", "abs_x", "abs_y"):
         lines += fetch("o", 2, w)
         if mode == "abs":
@@ -126,7 +135,7 @@ def locate(mode: str, w: HandlerKey, wide: bool, is_read: bool) -> tuple[list[st
         raise ValueError(f"no data addressing mode {mode!r}")
     if wide:
         lines.append(second)
-    return lines, extras
+    return lines, extras, page
 
 
 def read_family(op: Opcode, w: HandlerKey) -> list[str]:
@@ -138,8 +147,8 @@ def read_family(op: Opcode, w: HandlerKey) -> list[str]:
         lines = fetch("v", size - 1, w)
         alu = bit_immediate(bits) if op.mnemonic == "bit" else read_op(op.mnemonic, bits)
     else:
-        lines, more = locate(op.mode.name, w, bits == 16, is_read=True)
-        lines += read("v", "ea")
+        lines, more, page = locate(op.mode.name, w, bits == 16, is_read=True)
+        lines += read("v", "ea", page)
         if bits == 16:
             lines += [*read("u", "ea2"), "v |= u << 8"]
         extras += more
@@ -151,14 +160,14 @@ def write_family(op: Opcode, w: HandlerKey) -> list[str]:
     """Stores: STA, STX, STY, STZ."""
     bits = _bits(op, w)
     source = {"sta": "a", "stx": "x", "sty": "y", "stz": "0"}[op.mnemonic]
-    lines, extras = locate(op.mode.name, w, bits == 16, is_read=False)
+    lines, extras, page = locate(op.mode.name, w, bits == 16, is_read=False)
     if source == "0":
         low, high = "0", "0"
     elif source == "a" or bits == 16:
         low, high = f"{source} & 0xFF", f"{source} >> 8"
     else:
         low, high = source, ""  # an 8-bit index register has no high byte
-    lines += write("ea", low)
+    lines += write("ea", low, page)
     if bits == 16:
         lines += write("ea2", high)
         extras.insert(0, "1")
@@ -172,17 +181,17 @@ def modify_family(op: Opcode, w: HandlerKey) -> list[str]:
         take = "v = a & 0xFF" if bits == 8 else "v = a"
         put = "a = (a & 0xFF00) + v" if bits == 8 else "a = v"
         return [take, *modify_op(op.mnemonic, bits), put, advance(1, w), f"return {op.cycles}"]
-    lines, extras = locate(op.mode.name, w, bits == 16, is_read=False)
-    lines += read("v", "ea")
+    lines, extras, page = locate(op.mode.name, w, bits == 16, is_read=False)
+    lines += read("v", "ea", page)
     if bits == 16:
         lines += [*read("u", "ea2"), "v |= u << 8"]
         extras.insert(0, "2")
     lines += modify_op(op.mnemonic, bits)
     if bits == 16:  # the high byte is written first
         lines += write("ea2", "v >> 8")
-        lines += write("ea", "v & 0xFF")
+        lines += write("ea", "v & 0xFF", page)
     else:
-        lines += write("ea", "v")
+        lines += write("ea", "v", page)
     return [*lines, advance(op.size, w), f"return {_cycles(op.cycles, extras)}"]
 
 
@@ -417,6 +426,7 @@ def other_family(op: Opcode, w: HandlerKey) -> list[str]:
             *pull_new("u"),
             "d = v | u << 8",
             nz("d", 16),
+            *D_CHANGED,
             *fix_stack(w),
             *done,
         ]
@@ -425,13 +435,13 @@ def other_family(op: Opcode, w: HandlerKey) -> list[str]:
     if name == "pei":
         return [
             *fetch("o", 1, w),
-            *read("v", direct_new("o")),
-            *read("u", direct_new("o + 1")),
+            *read("v", direct_new("o", w)),
+            *read("u", direct_new("o + 1", w)),
             *push_new("u"),
             *push_new("v"),
             *fix_stack(w),
             advance(2, w),
-            f"return {_cycles(op.cycles, [DL_CYCLE])}",
+            f"return {_cycles(op.cycles, dl_cycle(w))}",
         ]
     if name == "per":
         return [
@@ -463,7 +473,8 @@ def other_family(op: Opcode, w: HandlerKey) -> list[str]:
         "tsc": ("s", "a", 16),
     }
     if name in transfers:
-        return [*_transfer(*transfers[name]), *done]
+        moved = _transfer(*transfers[name])
+        return [*moved, *(D_CHANGED if name == "tcd" else []), *done]
     if name == "tcs":
         return ["s = 0x100 | (a & 0xFF)" if w.widths.emulation else "s = a", *done]
     if name == "txs":

@@ -1,13 +1,14 @@
 """The generated core: one closure per CPU holding registers as cells, handlers and loops.
 
 At import, this module writes the Python source of `make_core`: a function whose local
-variables are the registers and flags, and whose inner functions are the 256 x 5 instruction
-handlers (deduplicated: most opcodes read the same in several width states) from
-`families.py`, the interrupt entries, `step`, the run loops and the register accessors.
-Cell variables are the fastest state CPython offers a set of functions sharing it, and
-five dispatch tables (emulation; native M/X = 8/8, 8/16, 16/8, 16/16), swapped only when
-REP, SEP, PLP, RTI, XCE or a register write change the widths, keep width tests out of the
-handlers. `CPU` (core.py) wraps one `make_core(...)` result behind attributes.
+variables are the registers and flags, and whose inner functions are the 256 x 10 instruction
+handlers (deduplicated: most opcodes read the same in several states) from `families.py`,
+the interrupt entries, `step`, the run loops and the register accessors. Cell variables are
+the fastest state CPython offers a set of functions sharing it, and ten dispatch tables
+(emulation; native M/X = 8/8, 8/16, 16/8, 16/16; each with any D and with D = 0), swapped
+only when REP, SEP, PLP, RTI, XCE, TCD, PLD or a register write change the widths or whether
+D is zero, keep width and D tests out of the handlers. `CPU` (core.py) wraps one
+`make_core(...)` result behind attributes.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
-from w65tool.cpu.access import STATES, HandlerKey, push, read
+from w65tool.cpu.access import KEYS, STATES, HandlerKey, push, read
 from w65tool.cpu.alu import add_decimal, status, subtract_decimal, unpack_status
 from w65tool.cpu.blocks import BLOCK_CYCLES
 from w65tool.cpu.code_cache import compile_cached
@@ -40,7 +41,7 @@ CELLS = frozenset(
 
 # Names of the closure besides the cells that compiled blocks use (handlers' memory access).
 SHARED = CELLS | {"ram", "rh", "wh", "bus_read", "bus_write", "cb", "invalidate", "cpu"}
-SHARED |= {"set_p", "get_p", "exchange_ce"}
+SHARED |= {"set_p", "get_p", "exchange_ce", "select"}
 
 VECTORS = {  # kind -> (native vector, emulation vector), bank 0
     "cop": (0xFFE4, 0xFFF4),
@@ -60,7 +61,7 @@ def get_p():
     return {status("fm << 5 | fx << 4")}
 
 def select():
-    k = 0 if e else 1 + (0 if fm else 2) + (0 if fx else 1)
+    k = (0 if e else 1 + (0 if fm else 2) + (0 if fx else 1)) + (0 if d else 5)
     ops = inline_tables[k]
     slow = tables[k]
     bm = block_maps[k]
@@ -251,7 +252,7 @@ ACCESSORS = {  # register -> (getter expression, setter statement using `value`)
     "x": ("x", "x = value & (0xFF if fx else 0xFFFF)"),
     "y": ("y", "y = value & (0xFF if fx else 0xFFFF)"),
     "s": ("s", "s = (0x100 | (value & 0xFF)) if e else value & 0xFFFF"),
-    "d": ("d", "d = value & 0xFFFF"),
+    "d": ("d", "d = value & 0xFFFF; select()"),
     "pc": ("pc", "pc = value & 0xFFFF"),
     "pbr": ("pb >> 16", "pb = (value & 0xFF) << 16"),
     "dbr": ("db >> 16", "db = (value & 0xFF) << 16"),
@@ -319,7 +320,7 @@ def generate() -> str:
     """The source of `make_core(cpu, bus_read, bus_write, ram, rh, wh, fh, blocks)`."""
     bodies: dict[str, str] = {}  # handler source -> function name
     tables: list[list[str]] = []
-    for w in [*STATES, *(replace(w, inline=True) for w in STATES)]:
+    for w in [*KEYS, *(replace(w, inline=True) for w in KEYS)]:
         row = []
         for op in OPCODES:
             body = "\n".join(_indent(handler_body(op, w)))
@@ -363,7 +364,8 @@ def generate() -> str:
         "    attn = irq = nmi_req = abort_req = stop_req = stopped = waiting = False",
     ]
     footer = []
-    for name, rows in (("tables", tables[:5]), ("inline_tables", tables[5:])):
+    half = len(KEYS)
+    for name, rows in (("tables", tables[:half]), ("inline_tables", tables[half:])):
         footer += [f"{name} = (", *(f"    ({', '.join(row)})," for row in rows), ")"]
     footer += ["select()", "return {" + ", ".join(f"{n!r}: {n}" for n in exports) + "}"]
     return "\n".join([*header, *_indent(inner.splitlines()), *_indent(footer)]) + "\n"
