@@ -91,3 +91,41 @@ def test_an_unwritable_cache_costs_only_the_compile(tmp_path, monkeypatch) -> No
     monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))
     assert value_of(compile_cached("x = 1", NAME)) == 1
     assert blocker.read_text() == "not a directory"
+
+
+def test_an_entry_keyed_by_its_inputs_is_used_without_making_the_source(cache, tmp_path):
+    made = []
+
+    def source() -> str:
+        made.append(1)
+        return f"x = {len(made)}"
+
+    inputs = [tmp_path / "a.py", tmp_path / "b.py"]
+    for path in inputs:
+        path.write_text("# one")
+    assert value_of(compile_cached(source, NAME, inputs)) == 1
+    assert value_of(compile_cached(source, NAME, inputs)) == 1
+    assert len(made) == 1  # the second one came from the entry
+    inputs[1].write_text("# two")
+    assert value_of(compile_cached(source, NAME, inputs)) == 2
+    assert len(entries(cache)) == 1
+    inputs[0].unlink()  # an input that cannot be read: keyed by the source, made again
+    assert value_of(compile_cached(source, NAME, inputs)) == 3
+
+
+def test_the_core_is_keyed_by_every_file_of_the_package_its_generator_imports():
+    import subprocess
+    from pathlib import Path
+
+    from w65tool.cpu.kernel import GENERATOR_FILES
+
+    listing = (
+        "import sys, w65tool.cpu.kernel; "
+        "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.startswith('w65tool')))"
+    )
+    import w65tool
+
+    here = {**os.environ, "PYTHONPATH": str(Path(w65tool.__file__).parent.parent)}
+    out = subprocess.run([sys.executable, "-c", listing], capture_output=True, text=True, env=here)
+    imported = {Path(line).resolve() for line in out.stdout.split()}
+    assert imported and imported <= {path.resolve() for path in GENERATOR_FILES}

@@ -1,7 +1,8 @@
 """A per-user cache of compiled code objects, so that a new process skips compiling the
 generated core (about 0.2 s) and loads it in a few milliseconds instead.
 
-An entry is named by the SHA-256 of its source and the interpreter's cache tag, and holds a
+An entry is named by the SHA-256 of its source (or of the files the source is made from, so
+that a hit does not even make the source) and the interpreter's cache tag, and holds a
 header (its name and the SHA-256 of its marshalled code) before the code: a damaged, foreign
 or stale entry never matches and is compiled afresh. Storing an entry removes the entries of
 other versions of the same file, so the cache holds one per generated file. The cache is only
@@ -20,6 +21,7 @@ import stat
 import sys
 import tempfile
 import types
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 MAGIC = b"w65-code 1"
@@ -44,10 +46,36 @@ def _private(directory: Path) -> bool:
     return True  # Windows: the profile's cache belongs to its user
 
 
-def compile_cached(source: str, filename: str) -> types.CodeType:
-    """`compile(source, filename, "exec")`, from the cache when a matching entry is there."""
-    key = hashlib.sha256(f"{sys.implementation.cache_tag}\0{filename}\0{source}".encode())
-    name = key.hexdigest()
+def _key(filename: str, source: str | None, inputs: Sequence[Path]) -> str | None:
+    """The entry's name: a digest of the source, or of the contents of `inputs` (None when
+    one cannot be read)."""
+    key = hashlib.sha256(f"{sys.implementation.cache_tag}\0{filename}\0".encode())
+    if source is not None:
+        key.update(source.encode())
+        return key.hexdigest()
+    for path in inputs:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        key.update(f"{path.name}\0{len(data)}\0".encode())
+        key.update(data)
+    return key.hexdigest()
+
+
+def compile_cached(
+    source: str | Callable[[], str], filename: str, inputs: Sequence[Path] = ()
+) -> types.CodeType:
+    """`compile(source, filename, "exec")`, from the cache when a matching entry is there.
+
+    `source` may be a function that makes the text; with `inputs`, the files it is made from
+    (all of them: they are the entry's key), a hit does not call it."""
+    text = source if isinstance(source, str) else None
+    name = _key(filename, text, inputs) if text is not None or inputs else None
+    if name is None:
+        text = source() if callable(source) else source
+        name = _key(filename, text, ())
+    assert name is not None
     directory = cache_dir()
     kind = "".join(c for c in filename if c.isalnum())[:40] or "code"
     path = directory / f"{kind}-{name[:32]}.code"
@@ -60,7 +88,9 @@ def compile_cached(source: str, filename: str) -> types.CodeType:
                     return code
         except (OSError, ValueError, EOFError, TypeError):
             pass  # missing or damaged: compile afresh
-    code = compile(source, filename, "exec")
+    if text is None:
+        text = source() if callable(source) else source
+    code = compile(text, filename, "exec")
     payload = marshal.dumps(code)
     _store(directory, path, _header(name, payload) + b"\n" + payload)
     return code

@@ -18,6 +18,7 @@ import types
 from collections.abc import Callable
 from dataclasses import replace
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from w65tool.cpu.access import KEYS, STATES, HandlerKey, push, read
@@ -383,8 +384,18 @@ NAMESPACE: dict[str, Any] = {
 """The globals of the generated core and of its compiled blocks."""
 
 
+GENERATOR_FILES = (
+    *sorted(Path(__file__).parent.glob("*.py")),
+    *(Path(__file__).parent.parent / name for name in ("__init__.py", "isa.py", "widths.py")),
+)
+"""Every file `generate()` depends on (the CPU package, the opcode table, the widths
+record): the key of the compiled core in the per-user cache, so that a process that finds
+it there does not generate the source (tests/test_cpu_code_cache.py checks the list)."""
+
+
 def _compile() -> Callable[..., dict[str, Any]]:
-    exec(compile_cached(generate(), "<w65tool.cpu generated core>"), NAMESPACE)
+    code = compile_cached(generate, "<w65tool.cpu generated core>", GENERATOR_FILES)
+    exec(code, NAMESPACE)
     return NAMESPACE["make_core"]
 
 
