@@ -17,9 +17,8 @@ from dataclasses import replace
 import pytest
 
 from w65tool.cpu.access import KEYS, STATES
-from w65tool.cpu.alu import add_decimal, subtract_decimal
 from w65tool.cpu.families import handler_body
-from w65tool.cpu.kernel import CELLS
+from w65tool.cpu.kernel import CELLS, NAMESPACE
 from w65tool.isa import OPCODES
 
 CASES = 12  # random states per opcode, width state and fetch
@@ -98,15 +97,8 @@ def run(code, start: dict, seed: int) -> tuple:
 
         return call
 
-    scope = {name: 0 for name in CELLS} | start
-    scope |= {
-        "ram": Memory(seed),
-        "cb": NoMarks(),
-        "rh": HOOKS,
-        "wh": HOOKS,
-        "add_decimal": add_decimal,
-        "subtract_decimal": subtract_decimal,
-    }
+    scope = NAMESPACE | {name: 0 for name in CELLS} | start  # the core's globals, its cells
+    scope |= {"ram": Memory(seed), "cb": NoMarks(), "rh": HOOKS, "wh": HOOKS}
     for name in ("bus_read", "bus_write", "invalidate", "select", "set_p", "exchange_ce"):
         scope[name] = log(name)
     for name in ("enter_e", "enter_n", "suspect_all", "wdm_hook"):

@@ -210,7 +210,7 @@ BRANCH_TAKEN = {
 
 def _branch(op: Opcode, w: HandlerKey) -> list[str]:
     jump = [
-        "n = (pc + o - ((o & 0x80) << 1)) & 0xFFFF",
+        "n = (pc + SIGNED[o]) & 0xFFFF",  # SIGNED: the offset byte as a signed number
         # Emulation mode only: a taken branch that crosses a page costs one more cycle.
         "c = 4 if (n ^ pc) > 0xFF else 3" if w.widths.emulation else "c = 3",
         "pc = n",
