@@ -2,8 +2,9 @@
 
 Flags are kept lazily in the generated core: `fz` is zero exactly when Z is set; N is bit 7 of
 `fn` (8-bit results store the result, 16-bit ones its high byte); `fv` is truthy when V is
-set; `fc` is 0 or 1 (or False or True); `fd` and `fi` are 0 or their bit of P (8 and 4), so
-that P is assembled with `|` alone; `fm`, `fx` are 0 or 1.
+set; `fc` is the int 0 or 1, never a bool; `fd` and `fi` are 0 or their bit of P (8 and 4),
+so that P is a sum of disjoint bits: CPython specialises `+` for ints (not `|`, and not for a
+bool), and a compare that picks 1 or 0 is cheaper than one that makes a bool.
 
 Read operations take the operand in `v` and update registers and flags; modify operations
 (shifts, INC/DEC, TSB/TRB) turn `v` into the value to write back. Decimal-mode ADC/SBC call
@@ -80,7 +81,7 @@ def read_op(mnemonic: str, bits: int) -> list[str]:
         return ["a ^= v", "r = " + low, nz("r", bits)]
     if mnemonic in ("cmp", "cpx", "cpy"):
         reg = {"cmp": low, "cpx": "x", "cpy": "y"}[mnemonic]
-        return [f"r = {reg} - v", "fc = r >= 0", f"r &= {mask:#x}", nz("r", bits)]
+        return [f"r = {reg} - v", "fc = 1 if r >= 0 else 0", f"r &= {mask:#x}", nz("r", bits)]
     if mnemonic == "bit":
         sign = 0x80 if bits == 8 else 0x8000
         return ["fz = a & v", f"fn = v >> {bits - 8}", f"fv = v & {sign >> 1:#x}"]
@@ -95,7 +96,7 @@ def read_op(mnemonic: str, bits: int) -> list[str]:
             "else:",
             f"    r = {low} + v + fc",
             f"    fv = ({low} ^ r) & (v ^ r) & {sign:#x}",
-            f"    fc = r > {mask:#x}",
+            f"    fc = 1 if r > {mask:#x} else 0",
             f"    r &= {mask:#x}",
             _set_acc("r", bits),
             nz("r", bits),
@@ -127,7 +128,7 @@ def modify_op(mnemonic: str, bits: int) -> list[str]:
     return [*body, nz("v", bits)]
 
 
-def add_decimal(acc: int, value: int, carry: int, bits: int) -> tuple[int, bool, int]:
+def add_decimal(acc: int, value: int, carry: int, bits: int) -> tuple[int, int, int]:
     """Decimal-mode ADC as the 65C816 does it, digit by digit, invalid digits included.
 
     Returns (result masked to `bits`, carry, overflow), overflow computed before the last
@@ -148,10 +149,10 @@ def add_decimal(acc: int, value: int, carry: int, bits: int) -> tuple[int, bool,
     if result > (0x9 << (bits - 4)) | ((1 << (bits - 4)) - 1):
         result += 0x6 << (bits - 4)
     mask = (1 << bits) - 1
-    return result & mask, result > mask, overflow
+    return result & mask, 1 if result > mask else 0, overflow
 
 
-def subtract_decimal(acc: int, value: int, carry: int, bits: int) -> tuple[int, bool, int]:
+def subtract_decimal(acc: int, value: int, carry: int, bits: int) -> tuple[int, int, int]:
     """Decimal-mode SBC; `value` comes already inverted (SBC adds the complement)."""
     result = 0
     carry = 1 if carry else 0
@@ -168,4 +169,4 @@ def subtract_decimal(acc: int, value: int, carry: int, bits: int) -> tuple[int, 
     mask = (1 << bits) - 1
     if result <= mask:
         result -= 0x6 << (bits - 4)
-    return result & mask, result > mask, overflow
+    return result & mask, 1 if result > mask else 0, overflow
