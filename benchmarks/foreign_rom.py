@@ -1,7 +1,7 @@
 """The CPU against py65 on a 6502 program the user brings, in the same run.
 
     python benchmarks/foreign_rom.py PATH [--load ADDR] [--start ADDR]
-        [--instructions N] [--rounds R] [--to-trap] [--limit N]
+        [--instructions N] [--rounds R] [--to-trap] [--limit N] [--opcodes K]
 
 PATH is Intel HEX or S-records, or a raw binary with `--load ADDR` (its load address); the
 program must lie below $10000, as py65 has 64 KiB. It starts at `--start`, else at the
@@ -20,6 +20,12 @@ same number of instructions and must be in no trap one instruction before and in
 trap at that count, with the same registers and the same 64 KiB. Without a trap within
 `--limit` instructions (default 100,000,000), both are compared where our core stopped.
 Exit status 1 when the two differ or no trap is found.
+
+`--opcodes K` shows where the time goes instead: the share of each opcode in the program's
+first N instructions and, for the K most frequent, the time of one such instruction on each
+core (a page of it run over and over, `step()` against py65's `step()`, best of R; operands
+$00 or $0200; calls, returns, jumps and interrupts are not measured alone), and the ratio
+they give weighted by the shares.
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from w65tool.addresses import parse_address  # noqa: E402
 from w65tool.cpu import CPU  # noqa: E402
 from w65tool.errors import LocatedError, W65Error, cannot_read  # noqa: E402
 from w65tool.image import Image  # noqa: E402
+from w65tool.isa import OPCODES  # noqa: E402
 
 Memory = list[tuple[int, bytes]]
 RESET_VECTOR = 0xFFFC
@@ -58,6 +65,12 @@ BRANCHES = {
     0xF0: (0x02, 0x02),  # beq
 }
 FLAG_BITS = 0xCF  # N V D I Z C: bits 4 and 5 differ in meaning between the two cores
+# Instructions that go elsewhere or stop: a page of one of them is not a measure of it.
+NOT_ALONE = frozenset(
+    {"jsr", "jsl", "rts", "rtl", "rti", "jmp", "jml", "brk", "cop", "wai", "stp", "xce"}
+    | {"mvn", "mvp"}
+)
+ALONE_STEPS = 200_000  # steps per timing of one opcode
 
 
 def load_program(path: Path, load: int | None, start: int | None) -> tuple[Memory, int]:
@@ -231,6 +244,64 @@ def measure(memory: Memory, start: int, n: int, rounds: int) -> None:
         )
 
 
+def opcode_mix(memory: Memory, start: int, n: int) -> dict[int, int]:
+    """How often each opcode runs in the program's first `n` instructions."""
+    cpu = machine(memory, start)
+    ram, step = cpu.bus.ram, cpu.step
+    counts = [0] * 256
+    for _ in range(n):
+        counts[ram[cpu.pbr << 16 | cpu.pc]] += 1
+        step()
+    return {code: count for code, count in enumerate(counts) if count}
+
+
+def alone(code: int, rounds: int) -> tuple[float, float]:
+    """Nanoseconds of one instruction `code` on our core and on py65: a page of it."""
+    size = OPCODES[code].length(True, True)
+    instruction = bytes([code, 0x00, 0x02][:size])
+    page = instruction * (0x1000 // size) + bytes([0x4C, 0x00, 0x10])  # jmp $1000
+    memory = [(0x1000, page)]
+    times = []
+    for core in (machine(memory, 0x1000), py65_machine(memory, 0x1000)):
+        step = core.step
+        best = float("inf")
+        for _ in range(rounds):
+            began = time.perf_counter()
+            for _ in range(ALONE_STEPS):
+                step()
+            best = min(best, time.perf_counter() - began)
+        times.append(best / ALONE_STEPS * 1e9)
+    return times[0], times[1]
+
+
+def profile(memory: Memory, start: int, n: int, k: int, rounds: int) -> None:
+    """Print the opcode mix of the first `n` instructions and the `k` most frequent alone."""
+    mix = opcode_mix(memory, start, n)
+    total = sum(mix.values())
+    print(f"the first {n:,} instructions from ${start:04X}; each opcode alone, best of {rounds}")
+    print(f"{'opcode':<20} {'share':>6} {'ours ns':>8} {'py65 ns':>8} {'ratio':>6}")
+    measured = ours_ns = py65_ns = 0.0  # share measured; time, weighted by share
+    for code, count in sorted(mix.items(), key=lambda item: -item[1])[:k]:
+        op = OPCODES[code]
+        share = count / total
+        name = f"${code:02X} {op.mnemonic} {op.mode.name}"
+        if op.mnemonic in NOT_ALONE:
+            print(f"{name:<20} {share:6.1%}   (not measured alone)")
+            continue
+        ours_one, py65_one = alone(code, rounds)
+        measured += share
+        ours_ns += share * ours_one
+        py65_ns += share * py65_one
+        print(
+            f"{name:<20} {share:6.1%} {ours_one:8.0f} {py65_one:8.0f} {py65_one / ours_one:5.2f}x"
+        )
+    if measured:
+        print(
+            f"weighted over the {measured:.1%} measured: ours {ours_ns / measured:.0f} ns, "
+            f"py65 {py65_ns / measured:.0f} ns an instruction, {py65_ns / ours_ns:.2f}x py65"
+        )
+
+
 def address(text: str) -> int:
     """An address option: hex as `0x400`, `$400` or `400`."""
     try:
@@ -248,9 +319,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=3, help="best of this many runs each")
     parser.add_argument("--to-trap", action="store_true", help="check agreement up to a trap")
     parser.add_argument("--limit", type=int, default=100_000_000, help="most instructions")
+    parser.add_argument("--opcodes", type=int, metavar="K", help="time the K most frequent")
     args = parser.parse_args()
     if args.instructions < 100 or args.rounds < 1 or args.limit < 1:
         parser.error("--instructions must be at least 100, --rounds and --limit at least 1")
+    if args.opcodes is not None and args.opcodes < 1:
+        parser.error("--opcodes must be at least 1")
     try:
         memory, start = load_program(args.path, args.load, args.start)
     except W65Error as err:
@@ -259,6 +333,9 @@ def main() -> int:
         return 1
     if args.to_trap:
         return to_trap(memory, start, args.limit)
+    if args.opcodes:
+        profile(memory, start, args.instructions, args.opcodes, args.rounds)
+        return 0
     measure(memory, start, args.instructions, args.rounds)
     cpu, found = find_trap(memory, start, args.instructions)
     if found and cpu.instructions < args.instructions:

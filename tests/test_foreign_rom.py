@@ -70,6 +70,25 @@ def test_figures(program):
     )
 
 
+def test_opcode_profile(program):
+    done = script(
+        program, "--start", "0x400", "--instructions", "3000", "--rounds", "1", "--opcodes", "3"
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[0] == "the first 3,000 instructions from $0400; each opcode alone, best of 1"
+    assert lines[1].split() == ["opcode", "share", "ours", "ns", "py65", "ns", "ratio"]
+    # 2,945 passes of the trap's jmp, 11 bne (one is `bne fail`), 10 of the loop's others
+    assert lines[2] == "$4C jmp abs           98.2%   (not measured alone)"
+    assert re.fullmatch(r"\$D0 bne rel8 +0\.4% +\d+ +\d+ +\d+\.\d\dx", lines[3])
+    assert re.fullmatch(r"\$18 clc imp +0\.3% +\d+ +\d+ +\d+\.\d\dx", lines[4])
+    assert re.fullmatch(
+        r"weighted over the 0\.7% measured: ours \d+ ns, py65 \d+ ns an instruction, "
+        r"\d+\.\d\dx py65",
+        lines[5],
+    )
+
+
 def test_trap_from_the_reset_vector(program):
     done = script(program, "--to-trap")
     assert done.returncode == 0, done.stderr
