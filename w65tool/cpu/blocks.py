@@ -381,13 +381,14 @@ class BlockCache:
     address -> block function, or False where no block of two or more instructions starts.
     `marks` flags every byte compiled into a block; the kernel's writes call `invalidate`
     when they store to one. `heat` counts the run loop's visits to each address without a
-    block, up to `hot`; from there the run loop asks `miss`.
+    block, up to `hot`, by its 16 bits (the banks share the counts: 64 KiB, not 16 MiB, for
+    a trigger that `miss` checks anyway); from there the run loop asks `miss`.
     """
 
     def __init__(self, ram: bytearray) -> None:
         self.ram = ram
         self.marks = bytearray(len(ram))
-        self.heat = bytearray(len(ram))
+        self.heat = bytearray(0x10000)
         self.hot = HOT
         """This cache's `HOT` (the test suite's short programs use a lower one)."""
         self.maps: tuple[dict[int, Any], ...] = tuple({} for _ in KEYS)
@@ -406,7 +407,7 @@ class BlockCache:
         """The block at `t` for the run loop, once `t` is hot (`heat`) and `maps[k]` has
         none: a suspect block still matching memory, else a new one, unless `t` is backing
         off; None: run one instruction."""
-        self.heat[t] = 0
+        self.heat[t & 0xFFFF] = 0
         block = self._suspects[k].pop(t, None)
         if block is not None:
             ram = self.ram
@@ -440,7 +441,7 @@ class BlockCache:
         """A byte of compiled code was written: forget every block of its page."""
         page = address >> 8
         for k, t in self._pages.pop(page, ()):
-            self.heat[t] = 0
+            self.heat[t & 0xFFFF] = 0
             self.maps[k].pop(t, None)
             self._suspects[k].pop(t, None)
             pieces = self._code.pop((k, t), ())
@@ -458,5 +459,5 @@ class BlockCache:
                 for t, block in live.items():
                     if block:
                         suspects[t] = block
-                        heat[t] = self.hot  # the next visit asks `miss`, which checks it
+                        heat[t & 0xFFFF] = self.hot  # the next visit asks `miss`, which checks it
                 live.clear()

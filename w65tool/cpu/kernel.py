@@ -223,9 +223,9 @@ BLOCKS = """\
             f = bm.get(t)
             if f is None:
                 # an address is counted here until hot; then the cache decides
-                h = heat[t]
+                h = heat[pc]
                 if h < hot:
-                    heat[t] = h + 1
+                    heat[pc] = h + 1
                 else:
                     f = block_miss(t, kstate)
             if f:
