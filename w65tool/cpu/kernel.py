@@ -184,8 +184,7 @@ RUN_LOOP = """
 def {name}(max_cycles{params}):
     start = cyc
     limit = cyc + max_cycles
-    # locals: the fastest names CPython has
-    memory, hooks, fetch, heat, hot = ram, rh, fh, blocks.heat, blocks.hot
+    memory, hooks, fetch = ram, rh, fh  # locals: the fastest names CPython has
     count = 0  # instructions, added to icount on the way out
 {first}    while cyc < limit:
         if attn:
@@ -214,6 +213,7 @@ def {name}(max_cycles{params}):
 BLOCKS_START = """\
     guard = limit - BLOCK_CYCLES
     suspect_all()
+    heat, hot = blocks.heat, blocks.hot
 """
 # After a block, the next one is called at once while there is one and nothing else is due
 # (the checks of the loop's head that a block's address cannot fail: blocks start only where
