@@ -412,3 +412,45 @@ def test_a_loop_compiles_once_it_has_run_as_often_as_shipped(passes):
     cpu.run(1_000_000)
     assert cpu.stopped
     assert bool(compiled_blocks(cpu)) == (passes > SHIPPED_HOT)
+
+
+@pytest.mark.parametrize("is_native", [False, True])
+def test_tcd_and_pld_stay_inside_blocks_and_end_them_when_d_turns_zero_or_not(is_native):
+    """D = 0 has handlers of its own (direct page = operand): a block goes on past a TCD or
+    PLD that keeps D zero (or not), and stops after one that changes it."""
+    source = """
+        .org $0200
+        .a8
+        .i8
+loop:   ldx $1000           ; $0200
+        lda $1001
+        xba
+        txa
+        tcd                 ; $0208: D = the word at $1000, zero once in 256 passes
+        lda $10             ; direct page at D
+        pea $0000
+        pld                 ; $020E: D = 0 again
+        sta $11             ; direct page 0
+        inc $1000
+        jmp loop
+"""
+
+    def prepare(cpu: CPU) -> None:
+        if is_native:
+            native(0x34)(cpu)
+        for address in range(0x1000, 0x1002):
+            cpu.bus.ram[address] = 0
+
+    ran, stepped = twins(source, prepare)
+    run_then_step(ran, stepped, 20_000, random.Random(is_native))
+    assert state(ran) == state(stepped)
+    assert compiled_blocks(ran)
+    blocks = ran._blocks
+    loop = 0x0200
+    # the block from `loop` goes on past the TCD and the PLD (it leaves after the TCD on
+    # the passes where D turns non-zero)
+    assert any(
+        start <= loop < start + len(data) and start + len(data) > 0x020E
+        for pieces in blocks._code.values()
+        for start, data in pieces
+    )

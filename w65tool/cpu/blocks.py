@@ -10,8 +10,9 @@ when its (constant) target is an instruction further on (the skipped instruction
 BRA and BRL to a constant address of the same page not yet in the block do not end it
 either: the block goes on there, in a new piece (a call's pushes included). A call, jump or
 return that leaves the block does not end it when a conditional branch of the block lands
-right after it (a test's `beq ok / jsr error / ok:`); PLP and CLI stay inside blocks, which
-stop right after them when they unmask a held IRQ line or change the widths. It joins
+right after it (a test's `beq ok / jsr error / ok:`); PLP, CLI, TCD and PLD stay inside
+blocks, which stop right after them when they unmask a held IRQ line, change the widths or
+make D zero or not (the tables for D = 0 differ). It joins
 the handlers (the same generated text `step()` runs) into one function with the operand
 bytes as constants: one call instead of one dispatch per instruction, and no operand
 fetches.
@@ -65,11 +66,12 @@ INLINE = tuple(replace(w, inline=True) for w in KEYS)
 
 # A handler line naming one of these changes the flow, the widths or the interrupt mask.
 ENDS_BLOCK = re.compile(r"\b(?:pc|set_p|exchange_ce|attn|select|cyc|return)\b")
-# PLP and CLI may unmask a held IRQ line (raising `attn`) and PLP may change the widths
-# (`set_p` then swaps the tables, `kstate`): they run inside a block, which stops right after
-# them when either happened (`CHECKED_EXIT`), and goes on in the same state otherwise.
-CHECKED = frozenset({"plp", "cli"})
-ENDS_CHECKED_BLOCK = re.compile(r"\b(?:pc|exchange_ce|select|cyc|return)\b")
+# PLP and CLI may unmask a held IRQ line (raising `attn`), PLP may change the widths and TCD
+# and PLD whether D is zero (the tables then change, and `kstate`): they run inside a block,
+# which stops right after them when that happened (`CHECKED_EXIT`), and goes on in the same
+# state otherwise.
+CHECKED = frozenset({"plp", "cli", "tcd", "pld"})
+ENDS_CHECKED_BLOCK = re.compile(r"\b(?:pc|exchange_ce|cyc|return)\b")
 CHECKED_EXIT = "if attn or kstate != {k}: bail = 1"
 OPERAND = re.compile(r"ram\[t \+ (\d)\]")
 READ = re.compile(r"^(\s*)(\w+) = bus_read\((\w+)\) if rh\[(\3 >> 8|\d+)\] else ram\[\3\]$")

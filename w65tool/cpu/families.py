@@ -55,8 +55,9 @@ def _bits(op: Opcode, w: HandlerKey) -> int:
     return 8 if eight else 16
 
 
-D_CHANGED = ["select()"]
-"""After TCD and PLD: D = 0 or not picks the dispatch tables (`HandlerKey.direct_zero`)."""
+D_CHANGED = ["if (kstate > 4) == (d != 0):", "    select()"]
+"""After TCD and PLD: when D = 0 or not no longer matches the dispatch tables (`kstate` 5 to 9
+are those for D = 0, `HandlerKey.direct_zero`), pick the others."""
 
 
 def _cycles(base: int, extras: list[str]) -> str:
