@@ -46,13 +46,15 @@ def _private(directory: Path) -> bool:
     return True  # Windows: the profile's cache belongs to its user
 
 
-def _key(filename: str, source: str | None, inputs: Sequence[Path]) -> str | None:
-    """The entry's name: a digest of the source, or of the contents of `inputs` (None when
-    one cannot be read)."""
+def _source_name(filename: str, source: str) -> str:
+    """An entry's name from the text it is compiled from."""
+    key = f"{sys.implementation.cache_tag}\0{filename}\0{source}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def _files_name(filename: str, inputs: Sequence[Path]) -> str | None:
+    """An entry's name from the files its text is made from; None when one cannot be read."""
     key = hashlib.sha256(f"{sys.implementation.cache_tag}\0{filename}\0".encode())
-    if source is not None:
-        key.update(source.encode())
-        return key.hexdigest()
     for path in inputs:
         try:
             data = path.read_bytes()
@@ -70,12 +72,11 @@ def compile_cached(
 
     `source` may be a function that makes the text; with `inputs`, the files it is made from
     (all of them: they are the entry's key), a hit does not call it."""
-    text = source if isinstance(source, str) else None
-    name = _key(filename, text, inputs) if text is not None or inputs else None
-    if name is None:
+    text = None if callable(source) else source
+    name = _files_name(filename, inputs) if text is None and inputs else None
+    if name is None:  # keyed by the text itself
         text = source() if callable(source) else source
-        name = _key(filename, text, ())
-    assert name is not None
+        name = _source_name(filename, text)
     directory = cache_dir()
     kind = "".join(c for c in filename if c.isalnum())[:40] or "code"
     path = directory / f"{kind}-{name[:32]}.code"
@@ -88,7 +89,7 @@ def compile_cached(
                     return code
         except (OSError, ValueError, EOFError, TypeError):
             pass  # missing or damaged: compile afresh
-    if text is None:
+    if text is None:  # a hit would not have needed it
         text = source() if callable(source) else source
     code = compile(text, filename, "exec")
     payload = marshal.dumps(code)
