@@ -53,6 +53,8 @@ STATES: tuple[HandlerKey, ...] = (
 KEYS: tuple[HandlerKey, ...] = STATES + tuple(replace(w, direct_zero=True) for w in STATES)
 """The ten dispatch tables (`kstate` indexes them): the five width states with any D, then
 the same with D = 0."""
+DIRECT_ZERO_FROM = len(STATES)
+"""The first `kstate` whose tables are those for D = 0."""
 
 
 def _address(addr: str) -> tuple[list[str], str]:

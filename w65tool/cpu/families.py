@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from w65tool.cpu.access import (
+    DIRECT_ZERO_FROM,
     HandlerKey,
     advance,
     direct,
@@ -55,9 +56,9 @@ def _bits(op: Opcode, w: HandlerKey) -> int:
     return 8 if eight else 16
 
 
-D_CHANGED = ["if (kstate > 4) == (d != 0):", "    select()"]
-"""After TCD and PLD: when D = 0 or not no longer matches the dispatch tables (`kstate` 5 to 9
-are those for D = 0, `HandlerKey.direct_zero`), pick the others."""
+D_CHANGED = [f"if (kstate >= {DIRECT_ZERO_FROM}) == (d != 0):", "    select()"]
+"""After TCD and PLD: when D = 0 or not no longer matches the dispatch tables (`KEYS`), pick
+the others."""
 
 
 def _cycles(base: int, extras: list[str]) -> str:

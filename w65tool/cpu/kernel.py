@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from w65tool.cpu.access import KEYS, STATES, HandlerKey, push, read
+from w65tool.cpu.access import DIRECT_ZERO_FROM, KEYS, STATES, HandlerKey, push, read
 from w65tool.cpu.alu import add_decimal, status, subtract_decimal, unpack_status
 from w65tool.cpu.blocks import BLOCK_CYCLES
 from w65tool.cpu.code_cache import compile_cached
@@ -62,7 +62,7 @@ def get_p():
     return {status("fm << 5 | fx << 4")}
 
 def select():
-    k = (0 if e else 1 + (0 if fm else 2) + (0 if fx else 1)) + (0 if d else 5)
+    k = (0 if e else 1 + (0 if fm else 2) + (0 if fx else 1)) + (0 if d else {DIRECT_ZERO_FROM})
     ops = inline_tables[k]
     slow = tables[k]
     bm = block_maps[k]
