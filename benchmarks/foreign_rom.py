@@ -261,17 +261,12 @@ def alone(code: int, rounds: int) -> tuple[float, float]:
     instruction = bytes([code, 0x00, 0x02][:size])
     page = instruction * (0x1000 // size) + bytes([0x4C, 0x00, 0x10])  # jmp $1000
     memory = [(0x1000, page)]
-    times = []
-    for core in (machine(memory, 0x1000), py65_machine(memory, 0x1000)):
-        step = core.step
-        best = float("inf")
-        for _ in range(rounds):
-            began = time.perf_counter()
-            for _ in range(ALONE_STEPS):
-                step()
-            best = min(best, time.perf_counter() - began)
-        times.append(best / ALONE_STEPS * 1e9)
-    return times[0], times[1]
+    measures = {
+        "ours": partial(ours, memory, ALONE_STEPS, "step", 0x1000),
+        "py65": partial(py65, memory, ALONE_STEPS, 0x1000),
+    }
+    times = best_times(measures, rounds)
+    return times["ours"] / ALONE_STEPS * 1e9, times["py65"] / ALONE_STEPS * 1e9
 
 
 def profile(memory: Memory, start: int, n: int, k: int, rounds: int) -> None:
